@@ -1,0 +1,2 @@
+import '#gradients';
+import '#chained';
