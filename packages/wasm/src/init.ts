@@ -180,3 +180,11 @@ async function startCpu(): Promise<WasmInfo> {
   await tf.ready();
   return { backend: 'cpu', simd: false, threads: 1, version: version_wasm, platform: platformName, kernels: [] };
 }
+
+/**
+ * Registers tfjs-core's gradients and chained tensor methods without starting a backend (for code that runs on
+ * `@tensorflow/tfjs-backend-cpu`, say). `initWasm` does this itself.
+ */
+export function registerTfjsExtras(): Promise<void> {
+  return registerTfjsGlobals();
+}
