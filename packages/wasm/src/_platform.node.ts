@@ -11,6 +11,5 @@ export function isCrossOriginIsolated(): boolean {
 
 /** tfjs-core's gradients and chained tensor methods, bundled at build time (scripts/bundle-tfjs-registrations.mjs). */
 export async function registerTfjsGlobals(): Promise<void> {
-  const bundled: string = new URL('./_generated/tfjs-registrations.node.js', import.meta.url).href;
-  await import(bundled);
+  await import('./_generated/tfjs-registrations.node.js');
 }

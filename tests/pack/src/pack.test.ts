@@ -29,7 +29,10 @@ beforeAll(() => {
     const dir = join(packagesDir, folder);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
     if (manifest.private) continue;
-    const json = execFileSync('pnpm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8' });
+    const json = execFileSync('pnpm', ['pack', '--json', '--pack-destination', out], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     const { filename } = JSON.parse(json) as { filename: string };
     tarballs.set(manifest.name, resolve(out, filename));
     manifests.set(manifest.name, manifest);
@@ -55,12 +58,14 @@ function closure(name: string, seen = new Set<string>()): Set<string> {
 describe('packed packages', () => {
   it('packs every public package', () => {
     expect([...tarballs.keys()].sort()).toEqual(
-      ['callbacks', 'datasets', 'models', 'random', 'sequence', 'wasm'].map((n) => `@seqlab/${n}`),
+      ['callbacks', 'datasets', 'models', 'plot', 'random', 'sequence', 'wasm'].map((n) => `@seqlab/${n}`),
     );
   });
 
   it.each(folders.map((f) => `@seqlab/${f}`))('%s has no workspace or catalog specifier', (name) => {
-    const text = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], { encoding: 'utf8' });
+    const text = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {
+      encoding: 'utf8',
+    });
     expect(text).not.toMatch(/workspace:|catalog:/);
   });
 
@@ -86,7 +91,10 @@ describe('packed packages', () => {
       }
       console.log(JSON.stringify(names));
     `;
-    const out = execFileSync('node', ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
+    const out = execFileSync('node', ['--input-type=module', '-e', script], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect((JSON.parse(out) as string[]).length).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CliError } from './errors.js';
+
+/** The resolved configuration of a training run: enough to repeat it (`config.json`). */
+export interface RunConfig {
+  model: string;
+  numWords: number;
+  maxlen: number;
+  testSize: number;
+  randomState: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  units: number;
+  embeddingDim: number;
+  dropout: number;
+  seed: number;
+  limit: number | null;
+  dataDir: string | null;
+}
+
+/** One epoch's metrics as tfjs logs them, plus wall time. */
+export interface EpochRecord {
+  epoch: number;
+  seconds: number;
+  logs: Record<string, number>;
+}
+
+/** `history.json`: what the lesson's `history.history` holds, per epoch, plus the best epoch. */
+export interface RunHistory {
+  model: string;
+  epochs: EpochRecord[];
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  test?: { loss: number; acc: number } | undefined;
+}
+
+export const RUN_FILES = {
+  config: 'config.json',
+  history: 'history.json',
+  csv: 'history.csv',
+  curves: 'curves.svg',
+  best: 'best',
+  final: 'final',
+} as const;
+
+/** Reads a run folder written by `seqlab train`, or says exactly what is missing. */
+export function readRun(dir: string, cwd: string): { dir: string; config: RunConfig; history: RunHistory } {
+  const abs = resolve(cwd, dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new CliError('RUN_NOT_FOUND', `run folder '${dir}' does not exist.`, {
+      hint: "Pass a folder written by 'seqlab train' (runs/<model>-<timestamp>).",
+    });
+  const read = <T>(name: string): T => {
+    const file = join(abs, name);
+    if (!existsSync(file))
+      throw new CliError('RUN_INCOMPLETE', `run folder '${dir}' has no ${name}: expected a folder written by 'seqlab train'.`);
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch (cause) {
+      throw new CliError('RUN_CORRUPT', `${join(dir, name)} is not valid JSON.`, { cause });
+    }
+  };
+  return { dir: abs, config: read<RunConfig>(RUN_FILES.config), history: read<RunHistory>(RUN_FILES.history) };
+}
+
+/** The model folder of a run to predict or evaluate with: the best checkpoint, else the final model. */
+export function runModelDir(runDir: string): string {
+  for (const name of [RUN_FILES.best, RUN_FILES.final]) {
+    if (existsSync(join(runDir, name, 'model.json'))) return join(runDir, name);
+  }
+  throw new CliError('RUN_INCOMPLETE', `run folder '${runDir}' holds no saved model (best/ or final/).`);
+}

@@ -1,0 +1,2 @@
+export { extent, niceTicks, type Series } from './scale.js';
+export { renderSvgChart, type SvgChartOptions } from './svg-chart.js';

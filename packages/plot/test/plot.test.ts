@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { extent, niceTicks, renderSvgChart } from '../src/index.js';
+
+describe('niceTicks', () => {
+  it('covers the range with 1-2-5 steps', () => {
+    expect(niceTicks(0.31, 0.69, 4)).toEqual([0.3, 0.4, 0.5, 0.6, 0.7]);
+    expect(niceTicks(1, 100, 5)).toEqual([0, 20, 40, 60, 80, 100]);
+    // A flat curve gets a ±5% band around it.
+    expect(niceTicks(0.6931, 0.6931)).toEqual([0.64, 0.66, 0.68, 0.7, 0.72, 0.74]);
+  });
+
+  it('returns nothing for non-finite bounds', () => {
+    expect(niceTicks(Number.NaN, 1)).toEqual([]);
+  });
+});
+
+describe('extent', () => {
+  it('ignores NaN and infinities', () => {
+    expect(extent([{ name: 'a', values: [0.5, Number.NaN, 0.2, Number.POSITIVE_INFINITY] }])).toEqual([0.2, 0.5]);
+    expect(extent([])).toEqual([0, 1]);
+  });
+});
+
+describe('renderSvgChart', () => {
+  const svg = renderSvgChart(
+    [
+      { name: 'loss', values: [0.69, 0.6, 0.5] },
+      { name: 'val_<loss>', values: [0.7, 0.65, Number.NaN] },
+    ],
+    { title: 'lstm & co' },
+  );
+
+  it('draws one polyline per series with one point per finite epoch', () => {
+    const polylines = [...svg.matchAll(/points="([^"]*)"/g)].map((m) => (m[1] ?? '').split(' ').length);
+    expect(polylines).toEqual([3, 2]);
+  });
+
+  it('escapes names and titles', () => {
+    expect(svg).toContain('val_&#60;loss&#62;');
+    expect(svg).toContain('lstm &#38; co');
+    expect(svg).not.toContain('val_<loss>');
+  });
+
+  it('maps the lowest value to the bottom of the plot area', () => {
+    const first = /points="([^"]*)"/.exec(svg)?.[1]?.split(' ') ?? [];
+    const ys = first.map((p) => Number(p.split(',')[1]));
+    expect(ys[2]).toBeGreaterThan(ys[0] as number);
+  });
+});
