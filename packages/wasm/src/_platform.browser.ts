@@ -6,8 +6,10 @@ export function defaultWasmPaths(): Record<string, string> {
   return {
     'tfjs-backend-wasm.wasm': new URL('./wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
     'tfjs-backend-wasm-simd.wasm': new URL('./wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL('./wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url)
-      .href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL(
+      './wasm/tfjs-backend-wasm-threaded-simd.wasm',
+      import.meta.url,
+    ).href,
   };
 }
 

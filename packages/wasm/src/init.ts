@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import { defaultWasmPaths, isCrossOriginIsolated, platformName, registerTfjsGlobals } from '#platform';
 import { WasmInitError } from './errors.js';
 import { registerWasmKernels } from './kernels/index.js';
@@ -49,7 +49,8 @@ export interface WasmInfo {
 
 // A minimal module using one v128 instruction: validates only where WebAssembly SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
 ]);
 
 function hasWebAssembly(): boolean {
@@ -95,11 +96,17 @@ export function initWasm(options: InitWasmOptions = {}): Promise<WasmInfo> {
 async function start(options: InitWasmOptions): Promise<WasmInfo> {
   const simdMode = options.simd ?? 'require';
   if (simdMode !== 'require' && simdMode !== 'auto') {
-    throw new WasmInitError('INVALID_OPTION', `initWasm: simd must be 'require' or 'auto', got ${String(simdMode)}.`);
+    throw new WasmInitError(
+      'INVALID_OPTION',
+      `initWasm: simd must be 'require' or 'auto', got ${String(simdMode)}.`,
+    );
   }
   const fallback = options.fallback ?? 'none';
   if (fallback !== 'none' && fallback !== 'cpu') {
-    throw new WasmInitError('INVALID_OPTION', `initWasm: fallback must be 'none' or 'cpu', got ${String(fallback)}.`);
+    throw new WasmInitError(
+      'INVALID_OPTION',
+      `initWasm: fallback must be 'none' or 'cpu', got ${String(fallback)}.`,
+    );
   }
   const requested = options.threads ?? 'auto';
   if (requested !== 'auto' && !(Number.isInteger(requested) && requested >= 1)) {
@@ -143,9 +150,13 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
     ok = await tf.setBackend('wasm');
   } catch (cause) {
     if (fallback === 'cpu') return startCpu();
-    throw new WasmInitError('BACKEND_INIT_FAILED', `The tfjs wasm backend failed to start: ${String(cause)}`, {
-      cause,
-    });
+    throw new WasmInitError(
+      'BACKEND_INIT_FAILED',
+      `The tfjs wasm backend failed to start: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   if (!ok) {
     if (fallback === 'cpu') return startCpu();
@@ -178,7 +189,14 @@ async function startCpu(): Promise<WasmInfo> {
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  return { backend: 'cpu', simd: false, threads: 1, version: version_wasm, platform: platformName, kernels: [] };
+  return {
+    backend: 'cpu',
+    simd: false,
+    threads: 1,
+    version: version_wasm,
+    platform: platformName,
+    kernels: [],
+  };
 }
 
 /**

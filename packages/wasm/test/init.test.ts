@@ -6,7 +6,13 @@ import { initWasm, WasmInitError } from '../src/index.js';
 describe('initWasm in Node', () => {
   it('starts the wasm backend with SIMD on one thread', async () => {
     const info = await initWasm();
-    expect(info).toMatchObject({ backend: 'wasm', simd: true, threads: 1, version: '4.22.0', platform: 'node' });
+    expect(info).toMatchObject({
+      backend: 'wasm',
+      simd: true,
+      threads: 1,
+      version: '4.22.0',
+      platform: 'node',
+    });
     expect(tf.getBackend()).toBe('wasm');
   });
 

@@ -1,7 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { sliceConfig } from './slice.js';
+import { splitVConfig } from './split-v.js';
+import { stridedSliceConfig } from './strided-slice.js';
+import { unpackConfig } from './unpack.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-/** Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training, or runs too slowly; registered by `initWasm`. */
-const KERNELS: tf.KernelConfig[] = [];
+/**
+ * Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training (`UnsortedSegmentSum`, `Conv2DBackpropFilter`), or
+ * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`); registered by `initWasm`.
+ */
+const KERNELS: tf.KernelConfig[] = [
+  unsortedSegmentSumConfig,
+  conv2DBackpropFilterConfig,
+  sliceConfig,
+  unpackConfig,
+  splitVConfig,
+  stridedSliceConfig,
+];
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
 export const WASM_KERNEL_NAMES: readonly string[] = KERNELS.map((k) => k.kernelName);
@@ -17,3 +33,5 @@ export function registerWasmKernels(): string[] {
   }
   return KERNELS.map((k) => k.kernelName);
 }
+
+export { WasmKernelError, type WasmKernelErrorCode } from './errors.js';

@@ -1,0 +1,548 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WASM_KERNEL_NAMES, WasmKernelError } from '../src/index.js';
+import { expectClose, expectParity, startBoth } from './_both.js';
+
+interface ConvCase {
+  x: number[];
+  xShape: [number, number, number, number];
+  dy: number[];
+  dyShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  expected: number[];
+}
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/kernels.json', import.meta.url), 'utf8')) as {
+  segment: { x: number[]; xShape: [number, number]; ids: number[]; numSegments: number; expected: number[] };
+  conv2dBackpropFilter: ConvCase[];
+};
+
+const FORWARD = 1e-6;
+const GRADIENT = 1e-5;
+
+/** Deterministic values in (-2, 2) (a small LCG), so cpu and wasm see the same inputs. */
+function values(n: number, seed: number): number[] {
+  let s = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 4 - 2;
+  });
+}
+function randn(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+function ints(shape: number[], seed: number, max: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    values(n, seed).map((v) => Math.floor(((v + 2) / 4) * max)),
+    shape,
+    'int32',
+  );
+}
+
+function conv2dBackpropFilter(
+  x: tf.Tensor,
+  dy: tf.Tensor,
+  attrs: {
+    filterShape: [number, number, number, number];
+    strides: [number, number] | number;
+    pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  },
+): tf.Tensor {
+  return tf
+    .engine()
+    .runKernel('Conv2DBackpropFilter', { x, dy }, { dataFormat: 'NHWC', ...attrs }) as tf.Tensor;
+}
+
+beforeAll(startBoth);
+
+describe('registration', () => {
+  it('adds the training kernels and replaces the copying ones on wasm', () => {
+    expect(WASM_KERNEL_NAMES).toEqual([
+      'UnsortedSegmentSum',
+      'Conv2DBackpropFilter',
+      'Slice',
+      'Unpack',
+      'SplitV',
+      'StridedSlice',
+    ]);
+    for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+});
+
+describe('UnsortedSegmentSum', () => {
+  it('equals numpy np.add.at, dropping negative and out-of-range ids', async () => {
+    const { x, xShape, ids, numSegments, expected } = fixtures.segment;
+    const [wasm] = await expectParity(
+      () => tf.unsortedSegmentSum(tf.tensor(x, xShape), tf.tensor1d(ids, 'int32'), numSegments),
+      FORWARD,
+    );
+    expectClose([wasm!], [{ shape: [numSegments, 3], dtype: 'float32', values: expected }], FORWARD);
+  });
+
+  it('returns float32 for int32 and bool inputs, as the CPU kernel does', async () => {
+    const [a, b] = await expectParity(
+      () => [
+        tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 2, 0, 1], 'int32'), 3),
+        tf.unsortedSegmentSum(tf.tensor1d([1, 0, 1], 'bool'), tf.tensor1d([0, 0, 1], 'int32'), 2),
+      ],
+      0,
+    );
+    expect(a).toEqual({ shape: [3], dtype: 'float32', values: [3, 5, 2] });
+    expect(b).toEqual({ shape: [2], dtype: 'float32', values: [1, 1] });
+  });
+
+  it('broadcasts ids against x like the CPU kernel (unit ids, rank-2 ids, scalar ids, scalar x)', async () => {
+    // For rank-2 ids the CPU kernel inserts the unit axes after axis 0: out[s, j, k] = sum_i (ids[i, k] == s) x[i, j, k].
+    // The op is typed for 1-D ids; the kernels take any rank.
+    const ids = (t: tf.Tensor) => t as tf.Tensor1D;
+    const out = await expectParity(
+      () => [
+        tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]), tf.tensor1d([1], 'int32'), 2),
+        tf.unsortedSegmentSum(
+          tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]),
+          ids(tf.tensor2d([0, 1, 1, 1], [2, 2], 'int32')),
+          2,
+        ),
+        tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), ids(tf.scalar(0, 'int32')), 2),
+        tf.unsortedSegmentSum(tf.scalar(3), tf.tensor1d([0, 1, 1], 'int32'), 2),
+        tf.unsortedSegmentSum(
+          randn([6, 2, 3], 1),
+          ids(tf.tensor2d([0, 3, 1, 1, -2, 2, 0, 0, 2, 1, 9, 1, 2, 2, 0, 1, 1, 0], [6, 3], 'int32')),
+          3,
+        ),
+      ],
+      FORWARD,
+    );
+    expect(out.slice(0, 4).map((r) => r.values)).toEqual([
+      [0, 0, 9, 12],
+      [1, 0, 3, 0, 5, 8, 7, 12],
+      [6, 0],
+      [3, 6],
+    ]);
+  });
+
+  it('handles empty inputs and zero segments', async () => {
+    const [empty] = await expectParity(
+      () => tf.unsortedSegmentSum(tf.zeros([0, 3]), tf.tensor1d([], 'int32'), 2),
+      0,
+    );
+    expect(empty).toEqual({ shape: [2, 3], dtype: 'float32', values: [0, 0, 0, 0, 0, 0] });
+    // The CPU kernel throws here (it packs an empty list); TensorFlow returns an empty [0, ...] tensor.
+    const none = tf.unsortedSegmentSum(tf.ones([3, 2]), tf.tensor1d([0, 0, 0], 'int32'), 0);
+    expect([none.shape, none.size]).toEqual([[0, 2], 0]);
+    none.dispose();
+  });
+
+  it('has gradients equal to the CPU backend (its own, and Gather/Embedding backprop through it)', async () => {
+    // The gradient (gatherDropNegatives) drops negative ids; ids >= numSegments would fail its gather on cpu.
+    const ids = () => tf.tensor1d([2, -1, 0, 2, 3, 1, 2], 'int32');
+    await expectParity(() => {
+      const w = randn([4, 3], 3);
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.unsortedSegmentSum(x, ids(), 4), w)))(
+        randn([7, 3], 2),
+      );
+    }, GRADIENT);
+    await expectParity(() => {
+      const indices = ints([4, 5], 4, 10);
+      const w = randn([4, 5, 6], 5);
+      return tf.grad((table: tf.Tensor) => tf.sum(tf.mul(tf.gather(table, indices), w)))(randn([10, 6], 6));
+    }, GRADIENT);
+    await expectParity(() => {
+      const indices = tf.tensor1d([3, 0, 3, 1], 'int32');
+      const w = randn([2, 4, 3], 7);
+      return tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.gather(p, indices, 1), w)))(randn([2, 5, 3], 8));
+    }, GRADIENT);
+  });
+
+  it('rejects a negative numSegments with a typed error', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([2]);
+    const ids = tf.tensor1d([0, 1], 'int32');
+    const before = tf.memory().numTensors;
+    expect(() => tf.unsortedSegmentSum(x, ids, -1)).toThrow(WasmKernelError);
+    expect(() => tf.unsortedSegmentSum(x, ids, -1)).toThrow(
+      /numSegments must be a non-negative integer, got -1/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ids]);
+  });
+});
+
+describe('Conv2DBackpropFilter', () => {
+  it.each(
+    fixtures.conv2dBackpropFilter.map((c) => [`${c.xShape} ${c.filterShape} ${c.strides} ${c.pad}`, c]),
+  )('equals the numpy cross-correlation for %s', async (_, c) => {
+    const [wasm] = await expectParity(
+      () =>
+        conv2dBackpropFilter(tf.tensor(c.x, c.xShape), tf.tensor(c.dy, c.dyShape), {
+          filterShape: c.filterShape,
+          strides: c.strides,
+          pad: c.pad,
+        }),
+      FORWARD,
+    );
+    expectClose([wasm!], [{ shape: c.filterShape, dtype: 'float32', values: c.expected }], FORWARD);
+  });
+
+  it('matches the CPU kernel for numeric, explicit and rounded padding, and NCHW', async () => {
+    const cases: [number[], number[], Parameters<typeof conv2dBackpropFilter>[2]][] = [
+      [[2, 7, 6, 3], [2, 4, 3, 2], { filterShape: [3, 2, 3, 2], strides: [2, 2], pad: 1 }],
+      [
+        [1, 5, 5, 2],
+        [1, 3, 3, 4],
+        { filterShape: [2, 3, 2, 4], strides: 2, pad: 1, dimRoundingMode: 'floor' },
+      ],
+      [
+        [1, 5, 5, 2],
+        [1, 4, 4, 4],
+        { filterShape: [2, 3, 2, 4], strides: 2, pad: 1, dimRoundingMode: 'ceil' },
+      ],
+      [
+        [2, 4, 5, 2],
+        [2, 5, 2, 3],
+        {
+          filterShape: [2, 3, 2, 3],
+          strides: [1, 2],
+          pad: [
+            [0, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ],
+        },
+      ],
+      [
+        [2, 3, 5, 6],
+        [2, 4, 5, 6],
+        { filterShape: [1, 3, 3, 4], strides: 1, pad: 'same', dataFormat: 'NCHW' },
+      ],
+      [
+        [1, 2, 6, 5],
+        [1, 3, 8, 3],
+        {
+          filterShape: [2, 2, 2, 3],
+          strides: [1, 2],
+          pad: [
+            [0, 0],
+            [0, 0],
+            [1, 2],
+            [0, 1],
+          ],
+          dataFormat: 'NCHW',
+        },
+      ],
+    ];
+    for (const [i, [xShape, dyShape, attrs]] of cases.entries()) {
+      const info = backend_util.computeConv2DInfo(
+        xShape as [number, number, number, number],
+        attrs.filterShape,
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        attrs.dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
+      );
+      const { batchSize, outHeight, outWidth, outChannels } = info;
+      const expected =
+        attrs.dataFormat === 'NCHW'
+          ? [batchSize, outChannels, outHeight, outWidth]
+          : [batchSize, outHeight, outWidth, outChannels];
+      expect(dyShape).toEqual(expected);
+      await expectParity(
+        () => conv2dBackpropFilter(randn(xShape, 10 + i), randn(dyShape, 20 + i), attrs),
+        FORWARD,
+      );
+    }
+  });
+
+  it('handles an empty batch', async () => {
+    const [out] = await expectParity(
+      () =>
+        conv2dBackpropFilter(tf.zeros([0, 4, 4, 2]), tf.zeros([0, 4, 4, 3]), {
+          filterShape: [2, 2, 2, 3],
+          strides: 1,
+          pad: 'same',
+        }),
+      0,
+    );
+    expect(out!.values).toEqual(new Array(24).fill(0));
+  });
+
+  it('gives Conv1D and Conv2D gradients equal to the CPU backend', async () => {
+    await expectParity(
+      () =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'valid'))),
+        )([randn([3, 12, 4], 30), randn([3, 4, 5], 31)]),
+      GRADIENT,
+    );
+    await expectParity(
+      () =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.tanh(tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 2, 'same'))),
+        )([randn([2, 9, 3], 32), randn([4, 3, 2], 33)]),
+      GRADIENT,
+    );
+    await expectParity(
+      () =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(
+            tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, [2, 1], 'same'), randn([2, 3, 5, 3], 36)),
+          ),
+        )([randn([2, 6, 5, 2], 34), randn([3, 2, 2, 3], 35)]),
+      GRADIENT,
+    );
+  });
+
+  it('rejects a dy of the wrong shape with a typed error', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([1, 4, 4, 2]);
+    const dy = tf.ones([1, 3, 3, 3]);
+    const run = () => conv2dBackpropFilter(x, dy, { filterShape: [2, 2, 2, 3], strides: 1, pad: 'same' });
+    expect(run).toThrow(WasmKernelError);
+    expect(run).toThrow(/expected dy of shape \[1, 4, 4, 3\].*got \[1, 3, 3, 3\]/);
+    tf.dispose([x, dy]);
+  });
+});
+
+describe('Slice', () => {
+  it('matches the CPU kernel for contiguous and strided slices of rank 1 to 6, every numeric dtype', async () => {
+    const cases: [number[], number[], number[]][] = [
+      [[7], [2], [4]],
+      [
+        [5, 6],
+        [1, 0],
+        [3, 6],
+      ],
+      [
+        [5, 6],
+        [1, 2],
+        [3, 3],
+      ],
+      [
+        [5, 6],
+        [0, 5],
+        [5, 1],
+      ],
+      [
+        [4, 5, 6],
+        [1, 1, 0],
+        [2, 3, 6],
+      ],
+      [
+        [4, 5, 40],
+        [1, 1, 3],
+        [2, 3, 35],
+      ],
+      [
+        [3, 4, 5, 6],
+        [1, 0, 2, 1],
+        [2, 4, 2, -1],
+      ],
+      [
+        [2, 3, 4, 5, 6],
+        [0, 1, 1, 0, 2],
+        [2, 2, 3, 5, 3],
+      ],
+      [
+        [2, 3, 2, 4, 3, 2],
+        [1, 0, 1, 1, 0, 1],
+        [1, 3, 1, 2, 3, 1],
+      ],
+      [
+        [4, 5],
+        [2, 1],
+        [0, 3],
+      ],
+    ];
+    for (const [i, [shape, begin, size]] of cases.entries()) {
+      await expectParity(() => {
+        const x = randn(shape, 40 + i);
+        return [
+          tf.slice(x, begin, size),
+          tf.slice(tf.cast(tf.mul(x, 10), 'int32'), begin, size),
+          tf.slice(tf.greater(x, 0), begin, size),
+        ];
+      }, 0);
+    }
+  });
+
+  it('slices string tensors', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d(['a', 'b', 'c', 'd', 'e', 'f'], [3, 2]);
+    const parts = [tf.slice(x, [1, 0], [2, 2]), tf.slice(x, [0, 1], [3, 1])];
+    expect(parts.map((p) => p.arraySync())).toEqual([
+      [
+        ['c', 'd'],
+        ['e', 'f'],
+      ],
+      [['b'], ['d'], ['f']],
+    ]);
+    tf.dispose([x, ...parts]);
+  });
+
+  it('has gradients equal to the CPU backend (slice, and pad and concat whose gradients slice)', async () => {
+    await expectParity(() => {
+      const w = randn([2, 3, 2], 50);
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [1, 1, 2], [2, 3, 2]), w)))(
+        randn([4, 5, 6], 51),
+      );
+    }, GRADIENT);
+    await expectParity(() => {
+      const w = randn([6, 9], 52);
+      return tf.grad((x: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.pad(x, [
+              [1, 2],
+              [3, 1],
+            ]),
+            w,
+          ),
+        ),
+      )(randn([3, 5], 53));
+    }, GRADIENT);
+    await expectParity(
+      () =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b], 1), randn([3, 7], 56))))([
+          randn([3, 4], 54),
+          randn([3, 3], 55),
+        ]),
+      GRADIENT,
+    );
+  });
+});
+
+describe('Unpack', () => {
+  it('matches the CPU kernel on every axis and dtype', async () => {
+    for (const axis of [0, 1, 2, -1]) {
+      await expectParity(() => {
+        const x = randn([4, 5, 6], 60);
+        return [
+          ...tf.unstack(x, axis),
+          ...tf.unstack(tf.cast(tf.mul(x, 10), 'int32'), axis),
+          ...tf.unstack(tf.greater(x, 0), axis),
+        ];
+      }, 0);
+    }
+    await expectParity(() => tf.unstack(tf.zeros([3, 0, 2]), 0), 0);
+    await expectParity(() => tf.unstack(tf.tensor1d([1, 2, 3]), 0), 0);
+  });
+
+  it('has gradients equal to the CPU backend (unstack, and stack whose gradient unstacks)', async () => {
+    await expectParity(() => {
+      return tf.grad((x: tf.Tensor) =>
+        tf.addN(tf.unstack(x, 1).map((t, i) => tf.mul(tf.sum(tf.square(t)), i + 1))),
+      )(randn([3, 4, 5], 61));
+    }, GRADIENT);
+    await expectParity(
+      () =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.stack([a, b], 1), randn([3, 2, 4], 64))))([
+          randn([3, 4], 62),
+          randn([3, 4], 63),
+        ]),
+      GRADIENT,
+    );
+  });
+});
+
+describe('SplitV', () => {
+  it('matches the CPU kernel for counts, sizes with -1, and negative axes', async () => {
+    await expectParity(() => {
+      const x = randn([4, 6, 8], 70);
+      return [
+        ...tf.split(x, 2, 0),
+        ...tf.split(x, [1, -1, 2], 1),
+        ...tf.split(x, 4, -1),
+        ...tf.split(tf.cast(tf.mul(x, 10), 'int32'), [3, 5], 2),
+        ...tf.split(tf.greater(x, 0), 3, 1),
+      ];
+    }, 0);
+  });
+
+  it('has gradients equal to the CPU backend (the LSTM gate split)', async () => {
+    await expectParity(() => {
+      return tf.grad((x: tf.Tensor) => {
+        const [i, f, c, o] = tf.split(x, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf.sum(tf.add(tf.mul(tf.sigmoid(i), tf.tanh(c)), tf.mul(tf.sigmoid(f), tf.sigmoid(o))));
+      })(randn([3, 8], 71));
+    }, GRADIENT);
+  });
+});
+
+describe('StridedSlice', () => {
+  it('matches the CPU kernel for steps, negative steps, masks and int32 (kept int32, unlike stock wasm)', async () => {
+    const out = await expectParity(() => {
+      const x = randn([5, 6, 7], 80);
+      const xi = tf.cast(tf.mul(x, 10), 'int32');
+      return [
+        tf.stridedSlice(x, [0, 0, 0], [5, 6, 7], [1, 1, 1]),
+        tf.stridedSlice(x, [1, 0, 0], [4, 6, 7], [1, 1, 1]),
+        tf.stridedSlice(x, [1, 1, 2], [4, 5, 7], [1, 1, 1]),
+        tf.stridedSlice(x, [0, 1, 0], [5, 6, 7], [2, 2, 3]),
+        tf.stridedSlice(x, [4, 5, 6], [0, 0, 0], [-1, -2, -3]),
+        tf.stridedSlice(x, [0, 0, 1], [0, 0, 6], [1, 1, 2], 3, 3),
+        tf.stridedSlice(xi, [0, 1, 0], [5, 6, 7], [2, 2, 3]),
+        tf.stridedSlice(x, [2, 0, 0], [3, 6, 7], [1, 1, 1], 0, 0, 0, 0, 1),
+        tf.stridedSlice(x, [0, 2], [5, 3], [1, 1], 0, 0, 0, 0, 2),
+      ];
+    }, 0);
+    expect(out[6]!.dtype).toBe('int32');
+    expect(out.map((r) => r.shape)).toEqual([
+      [5, 6, 7],
+      [3, 6, 7],
+      [3, 4, 5],
+      [3, 3, 3],
+      [4, 3, 2],
+      [5, 6, 3],
+      [3, 3, 3],
+      [6, 7],
+      [5, 7],
+    ]);
+  });
+
+  it('returns an empty slice when begin is past end (the CPU kernel throws here)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([5, 6, 7]);
+    const empty = tf.stridedSlice(x, [3, 0], [1, 6], [1, 1]);
+    expect([empty.shape, empty.dtype]).toEqual([[0, 6, 7], 'float32']);
+    tf.dispose([x, empty]);
+  });
+});
+
+describe('memory', () => {
+  it('the kernels leak no tensors and no wasm heap buffers', async () => {
+    await tf.setBackend('wasm');
+    const x = randn([6, 4], 90);
+    const ids = tf.tensor1d([0, 2, 1, 1, -1, 0], 'int32');
+    const before = [tf.memory().numTensors, tf.engine().backend.numDataIds()];
+    for (let i = 0; i < 3; i++) {
+      // Results are disposed, so every tensor the kernels made must be gone.
+      tf.dispose(
+        [
+          tf.unsortedSegmentSum(x, ids, 3),
+          tf.unstack(x),
+          tf.split(x, 2, 1),
+          tf.slice(x, [1, 1], [2, 2]),
+          tf.stridedSlice(x, [0, 0], [6, 4], [2, 1]),
+          tf.stridedSlice(x, [0, 0], [6, 4], [1, 1]),
+        ].flat(),
+      );
+    }
+    expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual(before);
+    tf.dispose([x, ids]);
+  });
+});
