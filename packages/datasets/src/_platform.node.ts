@@ -1,0 +1,264 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { pipeline, Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip, inflateRaw as zlibInflateRaw } from 'node:zlib';
+import { DatasetError } from './_errors.js';
+import type { NpyArray } from './_npy.js';
+import {
+  type DataSource,
+  type GetFileOptions,
+  hashAlgorithm,
+  hashMismatch,
+  offlineError,
+  readNpzWith,
+  type SourceSpec,
+} from './_source.js';
+import { readTar } from './_tar.js';
+import { readZip } from './_zip.js';
+
+export type { DataSource } from './_source.js';
+
+export const platformName = 'node' as const;
+
+const inflate = promisify(zlibInflateRaw);
+
+export async function inflateRaw(data: Uint8Array, expectedSize: number): Promise<Uint8Array> {
+  return await inflate(data, { maxOutputLength: Math.max(1, expectedSize) });
+}
+
+/** The folders searched for a dataset file, in order: `SEQLAB_DATA_DIR`, `$KERAS_HOME/datasets`, `~/.keras/datasets`. */
+export function dataDirs(cacheSubdir = 'datasets'): string[] {
+  const dirs: string[] = [];
+  const seqlab = process.env['SEQLAB_DATA_DIR'];
+  if (seqlab) dirs.push(seqlab);
+  const kerasHome = process.env['KERAS_HOME'];
+  if (kerasHome) dirs.push(join(kerasHome, cacheSubdir));
+  dirs.push(join(homedir(), '.keras', cacheSubdir));
+  return dirs;
+}
+
+async function fileHash(path: string, algorithm: 'sha256' | 'md5'): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * `keras.utils.get_file`: returns the path of `fname` in the cache, downloading it from `origin` first when it
+ * is missing (or fails `fileHash`). Downloads stream into a temporary file that is renamed into place only
+ * after the hash matched; on any failure nothing is left behind.
+ * Port of keras/src/utils/file_utils.py get_file.
+ *
+ * @example
+ * ```ts
+ * const path = await getFile('imdb.npz', { origin: 'https://…/imdb.npz', fileHash: '6966…' });
+ * ```
+ */
+export async function getFile(fname: string, options: GetFileOptions): Promise<string> {
+  const {
+    origin,
+    fileHash: expected,
+    cacheSubdir = 'datasets',
+    extract = false,
+    forceDownload = false,
+  } = options;
+  let dir: string;
+  if (options.cacheDir !== undefined) dir = join(options.cacheDir, cacheSubdir);
+  else if (process.env['SEQLAB_DATA_DIR']) dir = process.env['SEQLAB_DATA_DIR'];
+  else dir = join(process.env['KERAS_HOME'] || join(homedir(), '.keras'), cacheSubdir);
+  const target = isAbsolute(fname) ? fname : join(dir, fname);
+  const algorithm = expected ? hashAlgorithm(expected) : undefined;
+
+  let download = forceDownload || !existsSync(target);
+  if (!download && expected && algorithm) {
+    download = (await fileHash(target, algorithm)) !== expected.toLowerCase();
+  }
+  if (download) {
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      await downloadTo(origin, temp, target, options.onProgress, expected, algorithm);
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+  return extract ? await extractArchive(target) : target;
+}
+
+async function downloadTo(
+  url: string,
+  temp: string,
+  target: string,
+  onProgress: GetFileOptions['onProgress'],
+  expected: string | undefined,
+  algorithm: 'sha256' | 'md5' | undefined,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (cause) {
+    throw offlineError(url, target, cause);
+  }
+  if (!response.ok || response.body === null) {
+    throw new DatasetError(
+      'DOWNLOAD_FAILED',
+      `server answered ${response.status} ${response.statusText}; expected 200 with the file`,
+      { file: url },
+    );
+  }
+  const header = response.headers.get('content-length');
+  const total = header === null ? undefined : Number(header);
+  const hash = algorithm ? createHash(algorithm) : undefined;
+  const handle = await open(temp, 'w');
+  let loaded = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      hash?.update(chunk);
+      await handle.write(chunk);
+      loaded += chunk.length;
+      onProgress?.({ url, loaded, total });
+    }
+  } catch (cause) {
+    throw new DatasetError(
+      'DOWNLOAD_FAILED',
+      `connection lost after ${loaded}${total === undefined ? '' : ` of ${total}`} bytes; nothing was kept`,
+      { file: url, cause },
+    );
+  } finally {
+    await handle.close();
+  }
+  if (total !== undefined && loaded !== total) {
+    throw new DatasetError(
+      'DOWNLOAD_FAILED',
+      `received ${loaded} bytes; expected ${total}; nothing was kept`,
+      {
+        file: url,
+      },
+    );
+  }
+  if (hash && expected && algorithm) {
+    const got = hash.digest('hex');
+    if (got !== expected.toLowerCase()) throw hashMismatch(url, algorithm, expected, got);
+  }
+}
+
+async function extractArchive(archive: string): Promise<string> {
+  const out = `${archive}_extracted`;
+  if (existsSync(out)) return out;
+  const temp = `${out}.${randomBytes(6).toString('hex')}.part`;
+  const { writeFile } = await import('node:fs/promises');
+  try {
+    if (/\.(tar\.gz|tgz|tar)$/.test(archive)) {
+      const source = createReadStream(archive);
+      const stream = archive.endsWith('.tar') ? source : gunzip(source);
+      for await (const entry of readTar(stream as AsyncIterable<Uint8Array>, archive)) {
+        const path = join(temp, entry.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, entry.data);
+      }
+    } else if (archive.endsWith('.zip')) {
+      const { extractZipEntry } = await import('./_zip.js');
+      const { safeRelativePath } = await import('./_tar.js');
+      for (const entry of readZip(await readFile(archive), archive)) {
+        const rel = safeRelativePath(entry.name, archive);
+        if (entry.name.endsWith('/')) continue;
+        const path = join(temp, rel);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, await extractZipEntry(entry, inflateRaw, archive));
+      }
+    } else {
+      throw new DatasetError('BAD_ARGUMENT', 'extract: expected a .tar.gz, .tgz, .tar or .zip file', {
+        file: archive,
+      });
+    }
+    await rename(temp, out);
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function gunzip(source: Readable): AsyncIterable<Uint8Array> {
+  const out = createGunzip();
+  pipeline(source, out, () => {}); // an error in either stream reaches the reader of `out`
+  return out;
+}
+
+function isLocalPath(source: string): boolean {
+  return source.includes('/') || source.includes('\\');
+}
+
+/** A bare name: the first local copy in the data dirs (trusted as is), else `getFile` from the official origin. */
+async function locate(source: string, spec: SourceSpec): Promise<string> {
+  if (isLocalPath(source)) {
+    if (!existsSync(source)) {
+      throw new DatasetError('NOT_FOUND', 'no such file; expected a path to an existing file', {
+        file: source,
+      });
+    }
+    return source;
+  }
+  for (const dir of dataDirs()) {
+    for (const name of [source, ...(spec.alternatives ?? [])]) {
+      const path = join(dir, name);
+      if (existsSync(path) && (await stat(path)).isFile()) return path;
+    }
+  }
+  return await getFile(source, { origin: spec.origin, fileHash: spec.fileHash });
+}
+
+async function toBytes(source: Exclude<DataSource, string>): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  return new Uint8Array(await source.arrayBuffer());
+}
+
+export async function loadBytes(
+  source: DataSource,
+  spec: SourceSpec,
+): Promise<{ bytes: Uint8Array; name: string }> {
+  if (typeof source !== 'string') return { bytes: await toBytes(source), name: '<bytes>' };
+  const path = await locate(source, spec);
+  return { bytes: await readFile(path), name: path };
+}
+
+export async function resolveNpz(
+  source: DataSource,
+  spec: SourceSpec,
+): Promise<{ arrays: Record<string, NpyArray>; name: string }> {
+  const { bytes, name } = await loadBytes(source, spec);
+  return { arrays: await readNpzWith(bytes, name, inflateRaw), name };
+}
+
+export async function openGunzip(
+  source: DataSource,
+  spec: SourceSpec,
+): Promise<{ stream: AsyncIterable<Uint8Array>; name: string }> {
+  const fail = (name: string) => (cause: unknown) =>
+    new DatasetError(
+      'BAD_TAR',
+      `gunzip failed (${(cause as Error).message}); the archive is corrupt or truncated`,
+      {
+        file: name,
+        cause,
+      },
+    );
+  const wrap = async function* (stream: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<Uint8Array> {
+    try {
+      yield* stream;
+    } catch (cause) {
+      throw fail(name)(cause);
+    }
+  };
+  if (typeof source !== 'string') {
+    const bytes = await toBytes(source);
+    return { stream: wrap(gunzip(Readable.from([bytes])), '<bytes>'), name: '<bytes>' };
+  }
+  const path = await locate(source, spec);
+  return { stream: wrap(gunzip(createReadStream(path)), path), name: path };
+}

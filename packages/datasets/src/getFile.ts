@@ -1,0 +1,1 @@
+export { dataDirs, getFile } from '#platform';

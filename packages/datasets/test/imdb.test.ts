@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { imdb } from '../src/index.js';
+import { expected, fixture, fixtureBytes } from './_helpers.js';
+
+const camel = (kwargs: Record<string, number | null>): imdb.LoadDataOptions =>
+  Object.fromEntries(
+    Object.entries(kwargs).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+
+describe('imdb.loadData', () => {
+  it.each(expected.cases)('matches Keras load_data($kwargs)', async (c) => {
+    const [[xTrain, yTrain], [xTest, yTest]] = await imdb.loadData({
+      path: fixture('fake_imdb.npz'),
+      ...camel(c.kwargs),
+    });
+    expect(xTrain).toEqual(c.x_train);
+    expect(Array.from(yTrain)).toEqual(c.y_train);
+    expect(xTest).toEqual(c.x_test);
+    expect(Array.from(yTest)).toEqual(c.y_test);
+  });
+
+  it('gives the same result from bytes, an ArrayBuffer, a Blob and every pickle protocol', async () => {
+    const want = await imdb.loadData({ path: fixture('fake_imdb.npz'), numWords: 20 });
+    const bytes = fixtureBytes('fake_imdb.npz');
+    for (const path of [
+      bytes,
+      bytes.slice().buffer,
+      new Blob([bytes]),
+      fixtureBytes('fake_imdb_protocols.npz'),
+    ]) {
+      expect(await imdb.loadData({ path, numWords: 20 })).toEqual(want);
+    }
+  });
+
+  it('raises like Keras when maxlen keeps nothing, and on bad arguments', async () => {
+    await expect(imdb.loadData({ path: fixture('fake_imdb.npz'), maxlen: 2 })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: expect.stringContaining('no sequence was kept. Increase maxlen.'),
+    });
+    await expect(imdb.loadData({ path: fixture('fake_imdb.npz'), numWords: 2.5 })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: 'imdb.loadData: numWords must be an integer or null; received 2.5',
+    });
+  });
+
+  it('reports a missing local file', async () => {
+    await expect(imdb.loadData({ path: './no/such/imdb.npz' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('imdb text helpers', () => {
+  const wordIndex = new Map([
+    ['the', 1],
+    ['film', 2],
+    ["isn't", 3],
+    ['great', 4],
+  ]);
+  it('encodes text like the Keras sequences were made, and decodes back', () => {
+    expect(imdb.textToWords("GREAT film, isn't it?<br />The\tend")).toEqual([
+      'great',
+      'film',
+      "isn't",
+      'it',
+      'br',
+      'the',
+      'end',
+    ]);
+    const ids = imdb.encode("GREAT film, isn't it? The end.", wordIndex);
+    expect(ids).toEqual([1, 7, 5, 6, 4]);
+    expect(imdb.encode("GREAT film, isn't it? The end.", wordIndex, { numWords: 6, skipTop: 4 })).toEqual([
+      2, 2, 5, 2, 4,
+    ]);
+    expect(imdb.decode([0, 0, ...ids, 2, 99], wordIndex)).toBe("[START] great film isn't the [OOV] [UNK]");
+  });
+
+  it('reads a word index from bytes', async () => {
+    const bytes = new TextEncoder().encode('{"the":1,"and":2,"constructor":3}');
+    const index = await imdb.getWordIndex(bytes);
+    expect([...index]).toEqual([
+      ['the', 1],
+      ['and', 2],
+      ['constructor', 3],
+    ]);
+  });
+});
