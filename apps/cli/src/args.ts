@@ -15,8 +15,13 @@ type FlagValue<S extends FlagSpec> = S extends { type: 'number' }
     ? boolean
     : string;
 
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+/** Parsed flags under camelCase names (`--num-words` → `numWords`), defaulted ones never undefined. */
 export type ParsedFlags<T extends FlagSpecs> = {
-  [K in keyof T]: T[K] extends { default: unknown } ? FlagValue<T[K]> : FlagValue<T[K]> | undefined;
+  [K in keyof T & string as Camel<K>]: T[K] extends { default: unknown }
+    ? FlagValue<T[K]>
+    : FlagValue<T[K]> | undefined;
 };
 
 export interface CommandSpec<T extends FlagSpecs = FlagSpecs> {
@@ -48,7 +53,8 @@ export function parseFlags<T extends FlagSpecs>(
 ): { flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>; positionals: string[] } {
   const all: FlagSpecs = { ...spec.flags, ...GLOBAL_FLAGS };
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const [name, f] of Object.entries(all)) options[name] = { type: f.type === 'boolean' ? 'boolean' : 'string' };
+  for (const [name, f] of Object.entries(all))
+    options[name] = { type: f.type === 'boolean' ? 'boolean' : 'string' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -62,7 +68,10 @@ export function parseFlags<T extends FlagSpecs>(
         `valid flags: ${known.join(', ')}. See 'seqlab ${spec.name} --help'.`,
       );
     }
-    throw usageError(`${message.replace(/\.$/, '')} (in 'seqlab ${spec.name}').`, `See 'seqlab ${spec.name} --help'.`);
+    throw usageError(
+      `${message.replace(/\.$/, '')} (in 'seqlab ${spec.name}').`,
+      `See 'seqlab ${spec.name} --help'.`,
+    );
   }
   const flags: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(all)) {
@@ -83,7 +92,10 @@ export function parseFlags<T extends FlagSpecs>(
       flags[key] = value;
     }
   }
-  return { flags: flags as ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>, positionals: parsed.positionals };
+  return {
+    flags: flags as ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>,
+    positionals: parsed.positionals,
+  };
 }
 
 function parseNumber(name: string, raw: string, f: Extract<FlagSpec, { type: 'number' }>): number {
@@ -103,7 +115,7 @@ export function renderHelp(spec: CommandSpec): string {
     lines.push('', 'Arguments:');
     for (const p of spec.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
   }
-  const entries = Object.entries({ ...spec.flags, ...GLOBAL_FLAGS });
+  const entries: [string, FlagSpec][] = Object.entries({ ...spec.flags, ...GLOBAL_FLAGS });
   lines.push('', 'Options:');
   for (const [name, f] of entries) {
     const value = f.type === 'boolean' ? '' : ` <${f.type === 'string' ? (f.valueName ?? 'value') : 'n'}>`;

@@ -1,11 +1,14 @@
-import type { CommandSpec, FlagSpecs, ParsedFlags } from './args.js';
-import type { GLOBAL_FLAGS } from './args.js';
+import type { CommandSpec, FlagSpecs, GLOBAL_FLAGS, ParsedFlags } from './args.js';
 import type { Output } from './context.js';
 
 /** One CLI command: its declaration (flags as data) and what it does with them. */
 export interface Command<T extends FlagSpecs = FlagSpecs> {
   spec: CommandSpec<T>;
-  run(flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>, positionals: string[], out: Output): Promise<void>;
+  run(
+    flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>,
+    positionals: string[],
+    out: Output,
+  ): Promise<void>;
 }
 
 export function defineCommand<T extends FlagSpecs>(command: Command<T>): Command<T> {

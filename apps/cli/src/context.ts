@@ -23,7 +23,10 @@ export interface Output {
   result(value: unknown): void;
 }
 
-export function makeOutput(ctx: Context, flags: { json?: boolean | undefined; noColor?: boolean | undefined }): Output {
+export function makeOutput(
+  ctx: Context,
+  flags: { json?: boolean | undefined; noColor?: boolean | undefined },
+): Output {
   const json = flags.json === true;
   const human = json ? ctx.stderr : ctx.stdout;
   const useColor = flags.noColor !== true && colorEnabled(human, ctx.env);
@@ -37,7 +40,9 @@ export function makeOutput(ctx: Context, flags: { json?: boolean | undefined; no
       if (!json) human.write(`${line}\n`);
     },
     warn(line) {
-      ctx.stderr.write(`${palette(colorEnabled(ctx.stderr, ctx.env) && flags.noColor !== true).yellow('warning')}: ${line}\n`);
+      ctx.stderr.write(
+        `${palette(colorEnabled(ctx.stderr, ctx.env) && flags.noColor !== true).yellow('warning')}: ${line}\n`,
+      );
     },
     result(value) {
       if (json) ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -80,7 +80,9 @@ export async function main(argv: string[], context?: Context): Promise<number> {
     await command.run(flags, positionals, out);
     return 0;
   } catch (error) {
-    const c = palette(ctx.stderr.isTTY === true && (ctx.env.NO_COLOR ?? '') === '' && !argv.includes('--no-color'));
+    const c = palette(
+      ctx.stderr.isTTY === true && (ctx.env.NO_COLOR ?? '') === '' && !argv.includes('--no-color'),
+    );
     if (error instanceof CliError) {
       ctx.stderr.write(`${c.red('error')}: ${error.message}\n`);
       if (error.hint) ctx.stderr.write(`${error.hint}\n`);

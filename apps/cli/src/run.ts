@@ -58,14 +58,21 @@ export function readRun(dir: string, cwd: string): { dir: string; config: RunCon
   const read = <T>(name: string): T => {
     const file = join(abs, name);
     if (!existsSync(file))
-      throw new CliError('RUN_INCOMPLETE', `run folder '${dir}' has no ${name}: expected a folder written by 'seqlab train'.`);
+      throw new CliError(
+        'RUN_INCOMPLETE',
+        `run folder '${dir}' has no ${name}: expected a folder written by 'seqlab train'.`,
+      );
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as T;
     } catch (cause) {
       throw new CliError('RUN_CORRUPT', `${join(dir, name)} is not valid JSON.`, { cause });
     }
   };
-  return { dir: abs, config: read<RunConfig>(RUN_FILES.config), history: read<RunHistory>(RUN_FILES.history) };
+  return {
+    dir: abs,
+    config: read<RunConfig>(RUN_FILES.config),
+    history: read<RunHistory>(RUN_FILES.history),
+  };
 }
 
 /** The model folder of a run to predict or evaluate with: the best checkpoint, else the final model. */

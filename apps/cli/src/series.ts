@@ -1,5 +1,5 @@
-import type { RunHistory } from './run.js';
 import type { Series } from '@seqlab/plot';
+import type { RunHistory } from './run.js';
 
 /** `loss` and `val_loss` (or `acc` and `val_acc`) per epoch, as the lesson plots them. */
 export function historySeries(history: RunHistory, metric: 'loss' | 'acc' | string, prefix = ''): Series[] {

@@ -1,7 +1,17 @@
 import { extent, niceTicks, type Series } from './scale.js';
 
 // matplotlib's default colour cycle ("tab10"), so the chart looks like the lesson's plt.plot.
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
+const COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 export interface SvgChartOptions {
   title?: string;
@@ -33,7 +43,9 @@ export function renderSvgChart(series: Series[], options: SvgChartOptions = {}):
   const yTicks = niceTicks(lo, hi, 6);
   const y0 = yTicks[0] ?? lo;
   const y1 = yTicks.at(-1) ?? hi;
-  const xTicks = niceTicks(1, Math.max(2, n), Math.min(10, n)).filter((t) => Number.isInteger(t) && t >= 1 && t <= n);
+  const xTicks = niceTicks(1, Math.max(2, n), Math.min(10, n)).filter(
+    (t) => Number.isInteger(t) && t >= 1 && t <= n,
+  );
   const sx = (epoch: number) => m.left + (n === 1 ? plotW / 2 : ((epoch - 1) / (n - 1)) * plotW);
   const sy = (v: number) => m.top + plotH - ((v - y0) / (y1 - y0 || 1)) * plotH;
 
@@ -49,7 +61,9 @@ export function renderSvgChart(series: Series[], options: SvgChartOptions = {}):
   for (const t of yTicks) {
     const y = sy(t).toFixed(1);
     out.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`);
+    out.push(
+      `<text x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+    );
   }
   for (const t of xTicks) {
     const x = sx(t).toFixed(1);

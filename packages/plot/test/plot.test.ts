@@ -6,7 +6,7 @@ describe('niceTicks', () => {
     expect(niceTicks(0.31, 0.69, 4)).toEqual([0.3, 0.4, 0.5, 0.6, 0.7]);
     expect(niceTicks(1, 100, 5)).toEqual([0, 20, 40, 60, 80, 100]);
     // A flat curve gets a ±5% band around it.
-    expect(niceTicks(0.6931, 0.6931)).toEqual([0.64, 0.66, 0.68, 0.7, 0.72, 0.74]);
+    expect(niceTicks(0.6925, 0.6925)).toEqual([0.64, 0.66, 0.68, 0.7, 0.72, 0.74]);
   });
 
   it('returns nothing for non-finite bounds', () => {
@@ -16,7 +16,9 @@ describe('niceTicks', () => {
 
 describe('extent', () => {
   it('ignores NaN and infinities', () => {
-    expect(extent([{ name: 'a', values: [0.5, Number.NaN, 0.2, Number.POSITIVE_INFINITY] }])).toEqual([0.2, 0.5]);
+    expect(extent([{ name: 'a', values: [0.5, Number.NaN, 0.2, Number.POSITIVE_INFINITY] }])).toEqual([
+      0.2, 0.5,
+    ]);
     expect(extent([])).toEqual([0, 1]);
   });
 });

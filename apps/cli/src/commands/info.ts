@@ -36,8 +36,13 @@ export const info = defineCommand({
     out.info(`${c.bold('backend')}   ${runtime.backend}`);
     out.info(`${c.bold('simd')}      ${runtime.simd ? c.green('yes') : c.red('no')}`);
     out.info(`${c.bold('threads')}   ${runtime.threads}`);
-    out.info(`${c.bold('platform')}  ${runtime.platform} (node ${versions.node}, ${process.platform}-${process.arch})`);
-    out.info(`${c.bold('kernels')}   ${runtime.kernels.length ? runtime.kernels.join(', ') : '(none added)'}`);
-    for (const [name, v] of Object.entries(versions)) if (name !== 'node') out.info(`${name.padEnd(31)} ${v}`);
+    out.info(
+      `${c.bold('platform')}  ${runtime.platform} (node ${versions.node}, ${process.platform}-${process.arch})`,
+    );
+    out.info(
+      `${c.bold('kernels')}   ${runtime.kernels.length ? runtime.kernels.join(', ') : '(none added)'}`,
+    );
+    for (const [name, v] of Object.entries(versions))
+      if (name !== 'node') out.info(`${name.padEnd(31)} ${v}`);
   },
 });

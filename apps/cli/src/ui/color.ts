@@ -13,7 +13,8 @@ const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s
 const plain = (s: string) => s;
 
 export function palette(enabled: boolean): Palette {
-  if (!enabled) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain };
+  if (!enabled)
+    return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain };
   return {
     bold: wrap(1, 22),
     dim: wrap(2, 22),

@@ -35,7 +35,12 @@ export function formatLogs(logs: Record<string, number>): string {
 }
 
 /** The one-line-per-epoch form Keras prints with `verbose=2`: `Epoch 3/100 - 12s - loss: … - val_acc: …`. */
-export function epochLine(epoch: number, epochs: number, seconds: number, logs: Record<string, number>): string {
+export function epochLine(
+  epoch: number,
+  epochs: number,
+  seconds: number,
+  logs: Record<string, number>,
+): string {
   const parts = [`Epoch ${epoch}/${epochs}`, formatDuration(seconds)];
   const metrics = formatLogs(logs);
   if (metrics) parts.push(metrics);

@@ -1,0 +1,80 @@
+import { join, resolve } from 'node:path';
+import { renderSvgChart, type Series } from '@seqlab/plot';
+import { initWasm } from '@seqlab/wasm';
+import { defineCommand } from '../command.js';
+import { writeFileAtomic } from '../fs.js';
+import { loadLessonData } from '../lesson-data.js';
+import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { newRunDir, type TrainedRun, trainOne } from '../training.js';
+import { renderTable } from '../ui/table.js';
+import { renderTermChart } from '../ui/term-chart.js';
+
+export const compare = defineCommand({
+  spec: {
+    name: 'compare',
+    summary: 'train several models under one recipe; a table and one chart of all curves',
+    usage: 'seqlab compare --models all|<name>,<name>… [options]',
+    flags: {
+      models: {
+        type: 'string',
+        default: 'all',
+        description: "models to compare, comma-separated, or 'all'",
+        valueName: 'names',
+      },
+      ...RECIPE_FLAGS,
+    },
+    examples: ['seqlab compare --models lstm,gru --limit 4000 --epochs 5'],
+  },
+  async run(flags, _positionals, out) {
+    const names = modelNames(flags.models);
+    // One seed for every model, so the comparison is of the models, not of their luck.
+    const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
+    const runtime = await initWasm();
+    const data = await loadLessonData(configs[0]!, out.ctx.cwd);
+    const runs: TrainedRun[] = [];
+    for (const config of configs) {
+      if (out.ctx.signal.aborted) break;
+      out.info(out.color.bold(`\n${config.model}`));
+      runs.push(await trainOne(config, data, out, { runsRoot: flags.out, runtime, label: config.model }));
+    }
+    const rows = runs.map((r) => {
+      const best = r.history.epochs.find((e) => e.epoch === r.history.bestEpoch);
+      return {
+        model: r.config.model,
+        bestValLoss: r.history.bestValLoss,
+        valAcc: best?.logs.val_acc ?? null,
+        testAcc: r.history.test?.acc ?? null,
+        epochs: r.history.epochs.length,
+        bestEpoch: r.history.bestEpoch,
+        secondsPerEpoch: r.secondsPerEpoch,
+        runDir: r.dir,
+      };
+    });
+    const f = (v: number | null, d = 4) => (v === null ? '-' : v.toFixed(d));
+    const table = renderTable(
+      ['model', 'best val_loss', 'val acc', 'test acc', 'epochs', 'best epoch', 's/epoch'],
+      rows.map((r) => [
+        r.model,
+        f(r.bestValLoss),
+        f(r.valAcc),
+        f(r.testAcc),
+        r.epochs,
+        r.bestEpoch ?? '-',
+        f(r.secondsPerEpoch, 1),
+      ]),
+    );
+    const series: Series[] = runs.map((r) => ({
+      name: `${r.config.model} val_loss`,
+      values: r.history.epochs.map((e) => e.logs.val_loss ?? Number.NaN),
+    }));
+    const chartFile = join(newRunDir(resolve(out.ctx.cwd, flags.out), 'compare'), 'val_loss.svg');
+    writeFileAtomic(chartFile, renderSvgChart(series, { title: 'val_loss by model', yLabel: 'val_loss' }));
+    out.info('');
+    out.info(table);
+    out.info('');
+    out.info(renderTermChart(series));
+    out.info(`chart: ${chartFile}`);
+    out.result({ backend: runtime, seed, models: rows, chart: chartFile });
+  },
+});

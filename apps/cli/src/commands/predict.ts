@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { imdb } from '@seqlab/datasets';
+import { padSequences } from '@seqlab/sequence';
+import { initWasm } from '@seqlab/wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { defineCommand } from '../command.js';
+import { CliError, usageError } from '../errors.js';
+import { dataError, wordIndexSource } from '../lesson-data.js';
+import { loadRunModel } from '../load-model.js';
+import { readRun } from '../run.js';
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const predict = defineCommand({
+  spec: {
+    name: 'predict',
+    summary: 'sentiment of a review: probability and label; --explain shows it word by word',
+    usage: 'seqlab predict <run> "<review text>" | --file review.txt | - (stdin)',
+    positionals: [
+      { name: '<run>', description: "a folder written by 'seqlab train'", required: true },
+      { name: '<text>', description: "the review; '-' or nothing reads stdin" },
+    ],
+    flags: {
+      file: { type: 'string', description: 'read the review from a file', valueName: 'path' },
+      explain: { type: 'boolean', description: 'the prediction after each word (the RNN memory at work)' },
+      'data-dir': { type: 'string', description: 'folder with imdb_word_index.json', valueName: 'dir' },
+    },
+    examples: ['seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."'],
+  },
+  async run(flags, positionals, out) {
+    const [dir, ...words] = positionals;
+    if (!dir)
+      throw usageError('seqlab predict needs a run folder and a review.', `Usage: ${predict.spec.usage}`);
+    const run = readRun(dir, out.ctx.cwd);
+    let text: string;
+    if (flags.file) {
+      try {
+        text = readFileSync(resolve(out.ctx.cwd, flags.file), 'utf8');
+      } catch (cause) {
+        throw new CliError(
+          'FILE_NOT_FOUND',
+          `cannot read --file ${flags.file}: ${(cause as Error).message}`,
+          { cause },
+        );
+      }
+    } else if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
+      text = words.join(' ');
+    } else if ((process.stdin as { isTTY?: boolean }).isTTY !== true) {
+      text = await readStdin(process.stdin);
+    } else {
+      throw usageError('no review given.', 'Pass the text, --file <path>, or pipe it on stdin.');
+    }
+    if (text.trim() === '') throw usageError('the review is empty.');
+
+    const { config } = run;
+    await initWasm();
+    let wordIndex: Map<string, number>;
+    try {
+      wordIndex = await imdb.getWordIndex(wordIndexSource(flags.dataDir ?? config.dataDir, out.ctx.cwd));
+    } catch (error) {
+      dataError(error);
+    }
+    const tokens = imdb.textToWords(text);
+    const ids = imdb.encode(text, wordIndex, { numWords: config.numWords });
+    const model = await loadRunModel(run.dir);
+    // Every prefix (for --explain) or just the whole review, padded as in training, in one batch.
+    const prefixes = flags.explain ? ids.map((_, i) => ids.slice(0, i + 1)) : [ids];
+    const x = padSequences(prefixes, { maxlen: config.maxlen });
+    const probs = tf.tidy(() => {
+      const input = tf.tensor2d(x.data, [x.shape[0], x.shape[1]], 'int32');
+      return (model.predict(input) as tf.Tensor).dataSync();
+    });
+    model.dispose();
+    const probability = probs[probs.length - 1] as number;
+    const label = probability >= 0.5 ? 'positive' : 'negative';
+    const known = tokens.filter((w) => wordIndex.has(w));
+    const steps = flags.explain
+      ? ids.map((id, i) => ({
+          word: i === 0 ? '[START]' : (known[i - 1] ?? '?'),
+          id,
+          oov: id === 2,
+          probability: probs[i] as number,
+        }))
+      : undefined;
+    const c = out.color;
+    if (steps) {
+      let previous = 0.5;
+      for (const s of steps) {
+        const delta = s.probability - previous;
+        previous = s.probability;
+        const bar = '█'.repeat(Math.round(s.probability * 20)).padEnd(20, '·');
+        const word = s.oov ? c.dim(`${s.word} (oov)`) : s.word;
+        const move = delta >= 0 ? c.green(`+${delta.toFixed(3)}`) : c.red(delta.toFixed(3));
+        out.info(`${bar} ${s.probability.toFixed(3)} ${move}  ${word}`);
+      }
+      out.info('');
+    }
+    const shown = label === 'positive' ? c.green(label) : c.red(label);
+    out.info(
+      `${shown} (p = ${probability.toFixed(4)}; ${ids.length - 1} known words, maxlen ${config.maxlen})`,
+    );
+    if (ids.length > config.maxlen)
+      out.info(
+        c.dim(
+          `note: the review is longer than maxlen ${config.maxlen}; only its last ${config.maxlen} ids count.`,
+        ),
+      );
+    out.result({ run: run.dir, model: config.model, probability, label, words: ids.length - 1, steps });
+  },
+});

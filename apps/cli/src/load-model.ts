@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import '@seqlab/models';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { CliError } from './errors.js';
+import { runModelDir } from './run.js';
+
+/** Loads a run's best checkpoint (else its final model); `@seqlab/models` registers the zoo's custom layers. */
+export async function loadRunModel(runDir: string): Promise<tfl.LayersModel> {
+  const dir = runModelDir(runDir);
+  try {
+    return await tfl.loadLayersModel(`file://${join(dir, 'model.json')}`);
+  } catch (cause) {
+    throw new CliError('MODEL_LOAD_FAILED', `could not load the model in ${dir}: ${String(cause)}`, {
+      cause,
+    });
+  }
+}

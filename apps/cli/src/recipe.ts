@@ -1,0 +1,118 @@
+import { listModels } from '@seqlab/models';
+import type { FlagSpecs, ParsedFlags } from './args.js';
+import { usageError } from './errors.js';
+import type { RunConfig } from './run.js';
+
+/** The lesson's hyperparameters as flags, with the lesson's defaults (shared by `train` and `compare`). */
+export const RECIPE_FLAGS = {
+  'num-words': {
+    type: 'number',
+    integer: true,
+    min: 1,
+    default: 500,
+    description: 'vocabulary size (num_words)',
+  },
+  maxlen: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    default: 100,
+    description: 'pad/truncate reviews to this length',
+  },
+  'test-size': {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0.2,
+    description: 'validation fraction of train_test_split',
+  },
+  'random-state': {
+    type: 'number',
+    integer: true,
+    min: 0,
+    default: 42,
+    description: 'train_test_split random_state',
+  },
+  epochs: { type: 'number', integer: true, min: 1, default: 100, description: 'maximum epochs' },
+  'batch-size': { type: 'number', integer: true, min: 1, default: 64, description: 'batch size' },
+  'learning-rate': { type: 'number', min: 0, default: 1e-4, description: 'RMSprop learning rate' },
+  patience: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    default: 3,
+    description: 'EarlyStopping patience (val_loss)',
+  },
+  units: { type: 'number', integer: true, min: 1, default: 8, description: 'recurrent units' },
+  'embedding-dim': { type: 'number', integer: true, min: 1, default: 16, description: 'embedding size' },
+  dropout: {
+    type: 'number',
+    min: 0,
+    max: 0.99,
+    default: 0.3,
+    description: 'input dropout of recurrent layers',
+  },
+  seed: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    description: 'weight-initialisation and shuffling seed (random)',
+  },
+  limit: {
+    type: 'number',
+    integer: true,
+    min: 2,
+    description: 'use only the first N train (and test) reviews',
+  },
+  'data-dir': {
+    type: 'string',
+    description: 'folder with imdb.npz (default: SEQLAB_DATA_DIR, Keras cache)',
+    valueName: 'dir',
+  },
+  out: {
+    type: 'string',
+    default: 'runs',
+    description: 'folder that receives the run folders',
+    valueName: 'dir',
+  },
+} as const satisfies FlagSpecs;
+
+export function modelNames(list: string): string[] {
+  const known = listModels().map((m) => m.name as string);
+  const names =
+    list === 'all'
+      ? known
+      : list
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  if (names.length === 0)
+    throw usageError('--model needs at least one model name.', `valid models: ${known.join(', ')}`);
+  for (const name of names)
+    if (!known.includes(name))
+      throw usageError(`unknown model '${name}'.`, `valid models: ${known.join(', ')} (or 'all').`);
+  return names;
+}
+
+export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FLAGS>): RunConfig {
+  if (flags.testSize <= 0 || flags.testSize >= 1)
+    throw usageError(`--test-size must be between 0 and 1 (exclusive); got ${flags.testSize}.`);
+  if (!(flags.learningRate > 0)) throw usageError(`--learning-rate must be > 0; got ${flags.learningRate}.`);
+  return {
+    model,
+    numWords: flags.numWords,
+    maxlen: flags.maxlen,
+    testSize: flags.testSize,
+    randomState: flags.randomState,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    learningRate: flags.learningRate,
+    patience: flags.patience,
+    units: flags.units,
+    embeddingDim: flags.embeddingDim,
+    dropout: flags.dropout,
+    seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
+    limit: flags.limit ?? null,
+    dataDir: flags.dataDir ?? null,
+  };
+}
