@@ -1,1 +1,20 @@
-export {};
+export type { ClassLabel } from './_stratified.js';
+export { SequenceError, type SequenceErrorCode } from './errors.js';
+export { isSequenceMatrix, matrixRow, type SequenceMatrix } from './matrix.js';
+export { type PadSequencesArgs, type PadSide, padSequences } from './pad_sequences.js';
+export { DEFAULT_FILTERS, type TextToWordSequenceArgs, textToWordSequence } from './text.js';
+export { type CategoricalArray, type Labels, toCategorical } from './to_categorical.js';
+export {
+  type MatrixMode,
+  Tokenizer,
+  type TokenizerArgs,
+  type TokenizerText,
+  tokenizerFromJSON,
+} from './tokenizer.js';
+export {
+  type SplitResult,
+  type Splittable,
+  type TrainTestSplitArgs,
+  type TypedArray,
+  trainTestSplit,
+} from './train_test_split.js';
