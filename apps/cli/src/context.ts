@@ -37,7 +37,7 @@ export function makeOutput(
     color: palette(useColor),
     interactive: !json && !ci && ctx.stdout.isTTY === true,
     info(line = '') {
-      if (!json) human.write(`${line}\n`);
+      human.write(`${line}\n`);
     },
     warn(line) {
       ctx.stderr.write(

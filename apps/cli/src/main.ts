@@ -3,7 +3,7 @@ import type { Command } from './command.js';
 import { compare } from './commands/compare.js';
 import { data } from './commands/data.js';
 import { evaluate } from './commands/evaluate.js';
-import { info } from './commands/info.js';
+import { info, ownVersion } from './commands/info.js';
 import { plot } from './commands/plot.js';
 import { predict } from './commands/predict.js';
 import { train } from './commands/train.js';
@@ -62,7 +62,7 @@ export async function main(argv: string[], context?: Context): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-v') {
-      ctx.stdout.write(`${process.env.npm_package_version ?? '0.0.0'}\n`);
+      ctx.stdout.write(`${ownVersion()}\n`);
       return 0;
     }
     const command = COMMANDS[name];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
@@ -12,6 +13,16 @@ function versionOf(pkg: string): string {
   }
 }
 
+/** This CLI's version: `package.json` sits one folder above `dist/` in the repository and when installed. */
+export function ownVersion(): string {
+  try {
+    const file = new URL('../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export const info = defineCommand({
   spec: {
     name: 'info',
@@ -22,7 +33,7 @@ export const info = defineCommand({
   async run(_flags, _positionals, out) {
     const runtime = await initWasm();
     const versions = {
-      seqlab: versionOf('seqlab'),
+      seqlab: ownVersion(),
       node: process.versions.node,
       '@tensorflow/tfjs-core': versionOf('@tensorflow/tfjs-core'),
       '@tensorflow/tfjs-layers': versionOf('@tensorflow/tfjs-layers'),

@@ -1,0 +1,24 @@
+// The published CLI is one file: the @seqlab/* packages are bundled in (they are not on the registry yet), the
+// TensorFlow.js packages stay real dependencies (the wasm backend loads its .wasm binaries from its own folder).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
+const external = Object.keys(pkg.dependencies ?? {});
+
+await build({
+  input: join(here, '..', 'dist', 'main.js'),
+  platform: 'node',
+  external: (id) => id.startsWith('node:') || external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+  resolve: { conditionNames: ['node', 'import', 'default'] },
+  logLevel: 'warn',
+  output: {
+    file: join(here, '..', 'dist', 'seqlab.js'),
+    format: 'esm',
+    sourcemap: false,
+    codeSplitting: false,
+  },
+});

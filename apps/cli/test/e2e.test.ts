@@ -1,0 +1,188 @@
+// The commands end to end, as a user runs them: a child process, CI-style non-TTY output, a slice of real IMDB.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = resolve(import.meta.dirname, '..', 'bin', 'seqlab.js');
+const dataDir = process.env.SEQLAB_DATA_DIR;
+const work = mkdtempSync(join(tmpdir(), 'seqlab-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function seqlab(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run('node', [bin, ...args], {
+      cwd: work,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('argument errors', () => {
+  it('an unknown command exits 2 with the valid ones', async () => {
+    const r = await seqlab(['trian']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: unknown command 'trian'.");
+    expect(r.stderr).toContain('valid commands: train, evaluate, predict, compare, data, plot, info');
+    expect(r.stderr).not.toContain('at ');
+  });
+
+  it('an unknown model exits 2 and lists the zoo', async () => {
+    const r = await seqlab(['train', '--model', 'transformer']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown model 'transformer'.");
+    expect(r.stderr).toContain('lstm');
+  });
+
+  it('a bad number exits 2', async () => {
+    const r = await seqlab(['train', '--batch-size', 'big']);
+    expect([r.code, r.stderr.trim()]).toEqual([2, "error: --batch-size expects an integer; got 'big'."]);
+  });
+
+  it('a missing run folder exits 1 with what to pass', async () => {
+    const r = await seqlab(['evaluate', 'runs/nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("run folder 'runs/nope' does not exist.");
+  });
+
+  it('missing data with no network says how to supply it offline', async () => {
+    const empty = mkdtempSync(join(work, 'empty-'));
+    const r = await seqlab(['data', '--data-dir', empty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/imdb\.npz/);
+    expect(r.stderr).toContain('SEQLAB_DATA_DIR');
+  });
+});
+
+describe('info', () => {
+  it('reports wasm with SIMD as JSON', async () => {
+    const r = await seqlab(['info', '--json']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { runtime: { backend: string; simd: boolean; threads: number } };
+    expect(info.runtime).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
+  });
+});
+
+describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
+  let runDir = '';
+
+  it('data prints the lesson step 3 facts', async () => {
+    const r = await seqlab(['data']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('x_train.shape = (25000,)');
+    expect(r.stdout).toContain('len(x_train[0]) = 218   len(x_train[1]) = 189');
+    expect(r.stdout).toContain('train 12500 positive / 12500 negative');
+  });
+
+  it('train writes a run folder and one JSON object on stdout', async () => {
+    const r = await seqlab([
+      'train',
+      '--model',
+      'lstm',
+      '--limit',
+      '320',
+      '--epochs',
+      '2',
+      '--seed',
+      '7',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as {
+      backend: { backend: string; simd: boolean };
+      runs: {
+        config: Record<string, unknown>;
+        runDir: string;
+        epochs: { epoch: number; seconds: number; logs: Record<string, number> }[];
+        bestEpoch: number;
+        test: { loss: number; acc: number };
+        files: string[];
+      }[];
+    };
+    expect(result.backend).toMatchObject({ backend: 'wasm', simd: true });
+    const [trained] = result.runs;
+    expect(trained?.config).toMatchObject({ model: 'lstm', numWords: 500, maxlen: 100, seed: 7, limit: 320 });
+    expect(trained?.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(Object.keys(trained?.epochs[0]?.logs ?? {}).sort()).toEqual([
+      'acc',
+      'loss',
+      'val_acc',
+      'val_loss',
+    ]);
+    expect([1, 2]).toContain(trained?.bestEpoch);
+    expect(trained?.test.acc).toBeGreaterThan(0);
+    runDir = trained?.runDir ?? '';
+    for (const name of [
+      'config.json',
+      'history.json',
+      'history.csv',
+      'curves.svg',
+      'best/model.json',
+      'final/weights.bin',
+    ])
+      expect(existsSync(join(runDir, name)), name).toBe(true);
+    const csv = readFileSync(join(runDir, 'history.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('epoch,acc,loss,val_acc,val_loss');
+    expect(csv.filter(Boolean)).toHaveLength(3);
+    expect(readFileSync(join(runDir, 'curves.svg'), 'utf8')).toMatch(/^<svg /);
+    // --json keeps the human lines off stdout: they went to stderr.
+    expect(r.stderr).toContain('Epoch 1/2 - ');
+  });
+
+  it('train prints one Keras-style line per epoch when not on a terminal', async () => {
+    const r = await seqlab(['train', '--model', 'conv1d', '--limit', '200', '--epochs', '2', '--seed', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('Epoch '));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^Epoch 1\/2 - \d+(ms|s) - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}$/,
+    );
+    expect(r.stdout).not.toContain('\r');
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('evaluate, predict and plot read the run folder', async () => {
+    const evaluated = await seqlab(['evaluate', runDir, '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout)).toMatchObject({ model: 'lstm', reviews: 320 });
+
+    const predicted = await seqlab([
+      'predict',
+      runDir,
+      'a wonderful film with a great story',
+      '--explain',
+      '--json',
+    ]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const p = JSON.parse(predicted.stdout) as {
+      probability: number;
+      label: string;
+      steps: { word: string }[];
+    };
+    expect(p.probability).toBeGreaterThan(0);
+    expect(p.probability).toBeLessThan(1);
+    expect(p.label).toBe(p.probability >= 0.5 ? 'positive' : 'negative');
+    expect(p.steps.map((s) => s.word)).toEqual([
+      '[START]',
+      'a',
+      'wonderful',
+      'film',
+      'with',
+      'a',
+      'great',
+      'story',
+    ]);
+
+    const plotted = await seqlab(['plot', runDir, '--metric', 'acc']);
+    expect(plotted.code, plotted.stderr).toBe(0);
+    expect(existsSync(join(runDir, 'curves-acc.svg'))).toBe(true);
+  });
+});
