@@ -1,4 +1,18 @@
 export { WasmInitError, type WasmInitErrorCode } from './errors.js';
+export {
+  type FusedGruOptions,
+  type FusedLstmOptions,
+  type FusedRecurrentOptions,
+  FusedRnnError,
+  type FusedRnnErrorCode,
+  type FusedSimpleRnnOptions,
+  fusedGru,
+  fusedLstm,
+  fusedSimpleRnn,
+  type LstmPeepholes,
+  loadFusedKernels,
+  type RecurrentActivation,
+} from './fused/index.js';
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {
   registerWasmKernels,

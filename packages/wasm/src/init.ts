@@ -2,6 +2,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@t
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultWasmPaths, isCrossOriginIsolated, platformName, registerTfjsGlobals } from '#platform';
 import { WasmInitError } from './errors.js';
+import { loadFusedKernels } from './fused/_module.js';
 import { registerWasmKernels } from './kernels/index.js';
 
 /** Options of {@link initWasm}. */
@@ -167,6 +168,7 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
     );
   }
   await tf.ready();
+  await loadFusedKernels();
   return {
     backend: 'wasm',
     simd,

@@ -1,0 +1,10 @@
+// seqlab's fused recurrent kernels: one call runs a whole sequence forward, or backward through time.
+// Built by scripts/build-fused.mjs with AssemblyScript (--enable simd); callers own the memory layout.
+export { gruBackward, gruForward } from './gru';
+export { lstmBackward, lstmForward } from './lstm';
+export { rnnBackward, rnnForward } from './simple_rnn';
+
+/** First free byte after the static data, 16-byte aligned. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}

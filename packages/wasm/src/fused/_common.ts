@@ -1,0 +1,267 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { asWasmBackend } from '../kernels/_backend.js';
+import { FusedRnnError } from './errors.js';
+
+/** Options shared by every fused recurrent op. */
+export interface FusedRecurrentOptions {
+  /**
+   * Return the whole output sequence `[batch, time, units]` instead of the last output `[batch, units]`
+   * (Keras `return_sequences`). With `goBackwards` the sequence is in processing order, as in Keras.
+   * @default false
+   */
+  returnSequences?: boolean;
+  /**
+   * A `[batch, time]` mask (bool or numeric; nonzero keeps the step), as Keras' `Masking`/`mask_zero` produce.
+   * A masked step carries the previous state and output forward (Keras' `rnn` with masking); its gates and
+   * gradients are skipped. Not differentiated.
+   * @default null
+   */
+  mask?: tf.Tensor | null;
+  /**
+   * Process the sequence from the last step to the first (Keras `go_backwards`).
+   * @default false
+   */
+  goBackwards?: boolean;
+  /**
+   * Compute the gradient with respect to `x`. Pass `false` when `x` is data (one-hot words, say) so backward skips
+   * the `dz · kernelᵀ` product; the returned gradient for `x` is then zeros.
+   * @default true
+   */
+  inputGradient?: boolean;
+}
+
+export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
+
+export interface Dims {
+  B: number;
+  T: number;
+  F: number;
+  U: number;
+  /** Units padded to a multiple of 4 (one SIMD vector). */
+  UP: number;
+}
+
+function shapeText(t: tf.Tensor | null | undefined): string {
+  return t == null ? String(t) : `[${t.shape.join(', ')}]`;
+}
+
+export function fail(op: string, what: string, expected: string, got: string): never {
+  throw new FusedRnnError('INVALID_SHAPE', `${op}: ${what} must be ${expected}, got ${got}.`);
+}
+
+function requireFloat32(op: string, name: string, t: tf.Tensor): void {
+  if (t.dtype !== 'float32') {
+    throw new FusedRnnError(
+      'UNSUPPORTED_DTYPE',
+      `${op}: ${name} must be a float32 tensor, got ${t.dtype} of shape ${shapeText(t)}.`,
+    );
+  }
+}
+
+/** Checks x [b,t,f], kernel [f, gates·u], recurrentKernel [u, gates·u]; returns the dimensions. */
+export function checkCore(
+  op: string,
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  gates: number,
+): Dims {
+  if (!(x instanceof tf.Tensor) || x.rank !== 3) {
+    fail(
+      op,
+      'x',
+      'a rank-3 tensor [batch, time, features]',
+      x instanceof tf.Tensor ? shapeText(x) : String(x),
+    );
+  }
+  const [B, T, F] = x.shape as [number, number, number];
+  if (T === 0) fail(op, 'x', 'a tensor with at least one time step', shapeText(x));
+  if (!(recurrentKernel instanceof tf.Tensor) || recurrentKernel.rank !== 2) {
+    fail(op, 'recurrentKernel', `a rank-2 tensor [units, ${gates} * units]`, shapeText(recurrentKernel));
+  }
+  const U = recurrentKernel.shape[0]!;
+  if (U === 0 || recurrentKernel.shape[1] !== gates * U) {
+    fail(op, 'recurrentKernel', `[units, ${gates} * units] with units > 0`, shapeText(recurrentKernel));
+  }
+  if (
+    !(kernel instanceof tf.Tensor) ||
+    kernel.rank !== 2 ||
+    kernel.shape[0] !== F ||
+    kernel.shape[1] !== gates * U
+  ) {
+    fail(op, 'kernel', `[${F}, ${gates * U}] (features of x, ${gates} * units)`, shapeText(kernel));
+  }
+  for (const [name, t] of [
+    ['x', x],
+    ['kernel', kernel],
+    ['recurrentKernel', recurrentKernel],
+  ] as const) {
+    requireFloat32(op, name, t);
+  }
+  return { B, T, F, U, UP: Math.ceil(U / 4) * 4 };
+}
+
+export function checkVector(op: string, name: string, t: tf.Tensor, shape: number[]): void {
+  if (
+    !(t instanceof tf.Tensor) ||
+    t.shape.length !== shape.length ||
+    t.shape.some((d, i) => d !== shape[i])
+  ) {
+    fail(op, name, `[${shape.join(', ')}]`, t instanceof tf.Tensor ? shapeText(t) : String(t));
+  }
+  requireFloat32(op, name, t);
+}
+
+export function checkActivation(op: string, value: unknown): 0 | 1 {
+  if (value === undefined || value === 'sigmoid') return 0;
+  if (value === 'hardSigmoid') return 1;
+  throw new FusedRnnError(
+    'INVALID_OPTION',
+    `${op}: recurrentActivation must be 'sigmoid' or 'hardSigmoid', got ${JSON.stringify(value)}.`,
+  );
+}
+
+/**
+ * A tensor's values: a view on the wasm heap when the backend is `wasm` (valid until the next tfjs allocation: copy
+ * it before creating tensors), else `dataSync()`.
+ */
+export function valuesOf(t: tf.Tensor): Float32Array {
+  if (tf.getBackend() === 'wasm' && t.dtype === 'float32') {
+    return asWasmBackend(tf.backend()).typedArrayFromHeap(t) as Float32Array;
+  }
+  const data = t.dataSync();
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}
+
+/** [rows, gates·U] → [rows, gates·UP], each gate's block padded with zeros to UP columns. */
+export function padGates(
+  src: Float32Array,
+  rows: number,
+  gates: number,
+  U: number,
+  UP: number,
+): Float32Array {
+  if (U === UP) return src.slice(0, rows * gates * U);
+  const out = new Float32Array(rows * gates * UP);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < gates; q++) {
+      const from = (r * gates + q) * U;
+      out.set(src.subarray(from, from + U), (r * gates + q) * UP);
+    }
+  }
+  return out;
+}
+
+/** [rows, gates·UP] (at `offset` in `heap`) → [rows, gates·U]. */
+export function unpadGates(
+  heap: Float32Array,
+  offset: number,
+  rows: number,
+  gates: number,
+  U: number,
+  UP: number,
+): Float32Array {
+  if (U === UP) return heap.slice(offset, offset + rows * gates * U);
+  const out = new Float32Array(rows * gates * U);
+  for (let r = 0; r < rows * gates; r++) {
+    out.set(heap.subarray(offset + r * UP, offset + r * UP + U), r * U);
+  }
+  return out;
+}
+
+/** Copies x [B,T,F] into `heap`, reversing time for `goBackwards`. */
+export function writeInput(heap: Float32Array, at: number, x: Float32Array, d: Dims, reverse: boolean): void {
+  const { B, T, F } = d;
+  if (!reverse) {
+    heap.set(x.subarray(0, B * T * F), at);
+    return;
+  }
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const from = (b * T + (T - 1 - t)) * F;
+      heap.set(x.subarray(from, from + F), at + (b * T + t) * F);
+    }
+  }
+}
+
+/** The mask as float32 [B,T] in processing order (1 keeps, 0 masks), or null. */
+export function readMask(
+  op: string,
+  mask: tf.Tensor | null | undefined,
+  d: Dims,
+  reverse: boolean,
+): Float32Array | null {
+  if (mask == null) return null;
+  if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== d.B || mask.shape[1] !== d.T) {
+    fail(
+      op,
+      'mask',
+      `[${d.B}, ${d.T}] (batch, time of x)`,
+      mask instanceof tf.Tensor ? shapeText(mask) : String(mask),
+    );
+  }
+  const values = mask.dataSync();
+  const out = new Float32Array(d.B * d.T);
+  for (let b = 0; b < d.B; b++) {
+    for (let t = 0; t < d.T; t++) {
+      out[b * d.T + t] = values[b * d.T + (reverse ? d.T - 1 - t : t)] !== 0 ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** The op's output from H [B,T,UP]: [B,T,U] or the last step [B,U]. */
+export function outputOf(heap: Float32Array, at: number, d: Dims, sequences: boolean): tf.Tensor {
+  const { B, T, U, UP } = d;
+  if (sequences) return tf.tensor3d(unpadGates(heap, at, B * T, 1, U, UP), [B, T, U]);
+  const out = new Float32Array(B * U);
+  for (let b = 0; b < B; b++) {
+    const from = at + (b * T + T - 1) * UP;
+    out.set(heap.subarray(from, from + U), b * U);
+  }
+  return tf.tensor2d(out, [B, U]);
+}
+
+/** Writes dy ([B,T,U] or [B,U]) padded to UP columns. */
+export function writeOutputGrad(
+  heap: Float32Array,
+  at: number,
+  dy: tf.Tensor,
+  d: Dims,
+  sequences: boolean,
+): void {
+  const rows = sequences ? d.B * d.T : d.B;
+  const values = valuesOf(dy);
+  if (d.U === d.UP) {
+    heap.set(values.subarray(0, rows * d.U), at);
+    return;
+  }
+  heap.fill(0, at, at + rows * d.UP);
+  for (let r = 0; r < rows; r++) heap.set(values.subarray(r * d.U, r * d.U + d.U), at + r * d.UP);
+}
+
+/** dx from the heap [B,T,F] (processing order) → tensor in x's time order. */
+export function inputGradOf(
+  heap: Float32Array,
+  at: number,
+  d: Dims,
+  reverse: boolean,
+  computed: boolean,
+): tf.Tensor {
+  const { B, T, F } = d;
+  if (!computed) return tf.zeros([B, T, F]);
+  if (!reverse) return tf.tensor3d(heap.slice(at, at + B * T * F), [B, T, F]);
+  const out = new Float32Array(B * T * F);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const from = at + (b * T + t) * F;
+      out.set(heap.subarray(from, from + F), (b * T + (T - 1 - t)) * F);
+    }
+  }
+  return tf.tensor3d(out, [B, T, F]);
+}
+
+/** Whether a gradient tape records (so the forward must keep what backward needs). */
+export function recording(): boolean {
+  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+}

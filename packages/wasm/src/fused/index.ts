@@ -1,0 +1,6 @@
+export type { FusedRecurrentOptions, RecurrentActivation } from './_common.js';
+export { loadFusedKernels } from './_module.js';
+export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
+export { type FusedGruOptions, fusedGru } from './gru.js';
+export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';
+export { type FusedSimpleRnnOptions, fusedSimpleRnn } from './simple-rnn.js';
