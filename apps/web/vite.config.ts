@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+import { seqlabServer } from './server/plugin.js';
+
+const seqlab = [
+  '@seqlab/wasm',
+  '@seqlab/datasets',
+  '@seqlab/models',
+  '@seqlab/callbacks',
+  '@seqlab/sequence',
+  '@seqlab/plot',
+  '@seqlab/random',
+];
+
+export default defineConfig({
+  plugins: [seqlabServer()],
+  // Not pre-bundled, so @seqlab/wasm's `new URL('./wasm/…', import.meta.url)` binaries resolve.
+  optimizeDeps: { exclude: seqlab },
+  worker: { format: 'es' },
+  // Not minified: tfjs-backend-wasm starts its pthread workers from the threaded module factory's source text
+  // (Function.prototype.toString), which breaks once a minifier renames the names that source refers to.
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096, minify: false },
+});
