@@ -1,1 +1,31 @@
-export {};
+export { ModelsError, type ModelsErrorCode } from './errors.js';
+export type { ActivationName, InitializerConfig } from './layers/_util.js';
+export { CausalConv1D, type CausalConv1DArgs, causalConv1d } from './layers/causal_conv1d.js';
+export { KerasGRU, type KerasGRUArgs, KerasGRUCell, kerasGRU } from './layers/gru.js';
+export { KerasLSTM, type KerasLSTMArgs, KerasLSTMCell, kerasLSTM } from './layers/lstm.js';
+export { OneHot, type OneHotArgs, oneHot } from './layers/one_hot.js';
+export {
+  PeepholeLSTM,
+  type PeepholeLSTMArgs,
+  PeepholeLSTMCell,
+  peepholeLSTM,
+} from './layers/peephole_lstm.js';
+export {
+  KerasSimpleRNN,
+  type KerasSimpleRNNArgs,
+  KerasSimpleRNNCell,
+  kerasSimpleRNN,
+} from './layers/simple_rnn.js';
+export { type IdMatrix, type LabelledIds, type TrainLessonOptions, trainLesson } from './train.js';
+export type { BaseModelOptions } from './zoo/_common.js';
+export type { Conv1dOptions } from './zoo/conv1d.js';
+export type { GruOptions } from './zoo/gru.js';
+export {
+  createModel,
+  listModels,
+  MODEL_NAMES,
+  type ModelInfo,
+  type ModelName,
+  type ModelOptionsByName,
+} from './zoo/index.js';
+export type { WavenetOptions } from './zoo/wavenet.js';

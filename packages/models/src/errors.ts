@@ -1,0 +1,19 @@
+/** Codes of {@link ModelsError}. */
+export type ModelsErrorCode =
+  | 'UNKNOWN_MODEL'
+  | 'INVALID_OPTION'
+  | 'INVALID_DATA'
+  | 'SAVE_FAILED'
+  | 'LOAD_FAILED'
+  | 'NOT_A_MODEL_DIR';
+
+/** Error thrown by `@seqlab/models`; `code` says which check failed. */
+export class ModelsError extends Error {
+  readonly code: ModelsErrorCode;
+
+  constructor(code: ModelsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelsError';
+    this.code = code;
+  }
+}

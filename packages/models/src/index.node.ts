@@ -1,0 +1,13 @@
+// Node entry (the package's "node" export condition): everything in index.ts, plus the file-system IOHandler.
+// Side effect: registers the `file://` save/load routers with tfjs-core.
+import { registerFileSystemRouter } from './io/_file_system.js';
+
+export * from './index.js';
+export {
+  FileSystemHandler,
+  fileSystem,
+  fileSystemRouter,
+  registerFileSystemRouter,
+} from './io/_file_system.js';
+
+registerFileSystemRouter();

@@ -1,0 +1,178 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelsError } from '../errors.js';
+import {
+  type ActivationName,
+  activation,
+  checkUnits,
+  deserializeInitializer,
+  type Initializer,
+  type InitializerConfig,
+  serializeInitializer,
+} from './_util.js';
+
+/** Arguments of {@link CausalConv1D}: Keras `Conv1D(filters, kernel_size, padding='causal', dilation_rate=…)`. */
+export interface CausalConv1DArgs {
+  /** Number of output channels. */
+  filters: number;
+  /** Number of taps. */
+  kernelSize: number;
+  /**
+   * Distance between taps (Keras `dilation_rate`).
+   * @default 1
+   */
+  dilationRate?: number;
+  /**
+   * Activation applied to the output.
+   * @default 'linear'
+   */
+  activation?: ActivationName;
+  /**
+   * Whether a bias is added.
+   * @default true
+   */
+  useBias?: boolean;
+  /**
+   * Initializer of the kernel `[kernelSize, inputChannels, filters]`.
+   * @default glorotUniform
+   */
+  kernelInitializer?: Initializer | InitializerConfig;
+  /**
+   * Initializer of the bias `[filters]`.
+   * @default zeros
+   */
+  biasInitializer?: Initializer | InitializerConfig;
+  /** Layer name. */
+  name?: string;
+  /** Input shape without the batch axis, e.g. `[100, 16]`. */
+  inputShape?: number[];
+  /** Input shape with the batch axis (tfjs serialization fills this in). */
+  batchInputShape?: (number | null)[];
+  /**
+   * Whether the weights train.
+   * @default true
+   */
+  trainable?: boolean;
+}
+
+/**
+ * Causal, dilated 1-D convolution that trains on every tfjs backend: `out[t] = Σ_k x[t - (K-1-k)·d] · W[k] + b`,
+ * with zeros before the start — Keras' `Conv1D(padding='causal')` with its weight layout (`kernel [K, in, filters]`,
+ * `bias [filters]`). tfjs' `conv1d` rejects `'causal'` and its gradients reject dilation > 1, so this layer left-pads
+ * by `(K-1)·d` and sums one matrix product per tap (tap `k` reads the padded input shifted by `k·d`), computed as
+ * one MatMul of the side-by-side taps: its gradient needs only Pad, Slice, Concat and MatMul.
+ * Port of keras/src/layers/convolutional/base_conv.py (causal padding in keras/src/ops/nn.py conv).
+ */
+export class CausalConv1D extends tfl.layers.Layer {
+  /** @nocollapse */
+  static className = 'SeqlabCausalConv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly dilationRate: number;
+  readonly useBias: boolean;
+  private readonly activationName: ActivationName;
+  private readonly act: (x: tf.Tensor) => tf.Tensor;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private kernel!: tfl.LayerVariable;
+  private bias: tfl.LayerVariable | null = null;
+
+  constructor(args: CausalConv1DArgs) {
+    super({
+      name: args.name,
+      inputShape: args.inputShape,
+      batchInputShape: args.batchInputShape,
+      trainable: args.trainable,
+    } as ConstructorParameters<typeof tfl.layers.Layer>[0]);
+    this.filters = checkUnits(args.filters, 'filters', 'CausalConv1D');
+    this.kernelSize = checkUnits(args.kernelSize, 'kernelSize', 'CausalConv1D');
+    this.dilationRate = checkUnits(args.dilationRate ?? 1, 'dilationRate', 'CausalConv1D');
+    this.useBias = args.useBias ?? true;
+    this.activationName = args.activation ?? 'linear';
+    this.act = activation(this.activationName, 'activation', 'CausalConv1D');
+    this.kernelInit = deserializeInitializer(args.kernelInitializer ?? tfl.initializers.glorotUniform({}));
+    this.biasInit = deserializeInitializer(args.biasInitializer ?? tfl.initializers.zeros());
+  }
+
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
+    if (shape.length !== 3 || shape[2] == null) {
+      throw new ModelsError(
+        'INVALID_OPTION',
+        `CausalConv1D: expected input of shape [batch, steps, channels] with known channels, got ` +
+          `${JSON.stringify(shape)}.`,
+      );
+    }
+    const channels = shape[2];
+    this.kernel = this.addWeight(
+      'kernel',
+      [this.kernelSize, channels, this.filters],
+      'float32',
+      this.kernelInit,
+    );
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', this.biasInit);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
+    return [shape[0] ?? null, shape[1] ?? null, this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const [batch, steps, channels] = x.shape;
+      const kernel = this.kernel.read() as tf.Tensor3D;
+      const pad = (this.kernelSize - 1) * this.dilationRate;
+      const padded =
+        pad > 0
+          ? tf.pad(x, [
+              [0, 0],
+              [pad, 0],
+              [0, 0],
+            ])
+          : x;
+      // Tap k reads the padded input shifted by k·d; the taps side by side ([b·t, K·in]) times the kernel
+      // reshaped to [K·in, filters] is the sum of the per-tap products, in one MatMul.
+      const taps: tf.Tensor[] = [];
+      for (let k = 0; k < this.kernelSize; k++) {
+        taps.push(tf.slice(padded, [0, k * this.dilationRate, 0], [batch, steps, channels]));
+      }
+      const stacked = taps.length === 1 ? taps[0]! : tf.concat(taps, 2);
+      const out = tf.matMul(
+        tf.reshape(stacked, [batch * steps, this.kernelSize * channels]) as tf.Tensor2D,
+        tf.reshape(kernel, [this.kernelSize * channels, this.filters]) as tf.Tensor2D,
+      );
+      let y: tf.Tensor = tf.reshape(out, [batch, steps, this.filters]);
+      if (this.bias !== null) y = tf.add(y, this.bias.read());
+      return this.act(y);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      dilationRate: this.dilationRate,
+      activation: this.activationName,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInit) as unknown as tf.serialization.ConfigDict,
+      biasInitializer: serializeInitializer(this.biasInit) as unknown as tf.serialization.ConfigDict,
+    };
+  }
+}
+tf.serialization.registerClass(CausalConv1D);
+
+/**
+ * Creates a {@link CausalConv1D} layer.
+ *
+ * @example
+ * ```ts
+ * const conv = causalConv1d({ filters: 16, kernelSize: 2, dilationRate: 4 }); // [b, t, c] → [b, t, 16]
+ * ```
+ */
+export function causalConv1d(args: CausalConv1DArgs): CausalConv1D {
+  return new CausalConv1D(args);
+}

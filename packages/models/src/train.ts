@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelsError } from './errors.js';
+
+/** A padded id matrix, row-major — what `@seqlab/sequence`'s `padSequences` returns. */
+export interface IdMatrix {
+  /** `rows · cols` ids, row after row. */
+  data: ArrayLike<number>;
+  /** `[rows, cols]`. */
+  shape: readonly number[];
+}
+
+/** A labelled split: ids and one 0/1 label per row. */
+export interface LabelledIds {
+  x: IdMatrix;
+  y: ArrayLike<number>;
+}
+
+/** Options of {@link trainLesson}: the Keras IMDB lesson's training recipe. */
+export interface TrainLessonOptions {
+  /** A zoo model (or any single-input, single-output binary classifier on ids). */
+  model: tfl.LayersModel;
+  /** Training ids `[rows, maxlen]`. */
+  x: IdMatrix;
+  /** Training labels, 0 or 1, one per row. */
+  y: ArrayLike<number>;
+  /** Validation split, evaluated after every epoch (`val_loss`, `val_acc`); none when unset. */
+  validationData?: LabelledIds;
+  /**
+   * Passes over the training data.
+   * @default 10
+   */
+  epochs?: number;
+  /**
+   * Rows per gradient step.
+   * @default 64
+   */
+  batchSize?: number;
+  /**
+   * RMSprop learning rate.
+   * @default 1e-4
+   */
+  learningRate?: number;
+  /**
+   * Whether to compile the model with `RMSprop(learningRate)`, binary cross-entropy and accuracy first. Pass
+   * `false` to keep an earlier compile (and its optimizer state) when resuming. The optimizer belongs to the model:
+   * `model.dispose()` frees it.
+   * @default true
+   */
+  compile?: boolean;
+  /**
+   * Whether to shuffle the training rows every epoch (as Keras' `fit` does).
+   * @default true
+   */
+  shuffle?: boolean;
+  /** Seed of the per-epoch shuffling, so a run repeats exactly (with a seeded zoo model). Random when unset. */
+  seed?: number;
+  /** tfjs callbacks (e.g. `@seqlab/callbacks`' `EarlyStopping`), or tfjs' callback-config object. */
+  callbacks?: tfl.CustomCallbackArgs | tfl.CustomCallbackArgs[] | tfl.Callback | tfl.Callback[];
+}
+
+/** Mulberry32: a small seeded generator for the shuffling order. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function checkSplit(name: string, x: IdMatrix, y: ArrayLike<number>): [number, number] {
+  const [rows, cols] = x.shape;
+  if (x.shape.length !== 2 || rows === undefined || cols === undefined || x.data.length !== rows * cols) {
+    throw new ModelsError(
+      'INVALID_DATA',
+      `trainLesson: ${name}.x must be a [rows, cols] matrix with rows·cols ids, got shape ` +
+        `${JSON.stringify(x.shape)} with ${x.data.length} ids.`,
+    );
+  }
+  if (y.length !== rows) {
+    throw new ModelsError(
+      'INVALID_DATA',
+      `trainLesson: ${name}.y must have one label per row (${rows}), got ${y.length} labels.`,
+    );
+  }
+  return [rows, cols];
+}
+
+function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2D {
+  if (rows === null) {
+    return tf.tensor2d(Int32Array.from(x.data), [x.shape[0]!, cols], 'int32');
+  }
+  const out = new Int32Array(rows.length * cols);
+  rows.forEach((r, i) => {
+    for (let c = 0; c < cols; c++) out[i * cols + c] = x.data[r * cols + c]!;
+  });
+  return tf.tensor2d(out, [rows.length, cols], 'int32');
+}
+
+function labelsTensor(y: ArrayLike<number>, rows: number[] | null): tf.Tensor2D {
+  const values = rows === null ? Float32Array.from(y) : Float32Array.from(rows, (r) => y[r]!);
+  return tf.tensor2d(values, [values.length, 1], 'float32');
+}
+
+/**
+ * Trains a model with the Keras IMDB lesson's recipe: `RMSprop(1e-4)`, binary cross-entropy, accuracy, batches of
+ * 64 built one step at a time from the id matrix (so only one batch's tensors, and any per-batch one-hot encoding
+ * inside the model, exist at once), shuffled each epoch, validation after each epoch, and your callbacks
+ * (early stopping, checkpoints, …). Returns tfjs' `History` (`loss`, `acc`, `val_loss`, `val_acc` per epoch).
+ *
+ * @example
+ * ```ts
+ * const model = createModel('lstm', { seed: 42 });
+ * const history = await trainLesson({ model, x: xTrain, y: yTrain, validationData: { x: xVal, y: yVal },
+ *   epochs: 100, seed: 42, callbacks: [earlyStopping({ patience: 3, restoreBestWeights: true })] });
+ * ```
+ */
+export async function trainLesson(options: TrainLessonOptions): Promise<tfl.History> {
+  const { model } = options;
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 64;
+  const learningRate = options.learningRate ?? 1e-4;
+  for (const [field, value] of [
+    ['epochs', epochs],
+    ['batchSize', batchSize],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ModelsError(
+        'INVALID_OPTION',
+        `trainLesson: ${field} must be a positive integer, got ${value}.`,
+      );
+    }
+  }
+  if (!(learningRate > 0)) {
+    throw new ModelsError('INVALID_OPTION', `trainLesson: learningRate must be > 0, got ${learningRate}.`);
+  }
+  const [rows, cols] = checkSplit('train', options.x, options.y);
+  if (options.validationData !== undefined) {
+    checkSplit('validationData', options.validationData.x, options.validationData.y);
+  }
+  if (options.compile ?? true) {
+    // Keras' RMSprop defaults (rho 0.9, momentum 0, epsilon 1e-7); with momentum 0 tfjs' update is Keras' exactly:
+    // v = rho·v + (1-rho)·g², w -= lr·g / sqrt(v + eps) (keras/src/optimizers/rmsprop.py).
+    model.compile({
+      optimizer: tf.train.rmsprop(learningRate, 0.9, 0, 1e-7),
+      loss: 'binaryCrossentropy',
+      metrics: ['accuracy'],
+    });
+    // The optimizer is ours: hand it to the model so model.dispose() frees its slot variables (tfjs only does so
+    // for optimizers it created from a name).
+    (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+  }
+  const random = options.seed === undefined ? Math.random : mulberry32(options.seed);
+  const shuffle = options.shuffle ?? true;
+  const batches = Math.ceil(rows / batchSize);
+  const dataset = {
+    size: batches,
+    iterator: async () => {
+      const order = Array.from({ length: rows }, (_, i) => i);
+      if (shuffle) {
+        for (let i = rows - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+      }
+      let b = 0;
+      return {
+        next: async () => {
+          if (b >= batches) return { done: true, value: null };
+          const slice = order.slice(b * batchSize, Math.min(rows, (b + 1) * batchSize));
+          b++;
+          return {
+            done: false,
+            value: { xs: idsTensor(options.x, slice, cols), ys: labelsTensor(options.y, slice) },
+          };
+        },
+      };
+    },
+  };
+  let validation: [tf.Tensor, tf.Tensor] | undefined;
+  if (options.validationData !== undefined) {
+    const v = options.validationData;
+    validation = [idsTensor(v.x, null, v.x.shape[1]!), labelsTensor(v.y, null)];
+  }
+  // tfjs hands tfl.Callback subclasses the epoch logs as scalar tensors and keeps them until training ends; a
+  // CustomCallback placed first turns them into numbers (and frees them) every epoch, for every callback after it.
+  const resolver = new tfl.CustomCallback({ onEpochEnd: async () => {} });
+  const given =
+    options.callbacks === undefined
+      ? []
+      : Array.isArray(options.callbacks)
+        ? options.callbacks
+        : [options.callbacks];
+  const callbacks: tfl.CustomCallback[] = [
+    resolver,
+    ...given.map((c) =>
+      // A callback instance (tfl.Callback, CustomCallback, @seqlab/callbacks) has setModel; a plain object is config.
+      typeof (c as { setModel?: unknown }).setModel === 'function'
+        ? (c as tfl.CustomCallback)
+        : new tfl.CustomCallback(c as tfl.CustomCallbackArgs),
+    ),
+  ];
+  try {
+    return await model.fitDataset(dataset as unknown as Parameters<tfl.LayersModel['fitDataset']>[0], {
+      epochs,
+      verbose: 0,
+      validationData: validation,
+      validationBatchSize: batchSize,
+      callbacks,
+    });
+  } finally {
+    if (validation !== undefined) tf.dispose(validation);
+  }
+}

@@ -1,0 +1,140 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelsError } from '../errors.js';
+import type { Initializer } from '../layers/_util.js';
+
+/** Options every zoo model takes; the defaults are the Keras IMDB lesson's. */
+export interface BaseModelOptions {
+  /**
+   * Vocabulary size (Keras `imdb.load_data(num_words=…)`): ids are in `[0, numWords)`.
+   * @default 500
+   */
+  numWords?: number;
+  /**
+   * Sequence length (`pad_sequences(maxlen=…)`).
+   * @default 100
+   */
+  maxlen?: number;
+  /**
+   * Recurrent units.
+   * @default 8
+   */
+  units?: number;
+  /**
+   * Embedding size.
+   * @default 16
+   */
+  embeddingDim?: number;
+  /**
+   * Input dropout of the recurrent layers.
+   * @default 0.3
+   */
+  dropout?: number;
+  /**
+   * Seed of the weight initialisers (and of the dropout masks): the same seed builds the same weights.
+   * Random when unset.
+   */
+  seed?: number;
+}
+
+/** {@link BaseModelOptions} with defaults applied. */
+export interface ResolvedBase {
+  numWords: number;
+  maxlen: number;
+  units: number;
+  embeddingDim: number;
+  dropout: number;
+  seed: number | undefined;
+}
+
+export function positiveInt(value: unknown, field: string, model: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): ${field} must be a positive integer, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+export function resolveBase(model: string, options: BaseModelOptions): ResolvedBase {
+  const dropout = options.dropout ?? 0.3;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): dropout must be a number in [0, 1), got ${String(dropout)}.`,
+    );
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): seed must be an integer, got ${String(options.seed)}.`,
+    );
+  }
+  return {
+    numWords: positiveInt(options.numWords ?? 500, 'numWords', model),
+    maxlen: positiveInt(options.maxlen ?? 100, 'maxlen', model),
+    units: positiveInt(options.units ?? 8, 'units', model),
+    embeddingDim: positiveInt(options.embeddingDim ?? 16, 'embeddingDim', model),
+    dropout,
+    seed: options.seed,
+  };
+}
+
+/**
+ * Seeded Keras-default initialisers: each call takes the next seed (`seed`, `seed + 1`, …) so every weight of a
+ * model has its own stream, and the same `seed` rebuilds the same model.
+ */
+export class Inits {
+  private next: number | undefined;
+  constructor(seed: number | undefined) {
+    this.next = seed;
+  }
+
+  seed(): number | undefined {
+    if (this.next === undefined) return undefined;
+    return this.next++;
+  }
+
+  glorotUniform(): Initializer {
+    return tfl.initializers.glorotUniform({ seed: this.seed() });
+  }
+
+  orthogonal(): Initializer {
+    return tfl.initializers.orthogonal({ seed: this.seed() });
+  }
+
+  /** Keras `Embedding`'s default `'uniform'`: `RandomUniform(-0.05, 0.05)`. */
+  embedding(): Initializer {
+    return tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.seed() });
+  }
+}
+
+/** The lesson's model input: padded int ids `[batch, maxlen]`. */
+export function idsInput(maxlen: number): tfl.SymbolicTensor {
+  return tfl.input({ shape: [maxlen], dtype: 'int32', name: 'ids' });
+}
+
+/** Keras `Embedding(numWords, embeddingDim)`. */
+export function embedding(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
+  return tfl.layers.embedding({
+    inputDim: base.numWords,
+    outputDim: base.embeddingDim,
+    embeddingsInitializer: inits.embedding(),
+    name: 'embedding',
+  });
+}
+
+/** Keras `Dense(1, activation='sigmoid')`. */
+export function sigmoidHead(inits: Inits): tfl.layers.Layer {
+  return tfl.layers.dense({
+    units: 1,
+    activation: 'sigmoid',
+    kernelInitializer: inits.glorotUniform(),
+    biasInitializer: 'zeros',
+    name: 'output',
+  });
+}
+
+export function apply(layer: tfl.layers.Layer, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  return layer.apply(x) as tfl.SymbolicTensor;
+}

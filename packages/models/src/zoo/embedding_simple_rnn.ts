@@ -1,0 +1,32 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { KerasSimpleRNN } from '../layers/simple_rnn.js';
+import {
+  apply,
+  type BaseModelOptions,
+  embedding,
+  Inits,
+  idsInput,
+  resolveBase,
+  sigmoidHead,
+} from './_common.js';
+
+/** Options of the `embedding-simple-rnn` model. */
+export type EmbeddingSimpleRnnOptions = BaseModelOptions;
+
+/** `Embedding(500, 16)`, `SimpleRNN(8)`, `Dense(1, sigmoid)`: 8,209 parameters with the defaults. */
+export function embeddingSimpleRnn(options: EmbeddingSimpleRnnOptions = {}): tfl.LayersModel {
+  const base = resolveBase('embedding-simple-rnn', options);
+  const inits = new Inits(base.seed);
+  const input = idsInput(base.maxlen);
+  const emb = apply(embedding(base, inits), input);
+  const rnn = apply(
+    new KerasSimpleRNN({
+      units: base.units,
+      kernelInitializer: inits.glorotUniform(),
+      recurrentInitializer: inits.orthogonal(),
+      name: 'simple_rnn',
+    }),
+    emb,
+  );
+  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), rnn), name: 'embedding-simple-rnn' });
+}

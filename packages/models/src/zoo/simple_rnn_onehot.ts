@@ -1,0 +1,30 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { OneHot } from '../layers/one_hot.js';
+import { KerasSimpleRNN } from '../layers/simple_rnn.js';
+import { apply, type BaseModelOptions, Inits, idsInput, resolveBase, sigmoidHead } from './_common.js';
+
+/** Options of the `simple-rnn-onehot` model. */
+export type SimpleRnnOneHotOptions = BaseModelOptions;
+
+/**
+ * The lesson's first model: `SimpleRNN(8, input_shape=(100, 500))` on one-hot ids, `Dense(1, sigmoid)`.
+ * The one-hot encoding happens inside the graph per batch, so the input is int ids `[batch, maxlen]`.
+ * Parameters: `numWords·u + u² + u` + `u + 1` = 4,081 with the defaults.
+ */
+export function simpleRnnOneHot(options: SimpleRnnOneHotOptions = {}): tfl.LayersModel {
+  const base = resolveBase('simple-rnn-onehot', options);
+  const inits = new Inits(base.seed);
+  const input = idsInput(base.maxlen);
+  const onehot = apply(new OneHot({ depth: base.numWords, name: 'one_hot' }), input);
+  const rnn = apply(
+    new KerasSimpleRNN({
+      units: base.units,
+      kernelInitializer: inits.glorotUniform(),
+      recurrentInitializer: inits.orthogonal(),
+      inputGradient: false,
+      name: 'simple_rnn',
+    }),
+    onehot,
+  );
+  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), rnn), name: 'simple-rnn-onehot' });
+}
