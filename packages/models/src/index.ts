@@ -1,4 +1,5 @@
 export { ModelsError, type ModelsErrorCode } from './errors.js';
+export type { GatedArgs, RecurrentArgs } from './layers/_rnn.js';
 export type { ActivationName, InitializerConfig } from './layers/_util.js';
 export { CausalConv1D, type CausalConv1DArgs, causalConv1d } from './layers/causal_conv1d.js';
 export { KerasGRU, type KerasGRUArgs, KerasGRUCell, kerasGRU } from './layers/gru.js';

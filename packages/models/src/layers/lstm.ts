@@ -1,35 +1,26 @@
 import { fusedLstm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CellRNN, type MaskedCell } from './_rnn.js';
 import {
-  type ActivationName,
-  activation,
-  checkRate,
-  checkUnits,
+  CellRNN,
+  GATED_ACTIVATIONS,
+  type GatedArgs,
+  GatedCell,
+  registerClassAs,
+  type StockTwin,
+} from './_rnn.js';
+import {
   deserializeInitializer,
   type Initializer,
   type InitializerConfig,
-  MaskSource,
   serializeInitializer,
 } from './_util.js';
 
 /** Arguments of {@link KerasLSTMCell} and {@link KerasLSTM}, with Keras 3's `LSTM` defaults. */
-export interface KerasLSTMArgs {
-  /** Dimensionality of the output space. */
-  units: number;
-  /**
-   * Activation of the cell input and output.
-   * @default 'tanh'
-   */
-  activation?: ActivationName;
-  /**
-   * Activation of the input, forget and output gates (Keras' default; tfjs' LSTM defaults to `'hardSigmoid'`).
-   * @default 'sigmoid'
-   */
-  recurrentActivation?: ActivationName;
+export interface KerasLSTMArgs extends GatedArgs {
   /**
    * Peephole connections (Gers & Schmidhuber 2000; tf.keras `PeepholeLSTMCell`): three more weight vectors `[u]`.
+   * A layer with peepholes has no stock tfjs equivalent and is saved as `SeqlabLSTM`.
    * @default false
    */
   usePeepholes?: boolean;
@@ -39,60 +30,11 @@ export interface KerasLSTMArgs {
    */
   unitForgetBias?: boolean;
   /**
-   * Initializer of the input kernel `[inputDim, 4 * units]`.
-   * @default glorotUniform
-   */
-  kernelInitializer?: Initializer | InitializerConfig;
-  /**
-   * Initializer of the recurrent kernel `[units, 4 * units]`.
-   * @default orthogonal
-   */
-  recurrentInitializer?: Initializer | InitializerConfig;
-  /**
-   * Initializer of the bias `[4 * units]`.
-   * @default zeros
-   */
-  biasInitializer?: Initializer | InitializerConfig;
-  /**
    * Initializer of the three peephole weight vectors `[units]`. tf.keras uses the kernel initializer,
    * glorot-uniform, which on a vector of length `u` draws from `U(-sqrt(3 / u), sqrt(3 / u))`.
    * @default randomUniform(-sqrt(3 / units), sqrt(3 / units))
    */
   peepholeInitializer?: Initializer | InitializerConfig;
-  /**
-   * Fraction of the inputs to drop (one mask per sequence).
-   * @default 0
-   */
-  dropout?: number;
-  /**
-   * Fraction of the recurrent state to drop (one mask per sequence).
-   * @default 0
-   */
-  recurrentDropout?: number;
-  /** Seed of the dropout masks, so that a training run repeats exactly. Random when unset. */
-  seed?: number;
-  /**
-   * Whether the layer returns the whole output sequence, or only the last output.
-   * @default false
-   */
-  returnSequences?: boolean;
-  /**
-   * Run the layer with `@seqlab/wasm`'s fused WebAssembly SIMD kernel (whole sequence, forward and backward, in one
-   * call; same math) whenever possible — not with `recurrentDropout` in training, which needs the per-step loop.
-   * @default true
-   */
-  fused?: boolean;
-  /** Layer name. */
-  name?: string;
-  /** Input shape without the batch axis, e.g. `[100, 16]`. */
-  inputShape?: number[];
-  /** Input shape with the batch axis (tfjs serialization fills this in). */
-  batchInputShape?: (number | null)[];
-  /**
-   * Whether the weights train.
-   * @default true
-   */
-  trainable?: boolean;
 }
 
 /**
@@ -103,53 +45,23 @@ export interface KerasLSTMArgs {
  * `output_gate_peephole_weights` `[u]`.
  * Port of keras/src/layers/rnn/lstm.py LSTMCell and tf.keras' PeepholeLSTMCell (tensorflow/python/keras/layers/recurrent.py).
  */
-export class KerasLSTMCell extends tfl.layers.RNNCell implements MaskedCell {
+export class KerasLSTMCell extends GatedCell {
   /** @nocollapse */
   static className = 'SeqlabLSTMCell';
-  readonly units: number;
   readonly usePeepholes: boolean;
   readonly stateSize: number[];
   readonly unitForgetBias: boolean;
-  readonly dropout: number;
-  readonly recurrentDropout: number;
-  readonly seed: number | undefined;
-  private readonly activationName: ActivationName;
-  private readonly recurrentActivationName: ActivationName;
-  private readonly act: (x: tf.Tensor) => tf.Tensor;
-  private readonly recAct: (x: tf.Tensor) => tf.Tensor;
-  private readonly kernelInit: Initializer;
-  private readonly recurrentInit: Initializer;
-  private readonly biasInit: Initializer;
   private readonly peepholeInit: Initializer;
-  private readonly masks: MaskSource;
-  private kernel!: tfl.LayerVariable;
-  private recurrentKernel!: tfl.LayerVariable;
-  private bias!: tfl.LayerVariable;
   private inputPeephole: tfl.LayerVariable | null = null;
   private forgetPeephole: tfl.LayerVariable | null = null;
   private outputPeephole: tfl.LayerVariable | null = null;
-  private inputMask: tf.Tensor | null = null;
-  private stateMask: tf.Tensor | null = null;
-  /** Set by {@link KerasLSTM} while its step loop runs on inputs already projected by {@link projectInputs}. */
-  projected = false;
 
   constructor(args: KerasLSTMArgs) {
-    super({ name: args.name });
-    this.units = checkUnits(args.units, 'units', 'KerasLSTMCell');
+    super(args, 'KerasLSTMCell', 4);
     this.usePeepholes = args.usePeepholes ?? false;
     this.stateSize = [this.units, this.units];
-    this.unitForgetBias = args.unitForgetBias ?? true;
-    this.activationName = args.activation ?? 'tanh';
-    this.recurrentActivationName = args.recurrentActivation ?? 'sigmoid';
-    this.act = activation(this.activationName, 'activation', 'KerasLSTMCell');
-    this.recAct = activation(this.recurrentActivationName, 'recurrentActivation', 'KerasLSTMCell');
-    this.dropout = checkRate(args.dropout ?? 0, 'dropout', 'KerasLSTMCell');
-    this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', 'KerasLSTMCell');
-    this.seed = args.seed;
-    this.masks = new MaskSource(args.seed);
-    this.kernelInit = deserializeInitializer(args.kernelInitializer ?? tfl.initializers.glorotUniform({}));
-    this.recurrentInit = deserializeInitializer(args.recurrentInitializer ?? tfl.initializers.orthogonal({}));
-    this.biasInit = deserializeInitializer(args.biasInitializer ?? tfl.initializers.zeros());
+    // Stock tfjs writes `unitForgetBias: null` for "off".
+    this.unitForgetBias = args.unitForgetBias === undefined ? true : args.unitForgetBias === true;
     const limit = Math.sqrt(3 / this.units);
     this.peepholeInit = deserializeInitializer(
       args.peepholeInitializer ?? tfl.initializers.randomUniform({ minval: -limit, maxval: limit }),
@@ -157,12 +69,8 @@ export class KerasLSTMCell extends tfl.layers.RNNCell implements MaskedCell {
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    const inputDim = shape[shape.length - 1] as number;
     const u = this.units;
-    this.kernel = this.addWeight('kernel', [inputDim, 4 * u], 'float32', this.kernelInit);
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 4 * u], 'float32', this.recurrentInit);
-    this.bias = this.addWeight('bias', [4 * u], 'float32', this.biasInit);
+    this.buildWeights(inputShape);
     if (this.unitForgetBias) {
       // Keras: concat(bias_init(u), ones(u), bias_init(2u)).
       const value = tf.tidy(() =>
@@ -179,88 +87,29 @@ export class KerasLSTMCell extends tfl.layers.RNNCell implements MaskedCell {
     this.built = true;
   }
 
-  resetDropoutMasks(): void {
-    this.inputMask?.dispose();
-    this.stateMask?.dispose();
-    this.inputMask = null;
-    this.stateMask = null;
-  }
-
-  fusedCall(
-    x: tf.Tensor,
-    training: boolean,
-    returnSequences: boolean,
-    mask: tf.Tensor | null,
-  ): tf.Tensor | null {
-    if (training && this.recurrentDropout > 0) return null;
-    if (
-      this.activationName !== 'tanh' ||
-      !['sigmoid', 'hardSigmoid'].includes(this.recurrentActivationName)
-    ) {
-      return null;
-    }
-    if (training && this.dropout > 0 && this.inputMask === null) {
-      this.inputMask = tf.keep(this.masks.mask([x.shape[0]!, x.shape[2]!], this.dropout));
-    }
-    return tf.tidy(() => {
-      const dropped = training && this.inputMask !== null ? tf.mul(x, tf.expandDims(this.inputMask, 1)) : x;
-      return fusedLstm(
-        tf.cast(dropped, 'float32'),
-        this.kernel.read(),
-        this.recurrentKernel.read(),
-        this.bias.read(),
-        {
-          recurrentActivation: this.recurrentActivationName as 'sigmoid' | 'hardSigmoid',
-          peepholes: this.usePeepholes
-            ? {
-                i: this.inputPeephole!.read(),
-                f: this.forgetPeephole!.read(),
-                o: this.outputPeephole!.read(),
-              }
-            : null,
-          returnSequences,
-          mask,
-        },
-      );
-    });
-  }
-
-  /** `dropout(x)·kernel + bias` for every step: `[batch, steps, 4u]` in one MatMul. */
-  projectInputs(x: tf.Tensor, training: boolean): tf.Tensor {
-    if (training && this.dropout > 0 && this.inputMask === null) {
-      this.inputMask = tf.keep(this.masks.mask([x.shape[0]!, x.shape[2]!], this.dropout));
-    }
-    return tf.tidy(() => {
-      const [batch, steps, dim] = x.shape as [number, number, number];
-      const dropped = training && this.inputMask !== null ? tf.mul(x, tf.expandDims(this.inputMask, 1)) : x;
-      const flat = tf.add(
-        tf.matMul(tf.reshape(dropped, [batch * steps, dim]), this.kernel.read()),
-        this.bias.read(),
-      );
-      return tf.reshape(flat, [batch, steps, 4 * this.units]);
+  protected runFused(x: tf.Tensor, returnSequences: boolean, mask: tf.Tensor | null): tf.Tensor {
+    return fusedLstm(x, this.kernel.read(), this.recurrentKernel.read(), this.bias.read(), {
+      recurrentActivation: this.fusedRecurrentActivation,
+      peepholes: this.usePeepholes
+        ? { i: this.inputPeephole!.read(), f: this.forgetPeephole!.read(), o: this.outputPeephole!.read() }
+        : null,
+      returnSequences,
+      mask,
     });
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] {
-    const [x0, h0, c0] = inputs as tf.Tensor[];
+    const [x0, h0, cPrev] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
     const training = kwargs?.['training'] === true;
-    if (!this.projected && training && this.dropout > 0 && this.inputMask === null) {
-      this.inputMask = tf.keep(this.masks.mask(x0!.shape, this.dropout));
-    }
-    if (training && this.recurrentDropout > 0 && this.stateMask === null) {
-      this.stateMask = tf.keep(this.masks.mask(h0!.shape, this.recurrentDropout));
-    }
+    this.drawStepMasks(x0, h0, training);
     return tf.tidy(() => {
-      const hRec = training && this.stateMask !== null ? tf.mul(h0!, this.stateMask) : h0!;
-      const cPrev = c0!;
-      const recurrent = tf.matMul(hRec, this.recurrentKernel.read());
-      let z: tf.Tensor;
-      if (this.projected) {
-        z = tf.add(x0!, recurrent);
-      } else {
-        const x = training && this.inputMask !== null ? tf.mul(x0!, this.inputMask) : x0!;
-        z = tf.add(tf.add(tf.matMul(x, this.kernel.read()), recurrent), this.bias.read());
-      }
+      const recurrent = tf.matMul(this.dropState(h0, training), this.recurrentKernel.read());
+      const z = this.projected
+        ? tf.add(x0, recurrent)
+        : tf.add(
+            tf.add(tf.matMul(this.dropStep(x0, training), this.kernel.read()), recurrent),
+            this.bias.read(),
+          );
       const [zI, zF, zC, zO] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const peep = (w: tfl.LayerVariable | null, t: tf.Tensor, state: tf.Tensor) =>
         w === null ? t : tf.add(t, tf.mul(w.read(), state));
@@ -273,58 +122,42 @@ export class KerasLSTMCell extends tfl.layers.RNNCell implements MaskedCell {
     });
   }
 
+  /** tfjs' `LSTM` config (with `unitForgetBias`); the peephole fields only when the cell has peepholes. */
   override getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = {
-      ...super.getConfig(),
-      units: this.units,
-      activation: this.activationName,
-      recurrentActivation: this.recurrentActivationName,
-      unitForgetBias: this.unitForgetBias,
-      usePeepholes: this.usePeepholes,
-      kernelInitializer: serializeInitializer(this.kernelInit) as unknown as tf.serialization.ConfigDict,
-      recurrentInitializer: serializeInitializer(
-        this.recurrentInit,
-      ) as unknown as tf.serialization.ConfigDict,
-      biasInitializer: serializeInitializer(this.biasInit) as unknown as tf.serialization.ConfigDict,
-      peepholeInitializer: serializeInitializer(this.peepholeInit) as unknown as tf.serialization.ConfigDict,
-      dropout: this.dropout,
-      recurrentDropout: this.recurrentDropout,
-    };
-    if (this.seed !== undefined) config['seed'] = this.seed;
+    const config: tf.serialization.ConfigDict = { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+    if (this.usePeepholes) {
+      config['usePeepholes'] = true;
+      config['peepholeInitializer'] = serializeInitializer(
+        this.peepholeInit,
+      ) as unknown as tf.serialization.ConfigDict;
+    }
     return config;
   }
 }
 tf.serialization.registerClass(KerasLSTMCell);
 
-/** Keras' `LSTM` layer over {@link KerasLSTMCell} (peepholes optional), fused kernel by default. */
+/**
+ * Keras' `LSTM` layer over {@link KerasLSTMCell} (peepholes optional), fused kernel by default. Saved as tfjs'
+ * `LSTM` (stock tfjs-layers loads it) unless it has peepholes (`SeqlabLSTM`); once `@seqlab/models` is imported,
+ * `LSTM` layers load as this class.
+ */
 export class KerasLSTM extends CellRNN {
   /** @nocollapse */
-  static override className = 'SeqlabLSTM';
+  static override className = 'LSTM';
+  /** @nocollapse */
+  protected static override stock: StockTwin = {
+    className: 'LSTM',
+    create: (config) => tfl.layers.lstm(config as unknown as Parameters<typeof tfl.layers.lstm>[0]),
+    activations: GATED_ACTIVATIONS,
+    seqlabOnly: { option: 'usePeepholes', className: 'SeqlabLSTM' },
+  };
 
   constructor(args: KerasLSTMArgs) {
-    super(
-      {
-        cell: new KerasLSTMCell(args),
-        returnSequences: args.returnSequences ?? false,
-        name: args.name,
-        inputShape: args.inputShape,
-        batchInputShape: args.batchInputShape,
-        trainable: args.trainable,
-      } as ConstructorParameters<typeof tfl.layers.RNN>[0],
-      args.fused ?? true,
-    );
-  }
-
-  /** @nocollapse */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    const { cell: _cell, ...rest } = config;
-    return new cls(rest);
+    super(new KerasLSTMCell(args), args);
   }
 }
 tf.serialization.registerClass(KerasLSTM);
+registerClassAs(KerasLSTM, 'SeqlabLSTM');
 
 /**
  * Creates a Keras-exact LSTM layer (4·(d·u + u² + u) parameters on `d` features, + 3u with peepholes).
