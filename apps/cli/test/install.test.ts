@@ -32,6 +32,8 @@ describe('npm install -g seqlab.tgz', () => {
       {
         cwd: work,
         stdio: ['ignore', 'ignore', 'inherit'],
+        // A registry that does not answer must fail the test, not hang CI.
+        timeout: 240_000,
       },
     );
   });

@@ -80,6 +80,8 @@ describe('packed packages', () => {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
       cwd: project,
       stdio: ['ignore', 'ignore', 'inherit'],
+      // A registry that does not answer must fail the test, not hang CI.
+      timeout: 240_000,
     });
     const script = `
       const mod = await import(${JSON.stringify(name)});
