@@ -7,10 +7,11 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const group of ['packages', 'apps', 'tests']) {
+for (const group of ['packages', 'apps', 'tests', '.']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir).sort()) {
+  const names = group === '.' ? ['bench'] : readdirSync(dir).sort();
+  for (const name of names) {
     const file = join(dir, name, '.vitest', 'report.json');
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, 'utf8'));

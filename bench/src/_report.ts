@@ -1,0 +1,187 @@
+import { type BenchReport, LATENCY_TARGET_MS, TARGET_SPEEDUP } from './_bench.js';
+import { type Column, fmt, formatTable, type TableStyle } from './_table.js';
+import type { PassTiming } from './_timing.js';
+
+function pass(t: PassTiming | undefined): string {
+  if (t === undefined) return '–';
+  return `${t.seconds.toFixed(2)}${t.method === 'extrapolated' ? '*' : ''}`;
+}
+
+function times(value: number | null): string {
+  return fmt(value, 1, 'x');
+}
+
+/**
+ * The report as tables (aligned text for a terminal, or Markdown): setup, data pipeline, training epochs with
+ * ratios and the PyTorch target, validation passes, single-review latency, memory per section.
+ */
+export function renderReport(report: BenchReport, style: TableStyle = 'text'): string {
+  const { meta, data } = report;
+  const h = (title: string) => (style === 'markdown' ? `### ${title}` : `== ${title}`);
+  const out: string[] = [];
+  const s = meta.settings;
+  out.push(
+    `seqlab bench (${meta.mode}) ${meta.startedAt}: Node ${meta.node}, tfjs ${meta.tfjs}, ${meta.backend} ` +
+      `SIMD ${meta.simd}, ${meta.threads} thread(s); ${meta.cpus} × ${meta.cpuModel}; load average ` +
+      `${meta.loadavgStart.map((l) => l.toFixed(2)).join(' ')} at start, ` +
+      `${meta.loadavgEnd.map((l) => l.toFixed(2)).join(' ')} at end; ${meta.totalSeconds.toFixed(0)} s in all.`,
+  );
+  out.push(
+    meta.mode === 'full'
+      ? `Fused: median of ${s.epochs} measured epochs of ${data.trainRows.toLocaleString('en-US')} rows ` +
+          `(batch 64, trainLesson) and of ${s.repeats} measured validation passes of ` +
+          `${data.valRows.toLocaleString('en-US')} rows.`
+      : `Quick: fused epochs are 1 epoch on the first ${s.trainSubsetRows.toLocaleString('en-US')} rows ` +
+          `extrapolated to ${data.trainRows.toLocaleString('en-US')}; validation on ${s.valRows} rows ` +
+          `extrapolated to ${data.valRows.toLocaleString('en-US')}.`,
+  );
+  out.push(
+    `* extrapolated: unfused/stock/cpu time ${s.batches} trainOnBatch steps of 64 rows (median of ${s.repeats} ` +
+      `run(s)) and evaluate on ${s.batches * 64} rows (stock cpu: ${s.cpuBatches} steps, ${s.cpuBatches * 64} ` +
+      `rows), scaled to the whole epoch / validation set. stock cpu is slow mostly in tfjs-backend-cpu's ` +
+      `UnsortedSegmentSum (the Embedding gradient), which loops over the 500 words.`,
+  );
+  out.push('');
+  out.push(h('Data'));
+  out.push(
+    formatTable(
+      [{ header: 'step' }, { header: 'median ms', align: 'right' }, { header: 'repeats', align: 'right' }],
+      [
+        ['imdb.loadData({ numWords: 500 })', fmt(data.loadDataMs, 0), String(data.loadDataSamplesMs.length)],
+        ['trainTestSplit(testSize 0.2, randomState 42)', fmt(data.trainTestSplitMs, 1), '1'],
+        [
+          `padSequences(maxlen 100), ${data.trainRows} + ${data.valRows} rows`,
+          fmt(data.padSequencesMs, 1),
+          String(data.padSequencesSamplesMs.length),
+        ],
+      ],
+      style,
+    ),
+  );
+  out.push('');
+  out.push(h('Training: seconds per epoch (20,000 rows, batch 64)'));
+  const trainColumns: Column[] = [
+    { header: 'model' },
+    { header: 'params', align: 'right' },
+    { header: 'fused', align: 'right' },
+    { header: 'unfused zoo', align: 'right' },
+    { header: 'stock wasm', align: 'right' },
+    { header: 'stock cpu', align: 'right' },
+    { header: 'unfused/fused', align: 'right' },
+    { header: 'stock/fused', align: 'right' },
+    { header: 'cpu/fused', align: 'right' },
+    { header: 'PyTorch', align: 'right' },
+    { header: `target (${TARGET_SPEEDUP}x)`, align: 'right' },
+    { header: 'vs PyTorch', align: 'right' },
+    { header: 'target met' },
+  ];
+  out.push(
+    formatTable(
+      trainColumns,
+      report.models.map((m) => [
+        m.name,
+        (m.variants.fused?.params ?? 0).toLocaleString('en-US'),
+        pass(m.variants.fused?.epoch),
+        pass(m.variants.unfused?.epoch),
+        pass(m.variants.stock?.epoch),
+        pass(m.variants.cpu?.epoch),
+        times(m.ratios.unfused),
+        times(m.ratios.stock),
+        times(m.ratios.cpu),
+        fmt(m.reference.pytorchSeconds, 1),
+        fmt(m.reference.targetSeconds, 2),
+        times(m.ratios.pytorch),
+        m.reference.pass === null ? '–' : m.reference.pass ? 'pass' : 'FAIL',
+      ]),
+      style,
+    ),
+  );
+  out.push('');
+  out.push(h('Validation: seconds per pass (5,000 rows, model.evaluate, batch 64)'));
+  out.push(
+    formatTable(
+      [
+        { header: 'model' },
+        { header: 'fused', align: 'right' },
+        { header: 'unfused zoo', align: 'right' },
+        { header: 'stock wasm', align: 'right' },
+        { header: 'stock cpu', align: 'right' },
+      ],
+      report.models.map((m) => [
+        m.name,
+        pass(m.variants.fused?.validation),
+        pass(m.variants.unfused?.validation),
+        pass(m.variants.stock?.validation),
+        pass(m.variants.cpu?.validation),
+      ]),
+      style,
+    ),
+  );
+  out.push('');
+  out.push(
+    h(
+      `Single review: model.predict on [1, 100] ids + dataSync, ms (target: LSTM fused < ${LATENCY_TARGET_MS} ms)`,
+    ),
+  );
+  const latencyRows: string[][] = [];
+  for (const m of report.models) {
+    for (const v of Object.values(m.variants)) {
+      const target =
+        m.name === 'lstm' && v.variant === 'fused'
+          ? v.latency.medianMs < LATENCY_TARGET_MS
+            ? 'pass'
+            : 'FAIL'
+          : '';
+      latencyRows.push([
+        m.name,
+        v.variant,
+        fmt(v.latency.medianMs, 3),
+        fmt(v.latency.p90Ms, 3),
+        String(v.latency.calls),
+        target,
+      ]);
+    }
+  }
+  out.push(
+    formatTable(
+      [
+        { header: 'model' },
+        { header: 'variant' },
+        { header: 'median', align: 'right' },
+        { header: 'p90', align: 'right' },
+        { header: 'calls', align: 'right' },
+        { header: 'target' },
+      ],
+      latencyRows,
+      style,
+    ),
+  );
+  out.push('');
+  out.push(h('Memory: peak RSS per section (sampled every 50 ms), live tensors before → after'));
+  out.push(
+    formatTable(
+      [
+        { header: 'section' },
+        { header: 'seconds', align: 'right' },
+        { header: 'peak RSS MB', align: 'right' },
+        { header: 'tensors', align: 'right' },
+      ],
+      [
+        ...report.memory.sections.map((m) => [
+          m.section,
+          fmt(m.seconds, 1),
+          String(m.peakRssMB),
+          `${m.tensorsBefore} → ${m.tensorsAfter}`,
+        ]),
+        [
+          'overall',
+          fmt(meta.totalSeconds, 1),
+          String(report.memory.peakRssMB),
+          `${report.memory.tensorsAtStart} → ${report.memory.tensorsAtEnd}`,
+        ],
+      ],
+      style,
+    ),
+  );
+  return out.join('\n');
+}

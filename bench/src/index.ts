@@ -1,0 +1,17 @@
+export {
+  type BenchOptions,
+  type BenchReport,
+  LATENCY_TARGET_MS,
+  type ModelResult,
+  PYTORCH_SECONDS,
+  runBench,
+  TARGET_SPEEDUP,
+  type VariantResult,
+} from './_bench.js';
+export { BenchError, type BenchErrorCode } from './_errors.js';
+export type { SectionMemory } from './_memory.js';
+export { renderReport } from './_report.js';
+export { median, ratio, round } from './_stats.js';
+export { type Align, type Column, fmt, formatTable, type TableStyle } from './_table.js';
+export type { Latency, PassTiming } from './_timing.js';
+export { RECURRENT_MODELS, VARIANTS, type Variant } from './_variants.js';
