@@ -152,11 +152,18 @@ describe('earlyStopping in a real model.fit', () => {
           units: 4,
           inputShape: [3],
           activation: 'tanh',
-          kernelInitializer: 'glorotUniform',
+          // Seeded, so the run (and where it stops) is the same every time.
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 7 }),
         }),
       ],
     });
-    model.add(tfl.layers.dense({ units: 1, activation: 'sigmoid' }));
+    model.add(
+      tfl.layers.dense({
+        units: 1,
+        activation: 'sigmoid',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 8 }),
+      }),
+    );
     // A large learning rate overshoots, so val_loss stops improving within a few epochs.
     const optimizer = tf.train.sgd(8);
     model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
