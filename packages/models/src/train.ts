@@ -94,9 +94,18 @@ function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2
     return tf.tensor2d(Int32Array.from(x.data), [x.shape[0]!, cols], 'int32');
   }
   const out = new Int32Array(rows.length * cols);
-  rows.forEach((r, i) => {
-    for (let c = 0; c < cols; c++) out[i * cols + c] = x.data[r * cols + c]!;
-  });
+  const data = x.data;
+  if (ArrayBuffer.isView(data)) {
+    // A typed id matrix (what padSequences returns): one bulk copy per row.
+    const typed = data as unknown as Int32Array;
+    rows.forEach((r, i) => {
+      out.set(typed.subarray(r * cols, r * cols + cols), i * cols);
+    });
+  } else {
+    rows.forEach((r, i) => {
+      for (let c = 0; c < cols; c++) out[i * cols + c] = data[r * cols + c]!;
+    });
+  }
   return tf.tensor2d(out, [rows.length, cols], 'int32');
 }
 

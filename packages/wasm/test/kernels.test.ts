@@ -76,8 +76,36 @@ describe('registration', () => {
       'Unpack',
       'SplitV',
       'StridedSlice',
+      'GatherV2',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+});
+
+describe('GatherV2', () => {
+  it('equals the CPU kernel for embedding lookups, axes, batchDims, int32, bool and long slices', async () => {
+    const out = await expectParity(
+      () => [
+        tf.gather(randn([500, 16], 3), ints([4, 100], 4, 500)),
+        tf.gather(randn([3, 5, 4], 5), tf.tensor1d([4, 0, 4, 2], 'int32'), 1),
+        tf.gather(randn([2, 6, 3], 6), tf.tensor2d([5, 0, 1, 1, 2, 3], [2, 3], 'int32'), 1, 1),
+        tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), tf.tensor1d([2, 2, 0], 'int32')),
+        tf.gather(tf.tensor1d([true, false, true], 'bool'), tf.tensor1d([1, 0], 'int32')),
+        tf.gather(randn([7, 40], 7), tf.tensor1d([6, 1, 1], 'int32')),
+      ],
+      0,
+    );
+    expect(out[3]!.values).toEqual([5, 6, 5, 6, 1, 2]);
+    expect(out[4]).toEqual({ shape: [2], dtype: 'bool', values: [0, 1] });
+    expect(out[0]!.shape).toEqual([4, 100, 16]);
+  });
+
+  it('rejects an index outside the gathered axis', () => {
+    const x = tf.zeros([3, 2]);
+    const ids = tf.tensor1d([0, 3], 'int32');
+    expect(() => tf.gather(x, ids)).toThrow(WasmKernelError);
+    expect(() => tf.gather(x, ids)).toThrow(/index value 3 is not in \[0, 2\]/);
+    tf.dispose([x, ids]);
   });
 });
 

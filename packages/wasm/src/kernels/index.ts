@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { gatherV2Config } from './gather-v2.js';
 import { sliceConfig } from './slice.js';
 import { splitVConfig } from './split-v.js';
 import { stridedSliceConfig } from './strided-slice.js';
@@ -8,7 +9,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /**
  * Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training (`UnsortedSegmentSum`, `Conv2DBackpropFilter`), or
- * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`); registered by `initWasm`.
+ * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`) or slowly (`GatherV2`); registered by `initWasm`.
  */
 const KERNELS: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
@@ -17,6 +18,7 @@ const KERNELS: tf.KernelConfig[] = [
   unpackConfig,
   splitVConfig,
   stridedSliceConfig,
+  gatherV2Config,
 ];
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
