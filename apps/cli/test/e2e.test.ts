@@ -1,6 +1,6 @@
 // The commands end to end, as a user runs them: a child process, CI-style non-TTY output, a slice of real IMDB.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -147,6 +147,53 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     );
     expect(r.stdout).not.toContain('\r');
     expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('Ctrl-C stops training, keeps the best checkpoint and writes the run folder', async () => {
+    const out = join(work, 'interrupted');
+    const child = spawn(
+      'node',
+      [
+        bin,
+        'train',
+        '--model',
+        'embedding-simple-rnn',
+        '--limit',
+        '640',
+        '--epochs',
+        '200',
+        '--seed',
+        '3',
+        '--out',
+        out,
+      ],
+      { cwd: work, env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Epoch 2/200')) child.kill('SIGINT');
+      });
+      child.on('close', done);
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('interrupted');
+    const epochs = stdout.split('\n').filter((l) => l.startsWith('Epoch ')).length;
+    expect(epochs).toBeGreaterThanOrEqual(2);
+    expect(epochs).toBeLessThan(200);
+    const [dir] = readdirSync(out);
+    const history = JSON.parse(readFileSync(join(out, dir ?? '', 'history.json'), 'utf8')) as {
+      interrupted: boolean;
+      epochs: unknown[];
+    };
+    expect(history.interrupted).toBe(true);
+    expect(history.epochs).toHaveLength(epochs);
+    expect(existsSync(join(out, dir ?? '', 'best', 'model.json'))).toBe(true);
   });
 
   it('evaluate, predict and plot read the run folder', async () => {

@@ -1,5 +1,6 @@
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
+import { CliError } from '../errors.js';
 import { loadLessonData } from '../lesson-data.js';
 import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { printSummary, type TrainedRun, trainOne } from '../training.js';
@@ -61,5 +62,13 @@ export const train = defineCommand({
       files: r.files,
     }));
     out.result({ backend: runtime, runs: results });
+    if (runs.some((r) => r.history.interrupted))
+      throw new CliError(
+        'INTERRUPTED',
+        'training interrupted (Ctrl-C); the run folder keeps the best checkpoint.',
+        {
+          exitCode: 130,
+        },
+      );
   },
 });
