@@ -79,14 +79,16 @@ export function renderSvgChart(series: Series[], options: SvgChartOptions = {}):
   );
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
-    const points = s.values
-      .map((v, e) => (Number.isFinite(v) ? `${sx(e + 1).toFixed(1)},${sy(v).toFixed(1)}` : ''))
-      .filter(Boolean)
-      .join(' ');
+    const xy = s.values.flatMap((v, e) =>
+      Number.isFinite(v) ? [[sx(e + 1).toFixed(1), sy(v).toFixed(1)] as const] : [],
+    );
+    const points = xy.map(([x, y]) => `${x},${y}`).join(' ');
     const dash = options.dashed?.(s, i) ? ' stroke-dasharray="6 4"' : '';
     out.push(
       `<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"><title>${escapeXml(s.name)}</title></polyline>`,
     );
+    // A marker per epoch, so a one-epoch run (a line of one point) still shows.
+    for (const [x, y] of xy) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${color}"/>`);
   });
   const legendX = m.left + plotW - 10;
   series.forEach((s, i) => {

@@ -37,6 +37,12 @@ describe('renderSvgChart', () => {
     expect(polylines).toEqual([3, 2]);
   });
 
+  it('marks every finite point, so a single epoch is visible', () => {
+    expect(svg.match(/<circle /g)).toHaveLength(5);
+    const one = renderSvgChart([{ name: 'loss', values: [0.69] }]);
+    expect(one.match(/<circle /g)).toHaveLength(1);
+  });
+
   it('escapes names and titles', () => {
     expect(svg).toContain('val_&#60;loss&#62;');
     expect(svg).toContain('lstm &#38; co');
