@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend } from '../kernels/_backend.js';
+import { type FusedExports, keep, place, release } from './_module.js';
 import { FusedRnnError } from './errors.js';
 
 /** Options shared by every fused recurrent op. */
@@ -39,6 +40,8 @@ export interface Dims {
   U: number;
   /** Units padded to a multiple of 4 (one SIMD vector). */
   UP: number;
+  /** Gate blocks in the kernels (1 SimpleRNN, 3 GRU, 4 LSTM). */
+  gates: number;
 }
 
 function shapeText(t: tf.Tensor | null | undefined): string {
@@ -98,7 +101,7 @@ export function checkCore(
   ] as const) {
     requireFloat32(op, name, t);
   }
-  return { B, T, F, U, UP: Math.ceil(U / 4) * 4 };
+  return { B, T, F, U, UP: Math.ceil(U / 4) * 4, gates };
 }
 
 export function checkVector(op: string, name: string, t: tf.Tensor, shape: number[]): void {
@@ -264,4 +267,170 @@ export function inputGradOf(
 /** Whether a gradient tape records (so the forward must keep what backward needs). */
 export function recording(): boolean {
   return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+}
+
+/** The options every fused op reads, resolved to their defaults. */
+export interface RunOptions {
+  seq: boolean;
+  reverse: boolean;
+  wantDx: boolean;
+  /** Float32 [B,T] in processing order, or null. */
+  mask: Float32Array | null;
+}
+
+export function runOptions(op: string, options: FusedRecurrentOptions, d: Dims): RunOptions {
+  const reverse = options.goBackwards ?? false;
+  return {
+    seq: options.returnSequences ?? false,
+    reverse,
+    wantDx: options.inputGradient ?? true,
+    mask: readMask(op, options.mask, d, reverse),
+  };
+}
+
+/** The differentiated tensors: x, kernel, recurrentKernel, then the bias when there is one. */
+export function coreInputs(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+): tf.Tensor[] {
+  return bias == null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias];
+}
+
+/** kernel [F, gates·U] and recurrentKernel [U, gates·U], gate blocks padded to UP columns. */
+export function paddedKernels(
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  d: Dims,
+): { W: Float32Array; R: Float32Array } {
+  return {
+    W: padGates(valuesOf(kernel), d.F, d.gates, d.U, d.UP),
+    R: padGates(valuesOf(recurrentKernel), d.U, d.gates, d.U, d.UP),
+  };
+}
+
+/** Buffers placed in the module's memory: float offsets (`at`), byte pointers (`ptr`, 0 for absent inputs), sizes. */
+export interface Placed<K extends string> {
+  heap: Float32Array;
+  at: Record<K, number>;
+  ptr: Record<K, number>;
+  size: Record<K, number>;
+}
+
+/** Places `inputs` (copied in; null ones are absent) and `scratch` (sizes in floats) in the module's memory. */
+function placeAll<I extends string, S extends string>(
+  mod: FusedExports,
+  inputs: Record<I, Float32Array | null>,
+  scratch: Record<S, number>,
+): Placed<I | S> {
+  const size = { ...scratch } as Record<I | S, number>;
+  const given = Object.entries(inputs) as [I, Float32Array | null][];
+  for (const [key, values] of given) size[key] = values === null ? 0 : values.length;
+  const { heap, at } = place(mod, size);
+  const ptr = {} as Record<I | S, number>;
+  for (const key of Object.keys(at) as (I | S)[]) ptr[key] = at[key] * 4;
+  for (const [key, values] of given) {
+    if (values === null) ptr[key] = 0;
+    else heap.set(values, at[key]);
+  }
+  return { heap, at, ptr, size };
+}
+
+/**
+ * The forward's buffers: x (time-reversed for `goBackwards`), the mask, `weights` copied in, `scratch` for the
+ * kernel's outputs, and a zero vector.
+ */
+export function placeForward<W extends string, S extends string>(
+  mod: FusedExports,
+  d: Dims,
+  run: RunOptions,
+  x: tf.Tensor,
+  weights: Record<W, Float32Array | null>,
+  scratch: Record<S, number>,
+): Placed<W | S | 'x' | 'mask' | 'zeros'> {
+  const placed = placeAll(
+    mod,
+    { ...weights, mask: run.mask },
+    { x: d.B * d.T * d.F, ...scratch, zeros: d.UP },
+  );
+  writeInput(placed.heap, placed.at.x, valuesOf(x), d, run.reverse);
+  return placed;
+}
+
+/**
+ * Keeps the forward buffers named in `keys` for the backward when a tape records; the returned function hands them
+ * over once and throws on a backward no tape recorded or a second backward.
+ */
+export function saveForBackward<K extends string>(
+  op: string,
+  placed: Placed<K>,
+  keys: readonly K[],
+): () => Record<K, Float32Array> {
+  let saved: Record<K, Float32Array> | null = null;
+  if (recording()) {
+    saved = {} as Record<K, Float32Array>;
+    for (const key of keys) saved[key] = keep(placed.heap, placed.at[key], placed.size[key]);
+  }
+  let done = false;
+  return () => {
+    if (saved === null || done) {
+      throw new FusedRnnError(
+        'INVALID_OPTION',
+        `${op}: expected one backward pass per recorded forward, got ${saved === null ? 'a forward no tape recorded' : 'a second one'}.`,
+      );
+    }
+    done = true;
+    return saved;
+  };
+}
+
+/**
+ * The backward's buffers: the `saved` forward buffers (returned to the pool once copied), `weights` and the mask
+ * copied in, dY padded to UP columns, dx, dW and dR, `scratch`, and a zero vector.
+ */
+export function placeBackward<V extends string, W extends string, S extends string>(
+  mod: FusedExports,
+  d: Dims,
+  run: RunOptions,
+  dy: tf.Tensor,
+  saved: Record<V, Float32Array>,
+  weights: Record<W, Float32Array | null>,
+  scratch: Record<S, number>,
+): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros'> {
+  const { B, T, F, U, UP, gates } = d;
+  const placed = placeAll(
+    mod,
+    { ...saved, ...weights, mask: run.mask },
+    {
+      dY: (run.seq ? B * T : B) * UP,
+      dx: run.wantDx ? B * T * F : 0,
+      dW: F * gates * UP,
+      dR: U * gates * UP,
+      ...scratch,
+      zeros: UP,
+    },
+  );
+  writeOutputGrad(placed.heap, placed.at.dY, dy, d, run.seq);
+  release(...(Object.values(saved) as Float32Array[]));
+  return placed;
+}
+
+/** Gradients for x, kernel and recurrentKernel from the backward's buffers. */
+export function coreGrads(placed: Placed<'dx' | 'dW' | 'dR'>, d: Dims, run: RunOptions): tf.Tensor[] {
+  const { F, U, UP, gates } = d;
+  const { heap, at } = placed;
+  return [
+    inputGradOf(heap, at.dx, d, run.reverse, run.wantDx),
+    tf.tensor2d(unpadGates(heap, at.dW, F, gates, U, UP), [F, gates * U]),
+    tf.tensor2d(unpadGates(heap, at.dR, U, gates, U, UP), [U, gates * U]),
+  ];
+}
+
+/** `tf.customGrad` over `inputs`: `forward` gets them as tensors and returns the value and its gradient function. */
+export function withCustomGrad(
+  inputs: tf.Tensor[],
+  forward: (tensors: tf.Tensor[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor[] },
+): tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => forward(args as tf.Tensor[]))(...inputs);
 }

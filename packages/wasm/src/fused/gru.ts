@@ -3,20 +3,22 @@ import {
   checkActivation,
   checkCore,
   checkVector,
+  coreGrads,
+  coreInputs,
   type FusedRecurrentOptions,
-  inputGradOf,
   outputOf,
+  paddedKernels,
   padGates,
+  placeBackward,
+  placeForward,
   type RecurrentActivation,
-  readMask,
-  recording,
+  runOptions,
+  saveForBackward,
   unpadGates,
   valuesOf,
-  writeInput,
-  writeOutputGrad,
+  withCustomGrad,
 } from './_common.js';
-import { fusedExports, keep, place, release } from './_module.js';
-import { FusedRnnError } from './errors.js';
+import { fusedExports } from './_module.js';
 
 /** Options of {@link fusedGru}. */
 export interface FusedGruOptions extends FusedRecurrentOptions {
@@ -66,146 +68,86 @@ export function fusedGru(
   const resetAfter = options.resetAfter ?? true;
   if (bias != null) checkVector(op, 'bias', bias, resetAfter ? [2, 3 * U] : [3 * U]);
   const ract = checkActivation(op, options.recurrentActivation);
-  const seq = options.returnSequences ?? false;
-  const reverse = options.goBackwards ?? false;
-  const wantDx = options.inputGradient ?? true;
-  const mask = readMask(op, options.mask, d, reverse);
-  const inputs = bias == null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias];
+  const run = runOptions(op, options, d);
 
-  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xt, kt, rt, bt] = args as tf.Tensor[];
-    const W = padGates(valuesOf(kt!), F, 3, U, UP);
-    const R = padGates(valuesOf(rt!), U, 3, U, UP);
+  return withCustomGrad(coreInputs(x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
+    const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(2 * GW);
     if (bias != null) b.set(padGates(valuesOf(bt!), resetAfter ? 2 : 1, 3, U, UP));
     const mod = fusedExports();
-    const { heap, at } = place(mod, {
-      x: B * T * F,
-      W: F * GW,
-      R: U * GW,
-      b: 2 * GW,
-      mask: mask === null ? 0 : B * T,
-      G: B * T * GW,
-      A: B * T * UP,
-      H: B * T * UP,
-      zeros: UP,
-      inner: GW,
-    });
-    writeInput(heap, at.x, valuesOf(xt!), d, reverse);
-    heap.set(W, at.W);
-    heap.set(R, at.R);
-    heap.set(b, at.b);
-    if (mask !== null) heap.set(mask, at.mask);
-    const maskPtr = mask === null ? 0 : at.mask * 4;
+    const f = placeForward(
+      mod,
+      d,
+      run,
+      xt!,
+      { W, R, b },
+      { G: B * T * GW, A: B * T * UP, H: B * T * UP, inner: GW },
+    );
+    const q = f.ptr;
     mod.gruForward(
       B,
       T,
       F,
       U,
       UP,
-      at.x * 4,
-      at.W * 4,
-      at.b * 4,
-      (at.b + GW) * 4,
-      at.R * 4,
-      maskPtr,
+      q.x,
+      q.W,
+      q.b,
+      q.b + GW * 4,
+      q.R,
+      q.mask,
       ract,
       resetAfter ? 1 : 0,
-      at.G * 4,
-      at.A * 4,
-      at.H * 4,
-      at.zeros * 4,
-      at.inner * 4,
+      q.G,
+      q.A,
+      q.H,
+      q.zeros,
+      q.inner,
     );
-    const value = outputOf(heap, at.H, d, seq);
-    const saved = recording()
-      ? {
-          x: keep(heap, at.x, B * T * F),
-          G: keep(heap, at.G, B * T * GW),
-          A: keep(heap, at.A, B * T * UP),
-          H: keep(heap, at.H, B * T * UP),
-        }
-      : null;
-    let done = false;
+    const value = outputOf(f.heap, f.at.H, d, run.seq);
+    const take = saveForBackward(op, f, ['x', 'G', 'A', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      if (saved === null || done) {
-        throw new FusedRnnError(
-          'INVALID_OPTION',
-          `${op}: expected one backward pass per recorded forward, got ${saved === null ? 'a forward no tape recorded' : 'a second one'}.`,
-        );
-      }
-      done = true;
-      const { heap: h, at: p } = place(mod, {
-        x: B * T * F,
-        W: F * GW,
-        R: U * GW,
-        mask: mask === null ? 0 : B * T,
-        G: B * T * GW,
-        A: B * T * UP,
-        H: B * T * UP,
-        dY: (seq ? B * T : B) * UP,
-        dx: wantDx ? B * T * F : 0,
-        dW: F * GW,
-        dR: U * GW,
-        db: 2 * GW,
-        dh: UP,
-        dhn: UP,
-        di: GW,
-        zeros: UP,
-      });
-      h.set(saved.x, p.x);
-      h.set(W, p.W);
-      h.set(R, p.R);
-      if (mask !== null) h.set(mask, p.mask);
-      h.set(saved.G, p.G);
-      h.set(saved.A, p.A);
-      h.set(saved.H, p.H);
-      writeOutputGrad(h, p.dY, dy, d, seq);
-      release(...Object.values(saved));
+      const g = placeBackward(mod, d, run, dy, take(), { W, R }, { db: 2 * GW, dh: UP, dhn: UP, di: GW });
+      const p = g.ptr;
       mod.gruBackward(
         B,
         T,
         F,
         U,
         UP,
-        p.x * 4,
-        p.W * 4,
-        p.R * 4,
-        mask === null ? 0 : p.mask * 4,
+        p.x,
+        p.W,
+        p.R,
+        p.mask,
         ract,
         resetAfter ? 1 : 0,
-        p.G * 4,
-        p.A * 4,
-        p.H * 4,
-        p.dY * 4,
-        seq ? 1 : 0,
-        p.dx * 4,
-        p.dW * 4,
-        p.dR * 4,
-        p.db * 4,
-        (p.db + GW) * 4,
-        p.dh * 4,
-        p.dhn * 4,
-        p.di * 4,
-        p.zeros * 4,
-        wantDx ? 1 : 0,
+        p.G,
+        p.A,
+        p.H,
+        p.dY,
+        run.seq ? 1 : 0,
+        p.dx,
+        p.dW,
+        p.dR,
+        p.db,
+        p.db + GW * 4,
+        p.dh,
+        p.dhn,
+        p.di,
+        p.zeros,
+        run.wantDx ? 1 : 0,
       );
-      const grads = [
-        inputGradOf(h, p.dx, d, reverse, wantDx),
-        tf.tensor2d(unpadGates(h, p.dW, F, 3, U, UP), [F, 3 * U]),
-        tf.tensor2d(unpadGates(h, p.dR, U, 3, U, UP), [U, 3 * U]),
-      ];
+      const grads = coreGrads(g, d, run);
       if (bias != null) {
         grads.push(
           resetAfter
-            ? tf.tensor2d(unpadGates(h, p.db, 2, 3, U, UP), [2, 3 * U])
-            : tf.tensor1d(unpadGates(h, p.db, 1, 3, U, UP)),
+            ? tf.tensor2d(unpadGates(g.heap, g.at.db, 2, 3, U, UP), [2, 3 * U])
+            : tf.tensor1d(unpadGates(g.heap, g.at.db, 1, 3, U, UP)),
         );
       }
       return grads;
     };
     return { value, gradFunc };
   });
-  return run(...inputs);
 }

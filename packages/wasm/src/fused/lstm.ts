@@ -3,20 +3,22 @@ import {
   checkActivation,
   checkCore,
   checkVector,
+  coreGrads,
+  coreInputs,
   type FusedRecurrentOptions,
-  inputGradOf,
   outputOf,
+  paddedKernels,
   padGates,
+  placeBackward,
+  placeForward,
   type RecurrentActivation,
-  readMask,
-  recording,
+  runOptions,
+  saveForBackward,
   unpadGates,
   valuesOf,
-  writeInput,
-  writeOutputGrad,
+  withCustomGrad,
 } from './_common.js';
-import { fusedExports, keep, place, release } from './_module.js';
-import { FusedRnnError } from './errors.js';
+import { fusedExports } from './_module.js';
 
 /** Peephole weights of a peephole LSTM (Keras `PeepholeLSTMCell`), each `[units]`. */
 export interface LstmPeepholes {
@@ -81,18 +83,12 @@ export function fusedLstm(
     checkVector(op, 'peepholes.o', peep.o, [U]);
   }
   const ract = checkActivation(op, options.recurrentActivation);
-  const seq = options.returnSequences ?? false;
-  const reverse = options.goBackwards ?? false;
-  const wantDx = options.inputGradient ?? true;
-  const mask = readMask(op, options.mask, d, reverse);
-  const inputs = [x, kernel, recurrentKernel];
-  if (bias != null) inputs.push(bias);
+  const run = runOptions(op, options, d);
+  const inputs = coreInputs(x, kernel, recurrentKernel, bias);
   if (peep !== null) inputs.push(peep.i, peep.f, peep.o);
 
-  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const ts = args as tf.Tensor[];
-    const W = padGates(valuesOf(ts[1]!), F, 4, U, UP);
-    const R = padGates(valuesOf(ts[2]!), U, 4, U, UP);
+  return withCustomGrad(inputs, (ts) => {
+    const { W, R } = paddedKernels(ts[1]!, ts[2]!, d);
     const b = bias == null ? new Float32Array(GW) : padGates(valuesOf(ts[3]!), 1, 4, U, UP);
     let P: Float32Array | null = null;
     if (peep !== null) {
@@ -101,131 +97,57 @@ export function fusedLstm(
       for (let q = 0; q < 3; q++) P.set(valuesOf(ts[first + q]!).subarray(0, U), q * UP);
     }
     const mod = fusedExports();
-    const { heap, at } = place(mod, {
-      x: B * T * F,
-      W: F * GW,
-      R: U * GW,
-      b: GW,
-      P: P === null ? 0 : 3 * UP,
-      mask: mask === null ? 0 : B * T,
-      G: B * T * GW,
-      C: B * T * UP,
-      H: B * T * UP,
-      zeros: UP,
-    });
-    writeInput(heap, at.x, valuesOf(ts[0]!), d, reverse);
-    heap.set(W, at.W);
-    heap.set(R, at.R);
-    heap.set(b, at.b);
-    if (P !== null) heap.set(P, at.P);
-    if (mask !== null) heap.set(mask, at.mask);
-    const peepPtr = P === null ? 0 : at.P * 4;
-    const maskPtr = mask === null ? 0 : at.mask * 4;
-    mod.lstmForward(
-      B,
-      T,
-      F,
-      U,
-      UP,
-      at.x * 4,
-      at.W * 4,
-      at.b * 4,
-      at.R * 4,
-      peepPtr,
-      maskPtr,
-      ract,
-      at.G * 4,
-      at.C * 4,
-      at.H * 4,
-      at.zeros * 4,
+    const f = placeForward(
+      mod,
+      d,
+      run,
+      ts[0]!,
+      { W, R, b, P },
+      { G: B * T * GW, C: B * T * UP, H: B * T * UP },
     );
-    const value = outputOf(heap, at.H, d, seq);
-    const saved = recording()
-      ? {
-          x: keep(heap, at.x, B * T * F),
-          G: keep(heap, at.G, B * T * GW),
-          C: keep(heap, at.C, B * T * UP),
-          H: keep(heap, at.H, B * T * UP),
-        }
-      : null;
-    let done = false;
+    const q = f.ptr;
+    mod.lstmForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.P, q.mask, ract, q.G, q.C, q.H, q.zeros);
+    const value = outputOf(f.heap, f.at.H, d, run.seq);
+    const take = saveForBackward(op, f, ['x', 'G', 'C', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      if (saved === null || done) {
-        throw new FusedRnnError(
-          'INVALID_OPTION',
-          `${op}: expected one backward pass per recorded forward, got ${saved === null ? 'a forward no tape recorded' : 'a second one'}.`,
-        );
-      }
-      done = true;
-      const { heap: h, at: p } = place(mod, {
-        x: B * T * F,
-        W: F * GW,
-        R: U * GW,
-        P: P === null ? 0 : 3 * UP,
-        mask: mask === null ? 0 : B * T,
-        G: B * T * GW,
-        C: B * T * UP,
-        H: B * T * UP,
-        dY: (seq ? B * T : B) * UP,
-        dx: wantDx ? B * T * F : 0,
-        dW: F * GW,
-        dR: U * GW,
-        db: GW,
-        dP: 3 * UP,
-        dh: UP,
-        dc: UP,
-        zeros: UP,
-      });
-      h.set(saved.x, p.x);
-      h.set(W, p.W);
-      h.set(R, p.R);
-      if (P !== null) h.set(P, p.P);
-      if (mask !== null) h.set(mask, p.mask);
-      h.set(saved.G, p.G);
-      h.set(saved.C, p.C);
-      h.set(saved.H, p.H);
-      writeOutputGrad(h, p.dY, dy, d, seq);
-      release(...Object.values(saved));
+      const g = placeBackward(mod, d, run, dy, take(), { W, R, P }, { db: GW, dP: 3 * UP, dh: UP, dc: UP });
+      const p = g.ptr;
       mod.lstmBackward(
         B,
         T,
         F,
         U,
         UP,
-        p.x * 4,
-        p.W * 4,
-        p.R * 4,
-        P === null ? 0 : p.P * 4,
-        mask === null ? 0 : p.mask * 4,
+        p.x,
+        p.W,
+        p.R,
+        p.P,
+        p.mask,
         ract,
-        p.G * 4,
-        p.C * 4,
-        p.H * 4,
-        p.dY * 4,
-        seq ? 1 : 0,
-        p.dx * 4,
-        p.dW * 4,
-        p.dR * 4,
-        p.db * 4,
-        p.dP * 4,
-        p.dh * 4,
-        p.dc * 4,
-        p.zeros * 4,
-        wantDx ? 1 : 0,
+        p.G,
+        p.C,
+        p.H,
+        p.dY,
+        run.seq ? 1 : 0,
+        p.dx,
+        p.dW,
+        p.dR,
+        p.db,
+        p.dP,
+        p.dh,
+        p.dc,
+        p.zeros,
+        run.wantDx ? 1 : 0,
       );
-      const grads = [
-        inputGradOf(h, p.dx, d, reverse, wantDx),
-        tf.tensor2d(unpadGates(h, p.dW, F, 4, U, UP), [F, 4 * U]),
-        tf.tensor2d(unpadGates(h, p.dR, U, 4, U, UP), [U, 4 * U]),
-      ];
-      if (bias != null) grads.push(tf.tensor1d(unpadGates(h, p.db, 1, 4, U, UP)));
+      const grads = coreGrads(g, d, run);
+      const { heap: h, at } = g;
+      if (bias != null) grads.push(tf.tensor1d(unpadGates(h, at.db, 1, 4, U, UP)));
       if (P !== null) {
-        for (let q = 0; q < 3; q++) grads.push(tf.tensor1d(h.slice(p.dP + q * UP, p.dP + q * UP + U)));
+        for (let q = 0; q < 3; q++) grads.push(tf.tensor1d(h.slice(at.dP + q * UP, at.dP + q * UP + U)));
       }
       return grads;
     };
     return { value, gradFunc };
   });
-  return run(...inputs);
 }

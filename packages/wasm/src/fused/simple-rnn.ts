@@ -2,19 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   checkCore,
   checkVector,
+  coreGrads,
+  coreInputs,
   type FusedRecurrentOptions,
-  inputGradOf,
   outputOf,
-  padGates,
-  readMask,
-  recording,
-  unpadGates,
+  paddedKernels,
+  placeBackward,
+  placeForward,
+  runOptions,
+  saveForBackward,
   valuesOf,
-  writeInput,
-  writeOutputGrad,
+  withCustomGrad,
 } from './_common.js';
-import { fusedExports, keep, place, release } from './_module.js';
-import { FusedRnnError } from './errors.js';
+import { fusedExports } from './_module.js';
 
 /** Options of {@link fusedSimpleRnn}. */
 export interface FusedSimpleRnnOptions extends FusedRecurrentOptions {}
@@ -48,102 +48,48 @@ export function fusedSimpleRnn(
   const d = checkCore(op, x, kernel, recurrentKernel, 1);
   const { B, T, F, U, UP } = d;
   if (bias != null) checkVector(op, 'bias', bias, [U]);
-  const seq = options.returnSequences ?? false;
-  const reverse = options.goBackwards ?? false;
-  const wantDx = options.inputGradient ?? true;
-  const mask = readMask(op, options.mask, d, reverse);
-  const inputs = bias == null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias];
+  const run = runOptions(op, options, d);
 
-  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xt, kt, rt, bt] = args as tf.Tensor[];
-    const W = padGates(valuesOf(kt!), F, 1, U, UP);
-    const R = padGates(valuesOf(rt!), U, 1, U, UP);
+  return withCustomGrad(coreInputs(x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
+    const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
     const mod = fusedExports();
-    const { heap, at } = place(mod, {
-      x: B * T * F,
-      W: F * UP,
-      R: U * UP,
-      b: UP,
-      mask: mask === null ? 0 : B * T,
-      H: B * T * UP,
-      zeros: UP,
-    });
-    writeInput(heap, at.x, valuesOf(xt!), d, reverse);
-    heap.set(W, at.W);
-    heap.set(R, at.R);
-    heap.set(b, at.b);
-    if (mask !== null) heap.set(mask, at.mask);
-    const maskPtr = mask === null ? 0 : at.mask * 4;
-    mod.rnnForward(B, T, F, U, UP, at.x * 4, at.W * 4, at.b * 4, at.R * 4, maskPtr, at.H * 4, at.zeros * 4);
-    const value = outputOf(heap, at.H, d, seq);
-    const saved = recording() ? { x: keep(heap, at.x, B * T * F), H: keep(heap, at.H, B * T * UP) } : null;
-    let done = false;
+    const f = placeForward(mod, d, run, xt!, { W, R, b }, { H: B * T * UP });
+    const q = f.ptr;
+    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros);
+    const value = outputOf(f.heap, f.at.H, d, run.seq);
+    const take = saveForBackward(op, f, ['x', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      if (saved === null || done) {
-        throw new FusedRnnError(
-          'INVALID_OPTION',
-          `${op}: expected one backward pass per recorded forward, got ${saved === null ? 'a forward no tape recorded' : 'a second one'}.`,
-        );
-      }
-      done = true;
-      const g = place(mod, {
-        x: B * T * F,
-        W: F * UP,
-        R: U * UP,
-        mask: mask === null ? 0 : B * T,
-        H: B * T * UP,
-        dY: (seq ? B * T : B) * UP,
-        DZ: B * T * UP,
-        dx: wantDx ? B * T * F : 0,
-        dW: F * UP,
-        dR: U * UP,
-        db: UP,
-        dh: UP,
-        zeros: UP,
-      });
-      const h = g.heap;
-      const p = g.at;
-      h.set(saved.x, p.x);
-      h.set(W, p.W);
-      h.set(R, p.R);
-      if (mask !== null) h.set(mask, p.mask);
-      h.set(saved.H, p.H);
-      writeOutputGrad(h, p.dY, dy, d, seq);
-      release(...Object.values(saved));
+      const g = placeBackward(mod, d, run, dy, take(), { W, R }, { DZ: B * T * UP, db: UP, dh: UP });
+      const p = g.ptr;
       mod.rnnBackward(
         B,
         T,
         F,
         U,
         UP,
-        p.x * 4,
-        p.W * 4,
-        p.R * 4,
-        mask === null ? 0 : p.mask * 4,
-        p.H * 4,
-        p.dY * 4,
-        seq ? 1 : 0,
-        p.DZ * 4,
-        p.dx * 4,
-        p.dW * 4,
-        p.dR * 4,
-        p.db * 4,
-        p.dh * 4,
-        p.zeros * 4,
-        wantDx ? 1 : 0,
+        p.x,
+        p.W,
+        p.R,
+        p.mask,
+        p.H,
+        p.dY,
+        run.seq ? 1 : 0,
+        p.DZ,
+        p.dx,
+        p.dW,
+        p.dR,
+        p.db,
+        p.dh,
+        p.zeros,
+        run.wantDx ? 1 : 0,
       );
-      const grads = [
-        inputGradOf(h, p.dx, d, reverse, wantDx),
-        tf.tensor2d(unpadGates(h, p.dW, F, 1, U, UP), [F, U]),
-        tf.tensor2d(unpadGates(h, p.dR, U, 1, U, UP), [U, U]),
-      ];
-      if (bias != null) grads.push(tf.tensor1d(h.slice(p.db, p.db + U)));
+      const grads = coreGrads(g, d, run);
+      if (bias != null) grads.push(tf.tensor1d(g.heap.slice(g.at.db, g.at.db + U)));
       return grads;
     };
     return { value, gradFunc };
   });
-  return run(...inputs);
 }
