@@ -46,7 +46,12 @@ function defaultContext(): Context & { dispose(): void } {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
-    dispose: () => process.off('SIGINT', onSigint),
+    // A Ctrl-C that lands while the process winds down still means "interrupted": exit 130
+    // rather than fall back to Node's default handler, which dies by the signal (no exit code).
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.on('SIGINT', () => process.exit(130));
+    },
   };
 }
 
