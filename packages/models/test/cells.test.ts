@@ -7,9 +7,11 @@ import {
   KerasGRUCell,
   KerasLSTM,
   KerasSimpleRNN,
+  OneHot,
   PeepholeLSTM,
   PeepholeLSTMCell,
 } from '../src/index.js';
+import { oneHotSource } from '../src/layers/one_hot.js';
 
 // Hand-computed with numpy by fixtures/gen_cells.py.
 const fx = JSON.parse(readFileSync(new URL('./fixtures/cells.json', import.meta.url), 'utf8'));
@@ -189,4 +191,48 @@ describe('fused kernels', () => {
       tf.dispose([x, a.value, b.value, ...ga, ...gb]);
     });
   }
+});
+
+describe('OneHot into a fused SimpleRNN', () => {
+  const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+
+  it('tags its output with the ids, and the SimpleRNN on them equals it on the same one-hot floats, bit for bit', () => {
+    const before = tf.memory().numTensors;
+    const depth = 12;
+    const ids = tf.tensor2d(
+      Array.from({ length: 4 * 9 }, (_, i) => (i * 5 + 1) % depth),
+      [4, 9],
+      'int32',
+    );
+    const onehot = new OneHot({ depth });
+    const rnn = new KerasSimpleRNN({ units: 6, inputGradient: false, returnSequences: true, seed: 3 });
+    const tagged = onehot.apply(ids) as tf.Tensor;
+    expect(oneHotSource(tagged)?.ids).toEqual(ids.dataSync());
+    expect(oneHotSource(tagged)?.shape).toEqual([4, 9]);
+    // The same floats made by tf.oneHot carry no ids: the fused kernel reads the [4, 9, 12] floats.
+    const plain = tf.oneHot(ids, depth, 1, 0, 'float32');
+    expect(oneHotSource(plain)).toBeUndefined();
+    expect(bits(tagged)).toEqual(bits(plain));
+    tf.dispose(rnn.apply(plain) as tf.Tensor);
+    const weights = rnn.trainableWeights.map((w) => w.read() as tf.Variable);
+    const run = (x: tf.Tensor) =>
+      tf.variableGrads(() => tf.sum(tf.square(rnn.apply(x) as tf.Tensor)) as tf.Scalar, weights);
+    const fromIds = run(tagged);
+    const fromFloats = run(plain);
+    expect(bits(fromIds.value)).toEqual(bits(fromFloats.value));
+    const ga = Object.values(fromIds.grads);
+    const gb = Object.values(fromFloats.grads);
+    expect(ga).toHaveLength(3);
+    ga.forEach((g, i) => {
+      expect(bits(g), rnn.trainableWeights[i]!.name).toEqual(bits(gb[i]!));
+    });
+    // Input dropout in training masks the floats: that takes the float path, and still trains.
+    const dropping = new KerasSimpleRNN({ units: 6, inputGradient: false, dropout: 0.5, seed: 1 });
+    const dropped = dropping.apply(tagged, { training: true }) as tf.Tensor;
+    expect(dropped.shape).toEqual([4, 6]);
+    tf.dispose([ids, tagged, plain, fromIds.value, fromFloats.value, ...ga, ...gb, dropped]);
+    rnn.dispose();
+    dropping.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

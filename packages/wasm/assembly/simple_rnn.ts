@@ -2,9 +2,22 @@
 // SimpleRNNCell.call (tanh activation), with keras/src/backend/tensorflow/rnn.py masking: a masked step carries
 // the previous state and output forward.
 // Shapes (f32, row-major, units padded to UP, a multiple of 4): x [B,T,F], W [F,UP], R [U,UP], bias [UP],
-// mask [B,T] or 0, H [B,T,UP] (outputs, also what backward needs).
+// mask [B,T] or 0, H [B,T,UP] (outputs, also what backward needs). With `ids` != 0, x is instead i32 ids [B,T]
+// read as one-hot rows of F classes (an id outside [0, F) is an all-zero row, like tf.oneHot): the projection is
+// a row of W, and W's gradient a row update, with the same float results as the one-hot product.
 import { accumulate, addRow, gemvT, inputGrad, project, rank1 } from './linalg';
 import { V } from './math';
+
+/** out[r] = bias + W[ids[r]] for rows r < rows (just bias for an id outside [0, F)). */
+function gatherProject(ids: usize, W: usize, bias: usize, out: usize, rows: i32, F: i32, N: i32): void {
+  const rowBytes = (<usize>N) << 2;
+  for (let r = 0; r < rows; r++) {
+    const o = out + <usize>r * rowBytes;
+    memory.copy(o, bias, rowBytes);
+    const id = load<i32>(ids + ((<usize>r) << 2));
+    if (id >= 0 && id < F) addRow(W + <usize>id * rowBytes, o, N);
+  }
+}
 
 export function rnnForward(
   B: i32,
@@ -19,10 +32,12 @@ export function rnnForward(
   mask: usize,
   H: usize,
   zeros: usize,
+  ids: i32,
 ): void {
   const rowBytes = (<usize>UP) << 2;
   memory.fill(zeros, 0, rowBytes);
-  project(x, W, bias, H, B * T, F, UP);
+  if (ids !== 0) gatherProject(x, W, bias, H, B * T, F, UP);
+  else project(x, W, bias, H, B * T, F, UP);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
@@ -63,6 +78,7 @@ export function rnnBackward(
   dh: usize,
   zeros: usize,
   wantDx: i32,
+  ids: i32,
 ): void {
   const rowBytes = (<usize>UP) << 2;
   memory.fill(zeros, 0, rowBytes);
@@ -94,9 +110,13 @@ export function rnnBackward(
       const dz = DZ + <usize>row * rowBytes;
       const hp = t === 0 ? zeros : H + <usize>(row - 1) * rowBytes;
       addRow(dz, db, UP);
-      rank1(x + ((<usize>row * <usize>F) << 2), F, dz, dW, UP, UP);
+      if (ids === 0) rank1(x + ((<usize>row * <usize>F) << 2), F, dz, dW, UP, UP);
+      else {
+        const id = load<i32>(x + ((<usize>row) << 2));
+        if (id >= 0 && id < F) addRow(dz, dW + <usize>id * rowBytes, UP);
+      }
       rank1(hp, U, dz, dR, UP, UP);
     }
   }
-  if (wantDx !== 0) inputGrad(DZ, W, dx, B * T, F, UP);
+  if (wantDx !== 0 && ids === 0) inputGrad(DZ, W, dx, B * T, F, UP);
 }

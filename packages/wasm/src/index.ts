@@ -15,6 +15,7 @@ export {
 } from './fused/index.js';
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {
+  isWasmKernelRegistered,
   registerWasmKernels,
   WASM_KERNEL_NAMES,
   WasmKernelError,

@@ -77,8 +77,32 @@ describe('registration', () => {
       'SplitV',
       'StridedSlice',
       'GatherV2',
+      'OneHot',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+});
+
+describe('OneHot', () => {
+  it('equals the CPU kernel for float32, int32 and bool, on/off values and out-of-range ids', async () => {
+    const ids = () => tf.tensor2d([0, 4, -1, 2, 5, 3], [2, 3], 'int32');
+    const out = await expectParity(
+      () => [
+        tf.oneHot(ids(), 5, 1, 0, 'float32'),
+        tf.oneHot(ids(), 5),
+        tf.oneHot(ids(), 5, 0.75, -0.5, 'float32'),
+        tf.oneHot(ids(), 5, 1, 0, 'bool'),
+        tf.oneHot(ints([64, 100], 9, 500), 500, 1, 0, 'float32'),
+        tf.oneHot(tf.tensor1d([], 'int32'), 3, 1, 0, 'float32'),
+      ],
+      0,
+    );
+    // Stock tfjs-backend-wasm 4.22.0 wrote int32 bits into the float32 output: 1 read back as 1.4e-45.
+    expect(out[0]!.values.slice(0, 5)).toEqual([1, 0, 0, 0, 0]);
+    expect(out[0]!.dtype).toBe('float32');
+    expect(out[2]!.values.slice(5, 15)).toEqual([-0.5, -0.5, -0.5, -0.5, 0.75, -0.5, -0.5, -0.5, -0.5, -0.5]);
+    expect(out[3]!.dtype).toBe('bool');
+    expect(out[4]!.shape).toEqual([64, 100, 500]);
   });
 });
 

@@ -42,6 +42,8 @@ export interface Dims {
   UP: number;
   /** Gate blocks in the kernels (1 SimpleRNN, 3 GRU, 4 LSTM). */
   gates: number;
+  /** Whether x is int32 ids [B,T] read as one-hot rows of F classes. */
+  ids: boolean;
 }
 
 function shapeText(t: tf.Tensor | null | undefined): string {
@@ -61,23 +63,30 @@ function requireFloat32(op: string, name: string, t: tf.Tensor): void {
   }
 }
 
-/** Checks x [b,t,f], kernel [f, gates·u], recurrentKernel [u, gates·u]; returns the dimensions. */
+/**
+ * Checks x [b,t,f] (or, with `allowIds`, int32 ids [b,t] read as one-hot rows of f = kernel rows), kernel
+ * [f, gates·u], recurrentKernel [u, gates·u]; returns the dimensions.
+ */
 export function checkCore(
   op: string,
   x: tf.Tensor,
   kernel: tf.Tensor,
   recurrentKernel: tf.Tensor,
   gates: number,
+  allowIds = false,
 ): Dims {
-  if (!(x instanceof tf.Tensor) || x.rank !== 3) {
+  const ids = allowIds && x instanceof tf.Tensor && x.dtype === 'int32' && x.rank === 2;
+  if (!(x instanceof tf.Tensor) || (x.rank !== 3 && !ids)) {
     fail(
       op,
       'x',
-      'a rank-3 tensor [batch, time, features]',
-      x instanceof tf.Tensor ? shapeText(x) : String(x),
+      allowIds
+        ? 'a rank-3 tensor [batch, time, features] or int32 ids [batch, time]'
+        : 'a rank-3 tensor [batch, time, features]',
+      x instanceof tf.Tensor ? (allowIds ? `${x.dtype} ${shapeText(x)}` : shapeText(x)) : String(x),
     );
   }
-  const [B, T, F] = x.shape as [number, number, number];
+  const [B, T] = x.shape as [number, number];
   if (T === 0) fail(op, 'x', 'a tensor with at least one time step', shapeText(x));
   if (!(recurrentKernel instanceof tf.Tensor) || recurrentKernel.rank !== 2) {
     fail(op, 'recurrentKernel', `a rank-2 tensor [units, ${gates} * units]`, shapeText(recurrentKernel));
@@ -86,22 +95,23 @@ export function checkCore(
   if (U === 0 || recurrentKernel.shape[1] !== gates * U) {
     fail(op, 'recurrentKernel', `[units, ${gates} * units] with units > 0`, shapeText(recurrentKernel));
   }
+  const F = ids ? (kernel instanceof tf.Tensor ? kernel.shape[0] : undefined) : x.shape[2];
   if (
     !(kernel instanceof tf.Tensor) ||
     kernel.rank !== 2 ||
     kernel.shape[0] !== F ||
     kernel.shape[1] !== gates * U
   ) {
-    fail(op, 'kernel', `[${F}, ${gates * U}] (features of x, ${gates} * units)`, shapeText(kernel));
+    const rows = ids ? 'classes (one-hot depth of the ids)' : 'features of x';
+    fail(op, 'kernel', `[${ids ? 'depth' : F}, ${gates * U}] (${rows}, ${gates} * units)`, shapeText(kernel));
   }
-  for (const [name, t] of [
-    ['x', x],
+  const named: [string, tf.Tensor][] = [
     ['kernel', kernel],
     ['recurrentKernel', recurrentKernel],
-  ] as const) {
-    requireFloat32(op, name, t);
-  }
-  return { B, T, F, U, UP: Math.ceil(U / 4) * 4, gates };
+  ];
+  if (!ids) named.unshift(['x', x]);
+  for (const [name, t] of named) requireFloat32(op, name, t);
+  return { B, T, F: F!, U, UP: Math.ceil(U / 4) * 4, gates, ids };
 }
 
 export function checkVector(op: string, name: string, t: tf.Tensor, shape: number[]): void {
@@ -170,6 +180,20 @@ export function unpadGates(
     out.set(heap.subarray(offset + r * UP, offset + r * UP + U), r * U);
   }
   return out;
+}
+
+/** Copies ids [B,T] into `heap` as int32, reversing time for `goBackwards`. */
+function writeIds(heap: Float32Array, at: number, x: tf.Tensor, d: Dims, reverse: boolean): void {
+  const { B, T } = d;
+  const ids = x.dataSync() as Int32Array;
+  const out = new Int32Array(heap.buffer, at * 4, B * T);
+  if (!reverse) {
+    out.set(ids.subarray(0, B * T));
+    return;
+  }
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) out[b * T + t] = ids[b * T + (T - 1 - t)]!;
+  }
 }
 
 /** Copies x [B,T,F] into `heap`, reversing time for `goBackwards`. */
@@ -283,7 +307,8 @@ export function runOptions(op: string, options: FusedRecurrentOptions, d: Dims):
   return {
     seq: options.returnSequences ?? false,
     reverse,
-    wantDx: options.inputGradient ?? true,
+    // Ids are data: no gradient flows back to them.
+    wantDx: !d.ids && (options.inputGradient ?? true),
     mask: readMask(op, options.mask, d, reverse),
   };
 }
@@ -352,9 +377,10 @@ export function placeForward<W extends string, S extends string>(
   const placed = placeAll(
     mod,
     { ...weights, mask: run.mask },
-    { x: d.B * d.T * d.F, ...scratch, zeros: d.UP },
+    { x: d.B * d.T * (d.ids ? 1 : d.F), ...scratch, zeros: d.UP },
   );
-  writeInput(placed.heap, placed.at.x, valuesOf(x), d, run.reverse);
+  if (d.ids) writeIds(placed.heap, placed.at.x, x, d, run.reverse);
+  else writeInput(placed.heap, placed.at.x, valuesOf(x), d, run.reverse);
   return placed;
 }
 
@@ -416,15 +442,15 @@ export function placeBackward<V extends string, W extends string, S extends stri
   return placed;
 }
 
-/** Gradients for x, kernel and recurrentKernel from the backward's buffers. */
+/** Gradients for x (none for ids), kernel and recurrentKernel from the backward's buffers. */
 export function coreGrads(placed: Placed<'dx' | 'dW' | 'dR'>, d: Dims, run: RunOptions): tf.Tensor[] {
   const { F, U, UP, gates } = d;
   const { heap, at } = placed;
-  return [
-    inputGradOf(heap, at.dx, d, run.reverse, run.wantDx),
+  const weights = [
     tf.tensor2d(unpadGates(heap, at.dW, F, gates, U, UP), [F, gates * U]),
     tf.tensor2d(unpadGates(heap, at.dR, U, gates, U, UP), [U, gates * U]),
   ];
+  return d.ids ? weights : [inputGradOf(heap, at.dx, d, run.reverse, run.wantDx), ...weights];
 }
 
 /** `tf.customGrad` over `inputs`: `forward` gets them as tensors and returns the value and its gradient function. */

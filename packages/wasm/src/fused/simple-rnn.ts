@@ -26,8 +26,12 @@ export interface FusedSimpleRnnOptions extends FusedRecurrentOptions {}
  * respect to `x`, `kernel`, `recurrentKernel` and `bias` (a `tf.customGrad`). For input dropout, multiply `x` by the
  * dropout mask before calling.
  *
- * @param x - `[batch, time, features]`, float32.
- * @param kernel - `[features, units]`.
+ * `x` may also be int32 ids `[batch, time]`, read as their one-hot rows (`tf.oneHot(ids, kernel.shape[0])`, an id
+ * outside `[0, depth)` an all-zero row) without building them: the input product is then a row of `kernel` and its
+ * gradient a row update, with the same float results as on the one-hot tensor. The ids get no gradient.
+ *
+ * @param x - `[batch, time, features]`, float32, or int32 ids `[batch, time]`.
+ * @param kernel - `[features, units]` (`[depth, units]` for ids).
  * @param recurrentKernel - `[units, units]`.
  * @param bias - `[units]`, or `null` for `useBias: false`.
  * @returns `[batch, units]` (the last output), or `[batch, time, units]` with `returnSequences`.
@@ -45,19 +49,22 @@ export function fusedSimpleRnn(
   options: FusedSimpleRnnOptions = {},
 ): tf.Tensor {
   const op = 'fusedSimpleRnn';
-  const d = checkCore(op, x, kernel, recurrentKernel, 1);
+  const d = checkCore(op, x, kernel, recurrentKernel, 1, true);
   const { B, T, F, U, UP } = d;
   if (bias != null) checkVector(op, 'bias', bias, [U]);
   const run = runOptions(op, options, d);
 
-  return withCustomGrad(coreInputs(x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
+  // Ids are not differentiable: they stay out of the custom gradient's inputs.
+  const inputs = coreInputs(x, kernel, recurrentKernel, bias).slice(d.ids ? 1 : 0);
+  return withCustomGrad(inputs, (tensors) => {
+    const [xt, kt, rt, bt] = d.ids ? [x, ...tensors] : tensors;
     const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
     const mod = fusedExports();
     const f = placeForward(mod, d, run, xt!, { W, R, b }, { H: B * T * UP });
     const q = f.ptr;
-    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros);
+    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, d.ids ? 1 : 0);
     const value = outputOf(f.heap, f.at.H, d, run.seq);
     const take = saveForBackward(op, f, ['x', 'H']);
 
@@ -85,6 +92,7 @@ export function fusedSimpleRnn(
         p.dh,
         p.zeros,
         run.wantDx ? 1 : 0,
+        d.ids ? 1 : 0,
       );
       const grads = coreGrads(g, d, run);
       if (bias != null) grads.push(tf.tensor1d(g.heap.slice(g.at.db, g.at.db + U)));

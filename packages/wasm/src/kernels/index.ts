@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { gatherV2Config } from './gather-v2.js';
+import { oneHotConfig } from './one-hot.js';
 import { sliceConfig } from './slice.js';
 import { splitVConfig } from './split-v.js';
 import { stridedSliceConfig } from './strided-slice.js';
@@ -9,7 +10,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /**
  * Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training (`UnsortedSegmentSum`, `Conv2DBackpropFilter`), or
- * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`) or slowly (`GatherV2`); registered by `initWasm`.
+ * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`), slowly (`GatherV2`) or wrongly
+ * (`OneHot`, int32 bits whatever the dtype); registered by `initWasm`.
  */
 const KERNELS: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
@@ -19,6 +21,7 @@ const KERNELS: tf.KernelConfig[] = [
   splitVConfig,
   stridedSliceConfig,
   gatherV2Config,
+  oneHotConfig,
 ];
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
@@ -34,6 +37,15 @@ export function registerWasmKernels(): string[] {
     tf.registerKernel(config);
   }
   return KERNELS.map((k) => k.kernelName);
+}
+
+/**
+ * Whether `name` runs seqlab's kernel on the `wasm` backend (after {@link registerWasmKernels}), not the stock one —
+ * for code that relies on a fix, such as a float32 `tf.oneHot`.
+ */
+export function isWasmKernelRegistered(name: string): boolean {
+  const registered = tf.getKernel(name, 'wasm');
+  return registered !== undefined && KERNELS.some((k) => k.kernelFunc === registered.kernelFunc);
 }
 
 export { WasmKernelError, type WasmKernelErrorCode } from './errors.js';
