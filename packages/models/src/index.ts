@@ -2,6 +2,7 @@ export { ModelsError, type ModelsErrorCode } from './errors.js';
 export type { GatedArgs, RecurrentArgs } from './layers/_rnn.js';
 export type { ActivationName, InitializerConfig } from './layers/_util.js';
 export { CausalConv1D, type CausalConv1DArgs, causalConv1d } from './layers/causal_conv1d.js';
+export { KerasEmbedding, type KerasEmbeddingArgs, kerasEmbedding } from './layers/embedding.js';
 export { KerasGRU, type KerasGRUArgs, KerasGRUCell, kerasGRU } from './layers/gru.js';
 export { KerasLSTM, type KerasLSTMArgs, KerasLSTMCell, kerasLSTM } from './layers/lstm.js';
 export { OneHot, type OneHotArgs, oneHot } from './layers/one_hot.js';

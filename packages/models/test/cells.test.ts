@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  KerasEmbedding,
   KerasGRU,
   KerasGRUCell,
   KerasLSTM,
@@ -11,6 +13,7 @@ import {
   PeepholeLSTM,
   PeepholeLSTMCell,
 } from '../src/index.js';
+import { embeddingSource } from '../src/layers/embedding.js';
 import { oneHotSource } from '../src/layers/one_hot.js';
 
 // Hand-computed with numpy by fixtures/gen_cells.py.
@@ -234,5 +237,68 @@ describe('OneHot into a fused SimpleRNN', () => {
     rnn.dispose();
     dropping.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Embedding into a fused recurrent layer', () => {
+  const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+
+  for (const [label, make] of [
+    ['KerasLSTM', () => new KerasLSTM({ units: 5, dropout: 0.3, seed: 4 })],
+    ['KerasGRU', () => new KerasGRU({ units: 4, dropout: 0.3, seed: 4, returnSequences: true })],
+    ['KerasSimpleRNN', () => new KerasSimpleRNN({ units: 6, seed: 4 })],
+  ] as const) {
+    it(`${label} reads the table by id: the same outputs and gradients as on the stock Embedding's output`, () => {
+      const before = tf.memory().numTensors;
+      const ids = tf.tensor2d(
+        Array.from({ length: 3 * 8 }, (_, i) => (i * 7 + 2) % 20),
+        [3, 8],
+        'int32',
+      );
+      const tagging = new KerasEmbedding({ inputDim: 20, outputDim: 6, name: 'tagging' });
+      const stock = tfl.layers.embedding({ inputDim: 20, outputDim: 6, name: 'stock' });
+      const [a, b] = [make(), make()];
+      const xa = tagging.apply(ids) as tf.Tensor;
+      const xb = stock.apply(ids) as tf.Tensor;
+      expect(embeddingSource(xa)?.ids).toEqual(ids.dataSync());
+      expect(embeddingSource(xb)).toBeUndefined();
+      stock.setWeights(tagging.getWeights());
+      tf.dispose([a.apply(xa) as tf.Tensor, b.apply(xb) as tf.Tensor]);
+      b.setWeights(a.getWeights());
+      const run = (emb: tfl.layers.Layer, rnn: tfl.layers.Layer) =>
+        tf.variableGrads(
+          () => tf.sum(tf.square(rnn.apply(emb.apply(ids), { training: true }) as tf.Tensor)) as tf.Scalar,
+          [...emb.trainableWeights, ...rnn.trainableWeights].map((w) => w.read() as tf.Variable),
+        );
+      const ga = run(tagging, a);
+      const gb = run(stock, b);
+      expect(bits(ga.value)).toEqual(bits(gb.value));
+      const [da, ...wa] = Object.values(ga.grads);
+      const [db, ...wb] = Object.values(gb.grads);
+      // The table's gradient: rows summed in float32 by the kernel, in float64 by UnsortedSegmentSum.
+      const want = db!.dataSync();
+      da!.dataSync().forEach((v, i) => {
+        expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(want[i]!)));
+      });
+      expect(wa).toHaveLength(3);
+      wa.forEach((g, i) => {
+        expect(bits(g), a.trainableWeights[i]!.name).toEqual(bits(wb[i]!));
+      });
+      tf.dispose([ids, xa, xb, ga.value, gb.value, da!, db!, ...wa, ...wb]);
+      for (const layer of [tagging, stock, a, b]) layer.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('saves as the stock Embedding class and loads back as itself', async () => {
+    const ids = tfl.input({ shape: [4], dtype: 'int32' });
+    const layer = new KerasEmbedding({ inputDim: 5, outputDim: 2 });
+    const model = tfl.model({ inputs: ids, outputs: layer.apply(ids) as tfl.SymbolicTensor });
+    const json = model.toJSON(null, false) as { config: { layers: { class_name: string }[] } };
+    expect(json.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Embedding']);
+    const back = await tfl.models.modelFromJSON({ modelTopology: json });
+    expect(back.layers[1]).toBeInstanceOf(KerasEmbedding);
+    model.dispose();
+    back.dispose();
   });
 });

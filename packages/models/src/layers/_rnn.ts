@@ -12,6 +12,7 @@ import {
   MaskSource,
   serializeInitializer,
 } from './_util.js';
+import { embeddingSource } from './embedding.js';
 
 /** Arguments every seqlab recurrent layer takes, with Keras 3's defaults. */
 export interface RecurrentArgs {
@@ -105,6 +106,12 @@ export interface MaskedCell {
 }
 
 type ConfigDict = tf.serialization.ConfigDict;
+
+/** What a cell hands its fused kernel besides `x`: the input dropout mask and an Embedding layer's table. */
+export interface FusedInput {
+  inputMask: tf.Tensor | null;
+  embeddings: tf.Tensor | null;
+}
 
 /**
  * What the seqlab cells share: Keras' three weights (`kernel`, `recurrent_kernel`, `bias`, named and shaped as
@@ -206,8 +213,16 @@ export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell
   ): tf.Tensor | null {
     if ((training && this.recurrentDropout > 0) || !this.fusable()) return null;
     this.drawSequenceMask(x, training);
+    // The kernel applies the input dropout mask itself, and reads an Embedding layer's rows by id.
+    const inputMask = training ? this.inputMask : null;
+    const source = embeddingSource(x);
     return tf.tidy(() =>
-      this.runFused(tf.cast(this.dropSequence(x, training), 'float32'), returnSequences, mask),
+      source === undefined
+        ? this.runFused(tf.cast(x, 'float32'), returnSequences, mask, { inputMask, embeddings: null })
+        : this.runFused(tf.tensor2d(source.ids, source.shape, 'int32'), returnSequences, mask, {
+            inputMask,
+            embeddings: source.table(),
+          }),
     );
   }
 
@@ -216,8 +231,16 @@ export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell
     return true;
   }
 
-  /** The fused kernel on the (dropped-out) float32 sequence. */
-  protected abstract runFused(x: tf.Tensor, returnSequences: boolean, mask: tf.Tensor | null): tf.Tensor;
+  /**
+   * The fused kernel on the float32 sequence, or on int32 ids with `input.embeddings` (or, for the SimpleRNN,
+   * one-hot ids); `input.inputMask` is the input dropout mask.
+   */
+  protected abstract runFused(
+    x: tf.Tensor,
+    returnSequences: boolean,
+    mask: tf.Tensor | null,
+    input: FusedInput,
+  ): tf.Tensor;
 
   /** The activation fields of the config, as tfjs' cell writes them. */
   protected abstract activationConfig(): ConfigDict;

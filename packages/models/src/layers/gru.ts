@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   CellRNN,
+  type FusedInput,
   GATED_ACTIVATIONS,
   type GatedArgs,
   GatedCell,
@@ -44,12 +45,18 @@ export class KerasGRUCell extends GatedCell {
     this.built = true;
   }
 
-  protected runFused(x: tf.Tensor, returnSequences: boolean, mask: tf.Tensor | null): tf.Tensor {
+  protected runFused(
+    x: tf.Tensor,
+    returnSequences: boolean,
+    mask: tf.Tensor | null,
+    input: FusedInput,
+  ): tf.Tensor {
     return fusedGru(x, this.kernel.read(), this.recurrentKernel.read(), this.bias.read(), {
       resetAfter: this.resetAfter,
       recurrentActivation: this.fusedRecurrentActivation,
       returnSequences,
       mask,
+      ...input,
     });
   }
 

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   CellRNN,
+  type FusedInput,
   GATED_ACTIVATIONS,
   type GatedArgs,
   GatedCell,
@@ -87,7 +88,12 @@ export class KerasLSTMCell extends GatedCell {
     this.built = true;
   }
 
-  protected runFused(x: tf.Tensor, returnSequences: boolean, mask: tf.Tensor | null): tf.Tensor {
+  protected runFused(
+    x: tf.Tensor,
+    returnSequences: boolean,
+    mask: tf.Tensor | null,
+    input: FusedInput,
+  ): tf.Tensor {
     return fusedLstm(x, this.kernel.read(), this.recurrentKernel.read(), this.bias.read(), {
       recurrentActivation: this.fusedRecurrentActivation,
       peepholes: this.usePeepholes
@@ -95,6 +101,7 @@ export class KerasLSTMCell extends GatedCell {
         : null,
       returnSequences,
       mask,
+      ...input,
     });
   }
 

@@ -1,7 +1,14 @@
 import { fusedSimpleRnn } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CellRNN, KerasCell, type RecurrentArgs, registerClassAs, type StockTwin } from './_rnn.js';
+import {
+  CellRNN,
+  type FusedInput,
+  KerasCell,
+  type RecurrentArgs,
+  registerClassAs,
+  type StockTwin,
+} from './_rnn.js';
 import { oneHotSource } from './one_hot.js';
 
 /** Arguments of {@link KerasSimpleRNNCell} and {@link KerasSimpleRNN}, with Keras 3's `SimpleRNN` defaults. */
@@ -35,11 +42,17 @@ export class KerasSimpleRNNCell extends KerasCell {
     this.built = true;
   }
 
-  protected runFused(x: tf.Tensor, returnSequences: boolean, mask: tf.Tensor | null): tf.Tensor {
+  protected runFused(
+    x: tf.Tensor,
+    returnSequences: boolean,
+    mask: tf.Tensor | null,
+    input: FusedInput,
+  ): tf.Tensor {
     return fusedSimpleRnn(x, this.kernel.read(), this.recurrentKernel.read(), this.bias.read(), {
       returnSequences,
       mask,
       inputGradient: this.inputGradient,
+      ...input,
     });
   }
 
@@ -58,7 +71,10 @@ export class KerasSimpleRNNCell extends KerasCell {
       return super.fusedCall(x, training, returnSequences, mask);
     }
     return tf.tidy(() =>
-      this.runFused(tf.tensor2d(source.ids, source.shape, 'int32'), returnSequences, mask),
+      this.runFused(tf.tensor2d(source.ids, source.shape, 'int32'), returnSequences, mask, {
+        inputMask: null,
+        embeddings: null,
+      }),
     );
   }
 

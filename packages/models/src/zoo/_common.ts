@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import type { Initializer } from '../layers/_util.js';
+import { KerasEmbedding } from '../layers/embedding.js';
 
 /** Options every zoo model takes; the defaults are the Keras IMDB lesson's. */
 export interface BaseModelOptions {
@@ -114,9 +115,9 @@ export function idsInput(maxlen: number): tfl.SymbolicTensor {
   return tfl.input({ shape: [maxlen], dtype: 'int32', name: 'ids' });
 }
 
-/** Keras `Embedding(numWords, embeddingDim)`. */
+/** Keras `Embedding(numWords, embeddingDim)` (saved as tfjs' `Embedding`; fused recurrent layers read its ids). */
 export function embedding(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
-  return tfl.layers.embedding({
+  return new KerasEmbedding({
     inputDim: base.numWords,
     outputDim: base.embeddingDim,
     embeddingsInitializer: inits.embedding(),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend } from '../kernels/_backend.js';
-import { type FusedExports, keep, place, release } from './_module.js';
+import { type FusedExports, fusedExports, keep, place, release } from './_module.js';
 import { FusedRnnError } from './errors.js';
 
 /** Options shared by every fused recurrent op. */
@@ -29,6 +29,27 @@ export interface FusedRecurrentOptions {
    * @default true
    */
   inputGradient?: boolean;
+  /**
+   * A `[batch, features]` multiplier of `x` at every step: Keras' per-sequence input dropout mask (an RNN layer's
+   * `dropout`), applied inside the op instead of by a `tf.mul` on the whole sequence. Not differentiated.
+   * @default null
+   */
+  inputMask?: tf.Tensor | null;
+  /**
+   * An embedding table `[vocabulary, features]` (Keras' `Embedding`): `x` is then int32 ids `[batch, time]` and the
+   * op reads `embeddings[x]` itself, with no `[batch, time, features]` tensor in between. The gradient that would
+   * go to `x` goes to the table instead (the Embedding layer's gradient).
+   * @default null
+   */
+  embeddings?: tf.Tensor | null;
+}
+
+/** How the op reads `x`: a float sequence, one-hot ids, or ids into an embedding table. */
+export interface InputKind {
+  /** Whether int32 ids `[batch, time]` may stand for their one-hot rows (SimpleRNN). */
+  oneHotIds?: boolean;
+  /** The embedding table, when `x` is ids into it. */
+  embeddings?: tf.Tensor | null | undefined;
 }
 
 export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
@@ -43,7 +64,11 @@ export interface Dims {
   /** Gate blocks in the kernels (1 SimpleRNN, 3 GRU, 4 LSTM). */
   gates: number;
   /** Whether x is int32 ids [B,T] read as one-hot rows of F classes. */
-  ids: boolean;
+  oneHot: boolean;
+  /** Whether x is int32 ids [B,T] into an embedding table [V,F]. */
+  embed: boolean;
+  /** Rows of the embedding table (0 without one). */
+  V: number;
 }
 
 function shapeText(t: tf.Tensor | null | undefined): string {
@@ -63,9 +88,15 @@ function requireFloat32(op: string, name: string, t: tf.Tensor): void {
   }
 }
 
+function checkIds(op: string, x: tf.Tensor, what: string): void {
+  if (!(x instanceof tf.Tensor) || x.dtype !== 'int32' || x.rank !== 2) {
+    fail(op, 'x', what, x instanceof tf.Tensor ? `${x.dtype} ${shapeText(x)}` : String(x));
+  }
+}
+
 /**
- * Checks x [b,t,f] (or, with `allowIds`, int32 ids [b,t] read as one-hot rows of f = kernel rows), kernel
- * [f, gates·u], recurrentKernel [u, gates·u]; returns the dimensions.
+ * Checks x [b,t,f] (or int32 ids [b,t]: one-hot rows of f = kernel rows with `oneHotIds`, rows of the embedding
+ * table [v,f] with `embeddings`), kernel [f, gates·u], recurrentKernel [u, gates·u]; returns the dimensions.
  */
 export function checkCore(
   op: string,
@@ -73,17 +104,35 @@ export function checkCore(
   kernel: tf.Tensor,
   recurrentKernel: tf.Tensor,
   gates: number,
-  allowIds = false,
+  input: InputKind = {},
 ): Dims {
-  const ids = allowIds && x instanceof tf.Tensor && x.dtype === 'int32' && x.rank === 2;
-  if (!(x instanceof tf.Tensor) || (x.rank !== 3 && !ids)) {
+  const table = input.embeddings ?? null;
+  const embed = table !== null;
+  if (embed) {
+    checkIds(op, x, 'int32 ids [batch, time] when embeddings are given');
+    if (!(table instanceof tf.Tensor) || table.rank !== 2 || table.shape[0] === 0) {
+      fail(
+        op,
+        'embeddings',
+        'a rank-2 tensor [vocabulary, features]',
+        table instanceof tf.Tensor ? shapeText(table) : String(table),
+      );
+    }
+  }
+  const oneHot =
+    !embed && input.oneHotIds === true && x instanceof tf.Tensor && x.dtype === 'int32' && x.rank === 2;
+  if (!embed && (!(x instanceof tf.Tensor) || (x.rank !== 3 && !oneHot))) {
     fail(
       op,
       'x',
-      allowIds
+      input.oneHotIds === true
         ? 'a rank-3 tensor [batch, time, features] or int32 ids [batch, time]'
         : 'a rank-3 tensor [batch, time, features]',
-      x instanceof tf.Tensor ? (allowIds ? `${x.dtype} ${shapeText(x)}` : shapeText(x)) : String(x),
+      x instanceof tf.Tensor
+        ? input.oneHotIds === true
+          ? `${x.dtype} ${shapeText(x)}`
+          : shapeText(x)
+        : String(x),
     );
   }
   const [B, T] = x.shape as [number, number];
@@ -95,23 +144,39 @@ export function checkCore(
   if (U === 0 || recurrentKernel.shape[1] !== gates * U) {
     fail(op, 'recurrentKernel', `[units, ${gates} * units] with units > 0`, shapeText(recurrentKernel));
   }
-  const F = ids ? (kernel instanceof tf.Tensor ? kernel.shape[0] : undefined) : x.shape[2];
+  const F = embed
+    ? table.shape[1]
+    : oneHot
+      ? kernel instanceof tf.Tensor
+        ? kernel.shape[0]
+        : undefined
+      : x.shape[2];
   if (
     !(kernel instanceof tf.Tensor) ||
     kernel.rank !== 2 ||
     kernel.shape[0] !== F ||
     kernel.shape[1] !== gates * U
   ) {
-    const rows = ids ? 'classes (one-hot depth of the ids)' : 'features of x';
-    fail(op, 'kernel', `[${ids ? 'depth' : F}, ${gates * U}] (${rows}, ${gates} * units)`, shapeText(kernel));
+    const rows = embed
+      ? 'features of the embeddings'
+      : oneHot
+        ? 'classes (one-hot depth of the ids)'
+        : 'features of x';
+    fail(
+      op,
+      'kernel',
+      `[${oneHot ? 'depth' : F}, ${gates * U}] (${rows}, ${gates} * units)`,
+      shapeText(kernel),
+    );
   }
   const named: [string, tf.Tensor][] = [
     ['kernel', kernel],
     ['recurrentKernel', recurrentKernel],
   ];
-  if (!ids) named.unshift(['x', x]);
+  if (embed) named.unshift(['embeddings', table]);
+  else if (!oneHot) named.unshift(['x', x]);
   for (const [name, t] of named) requireFloat32(op, name, t);
-  return { B, T, F: F!, U, UP: Math.ceil(U / 4) * 4, gates, ids };
+  return { B, T, F: F!, U, UP: Math.ceil(U / 4) * 4, gates, oneHot, embed, V: embed ? table.shape[0]! : 0 };
 }
 
 export function checkVector(op: string, name: string, t: tf.Tensor, shape: number[]): void {
@@ -180,20 +245,6 @@ export function unpadGates(
     out.set(heap.subarray(offset + r * UP, offset + r * UP + U), r * U);
   }
   return out;
-}
-
-/** Copies ids [B,T] into `heap` as int32, reversing time for `goBackwards`. */
-function writeIds(heap: Float32Array, at: number, x: tf.Tensor, d: Dims, reverse: boolean): void {
-  const { B, T } = d;
-  const ids = x.dataSync() as Int32Array;
-  const out = new Int32Array(heap.buffer, at * 4, B * T);
-  if (!reverse) {
-    out.set(ids.subarray(0, B * T));
-    return;
-  }
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) out[b * T + t] = ids[b * T + (T - 1 - t)]!;
-  }
 }
 
 /** Copies x [B,T,F] into `heap`, reversing time for `goBackwards`. */
@@ -300,27 +351,67 @@ export interface RunOptions {
   wantDx: boolean;
   /** Float32 [B,T] in processing order, or null. */
   mask: Float32Array | null;
+  /** The ids [B,T] in processing order (one-hot or embedding input), or null. */
+  ids: Int32Array | null;
+  /** The input dropout mask [B,F], or null. */
+  inputMask: Float32Array | null;
+  /** The embedding table, or null. */
+  embeddings: tf.Tensor | null;
 }
 
-export function runOptions(op: string, options: FusedRecurrentOptions, d: Dims): RunOptions {
+/** The ids in processing order; with a table of `V` rows, each must be in [0, V) (as `tf.gather` demands). */
+function readIds(op: string, x: tf.Tensor, d: Dims, reverse: boolean): Int32Array {
+  const { B, T } = d;
+  const values = x.dataSync() as Int32Array;
+  const out = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) out[b * T + t] = values[b * T + (reverse ? T - 1 - t : t)]!;
+  }
+  if (d.embed) {
+    const bad = out.findIndex((id) => !(id >= 0 && id < d.V));
+    if (bad >= 0) {
+      throw new FusedRnnError(
+        'INVALID_ARGUMENT',
+        `${op}: ids must be in [0, ${d.V}) (rows of the embeddings), got ${out[bad]}.`,
+      );
+    }
+  }
+  return out;
+}
+
+export function runOptions(op: string, options: FusedRecurrentOptions, d: Dims, x: tf.Tensor): RunOptions {
   const reverse = options.goBackwards ?? false;
+  let inputMask: Float32Array | null = null;
+  if (options.inputMask != null) {
+    checkVector(op, 'inputMask', options.inputMask, [d.B, d.F]);
+    inputMask = Float32Array.from(options.inputMask.dataSync());
+  }
   return {
     seq: options.returnSequences ?? false,
     reverse,
-    // Ids are data: no gradient flows back to them.
-    wantDx: !d.ids && (options.inputGradient ?? true),
+    // One-hot ids are data: no gradient flows back to them. Embedded ids need dx for the table's gradient.
+    wantDx: d.embed || (!d.oneHot && (options.inputGradient ?? true)),
     mask: readMask(op, options.mask, d, reverse),
+    ids: d.oneHot || d.embed ? readIds(op, x, d, reverse) : null,
+    inputMask,
+    embeddings: d.embed ? (options.embeddings ?? null) : null,
   };
 }
 
-/** The differentiated tensors: x, kernel, recurrentKernel, then the bias when there is one. */
+/**
+ * The differentiated tensors: what `x` stands for (x itself, the embedding table, or nothing for one-hot ids),
+ * kernel, recurrentKernel, then the bias when there is one.
+ */
 export function coreInputs(
+  d: Dims,
+  run: RunOptions,
   x: tf.Tensor,
   kernel: tf.Tensor,
   recurrentKernel: tf.Tensor,
   bias: tf.Tensor | null,
 ): tf.Tensor[] {
-  return bias == null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias];
+  const first = d.embed ? [run.embeddings!] : d.oneHot ? [] : [x];
+  return bias == null ? [...first, kernel, recurrentKernel] : [...first, kernel, recurrentKernel, bias];
 }
 
 /** kernel [F, gates·U] and recurrentKernel [U, gates·U], gate blocks padded to UP columns. */
@@ -363,24 +454,38 @@ function placeAll<I extends string, S extends string>(
 }
 
 /**
- * The forward's buffers: x (time-reversed for `goBackwards`), the mask, `weights` copied in, `scratch` for the
- * kernel's outputs, and a zero vector.
+ * The forward's buffers: x (time-reversed for `goBackwards`; looked up in the table for embedded ids, the ids for
+ * one-hot ones; times the input mask), the mask, `weights` copied in, `scratch` for the kernel's outputs, and a
+ * zero vector. `input` is the first of the op's differentiated tensors: x, or the embedding table.
  */
 export function placeForward<W extends string, S extends string>(
   mod: FusedExports,
   d: Dims,
   run: RunOptions,
-  x: tf.Tensor,
+  input: tf.Tensor,
   weights: Record<W, Float32Array | null>,
   scratch: Record<S, number>,
-): Placed<W | S | 'x' | 'mask' | 'zeros'> {
+): Placed<W | S | 'x' | 'mask' | 'zeros' | 'ids' | 'E' | 'imask'> {
+  const { B, T, F } = d;
   const placed = placeAll(
     mod,
-    { ...weights, mask: run.mask },
-    { x: d.B * d.T * (d.ids ? 1 : d.F), ...scratch, zeros: d.UP },
+    {
+      ...weights,
+      mask: run.mask,
+      imask: run.inputMask,
+      E: d.embed ? valuesOf(input).subarray(0, d.V * F) : null,
+    },
+    { x: B * T * (d.oneHot ? 1 : F), ...scratch, zeros: d.UP, ids: d.embed ? B * T : 0 },
   );
-  if (d.ids) writeIds(placed.heap, placed.at.x, x, d, run.reverse);
-  else writeInput(placed.heap, placed.at.x, valuesOf(x), d, run.reverse);
+  const { heap, at, ptr } = placed;
+  if (d.oneHot) new Int32Array(heap.buffer, at.x * 4, B * T).set(run.ids!);
+  else if (d.embed) {
+    new Int32Array(heap.buffer, at.ids * 4, B * T).set(run.ids!);
+    mod.embedInput(ptr.ids, ptr.E, ptr.imask, ptr.x, B, T, F);
+  } else {
+    writeInput(heap, at.x, valuesOf(input), d, run.reverse);
+    if (run.inputMask !== null) mod.maskInput(ptr.x, ptr.imask, B, T, F);
+  }
   return placed;
 }
 
@@ -423,11 +528,11 @@ export function placeBackward<V extends string, W extends string, S extends stri
   saved: Record<V, Float32Array>,
   weights: Record<W, Float32Array | null>,
   scratch: Record<S, number>,
-): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros'> {
+): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros' | 'imask' | 'ids' | 'dE' | 'row'> {
   const { B, T, F, U, UP, gates } = d;
   const placed = placeAll(
     mod,
-    { ...saved, ...weights, mask: run.mask },
+    { ...saved, ...weights, mask: run.mask, imask: run.inputMask },
     {
       dY: (run.seq ? B * T : B) * UP,
       dx: run.wantDx ? B * T * F : 0,
@@ -435,28 +540,54 @@ export function placeBackward<V extends string, W extends string, S extends stri
       dR: U * gates * UP,
       ...scratch,
       zeros: UP,
+      ids: d.embed ? B * T : 0,
+      dE: d.V * F,
+      row: d.embed ? F : 0,
     },
   );
+  if (d.embed) new Int32Array(placed.heap.buffer, placed.at.ids * 4, B * T).set(run.ids!);
   writeOutputGrad(placed.heap, placed.at.dY, dy, d, run.seq);
   release(...(Object.values(saved) as Float32Array[]));
   return placed;
 }
 
-/** Gradients for x (none for ids), kernel and recurrentKernel from the backward's buffers. */
-export function coreGrads(placed: Placed<'dx' | 'dW' | 'dR'>, d: Dims, run: RunOptions): tf.Tensor[] {
-  const { F, U, UP, gates } = d;
-  const { heap, at } = placed;
+/**
+ * Gradients for what x stands for (x; the embedding table; nothing for one-hot ids), kernel and recurrentKernel
+ * from the backward's buffers.
+ */
+export function coreGrads(
+  placed: Placed<'dx' | 'dW' | 'dR' | 'imask' | 'ids' | 'dE' | 'row'>,
+  d: Dims,
+  run: RunOptions,
+): tf.Tensor[] {
+  const { B, T, F, U, UP, gates } = d;
+  const { heap, at, ptr } = placed;
   const weights = [
     tf.tensor2d(unpadGates(heap, at.dW, F, gates, U, UP), [F, gates * U]),
     tf.tensor2d(unpadGates(heap, at.dR, U, gates, U, UP), [U, gates * U]),
   ];
-  return d.ids ? weights : [inputGradOf(heap, at.dx, d, run.reverse, run.wantDx), ...weights];
+  if (d.oneHot) return weights;
+  const mod = fusedExports();
+  if (d.embed) {
+    mod.embedGrad(ptr.ids, ptr.dx, ptr.imask, ptr.dE, ptr.row, B, T, F, d.V);
+    return [tf.tensor2d(heap.slice(at.dE, at.dE + d.V * F), [d.V, F]), ...weights];
+  }
+  if (run.wantDx && run.inputMask !== null) mod.maskInput(ptr.dx, ptr.imask, B, T, F);
+  return [inputGradOf(heap, at.dx, d, run.reverse, run.wantDx), ...weights];
 }
 
-/** `tf.customGrad` over `inputs`: `forward` gets them as tensors and returns the value and its gradient function. */
+/**
+ * `tf.customGrad` over `inputs` (from {@link coreInputs}): `forward` gets them as tensors, with x first for one-hot
+ * ids (which are not differentiated), and returns the value and its gradient function.
+ */
 export function withCustomGrad(
+  d: Dims,
+  x: tf.Tensor,
   inputs: tf.Tensor[],
   forward: (tensors: tf.Tensor[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor[] },
 ): tf.Tensor {
-  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => forward(args as tf.Tensor[]))(...inputs);
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const tensors = args.slice(0, inputs.length) as tf.Tensor[];
+    return forward(d.oneHot ? [x, ...tensors] : tensors);
+  })(...inputs);
 }

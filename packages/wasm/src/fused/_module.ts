@@ -13,6 +13,9 @@ export interface FusedExports {
   lstmBackward: Fn;
   gruForward: Fn;
   gruBackward: Fn;
+  embedInput: Fn;
+  maskInput: Fn;
+  embedGrad: Fn;
 }
 
 let instance: FusedExports | undefined;

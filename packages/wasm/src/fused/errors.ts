@@ -1,5 +1,10 @@
 /** Codes of {@link FusedRnnError}. */
-export type FusedRnnErrorCode = 'INVALID_SHAPE' | 'INVALID_OPTION' | 'UNSUPPORTED_DTYPE' | 'NOT_INITIALIZED';
+export type FusedRnnErrorCode =
+  | 'INVALID_SHAPE'
+  | 'INVALID_OPTION'
+  | 'INVALID_ARGUMENT'
+  | 'UNSUPPORTED_DTYPE'
+  | 'NOT_INITIALIZED';
 
 /** Thrown by the fused recurrent ops (`fusedSimpleRnn`, `fusedLstm`, `fusedGru`) on invalid inputs. */
 export class FusedRnnError extends Error {

@@ -41,7 +41,7 @@ export interface FusedGruOptions extends FusedRecurrentOptions {
  * A whole GRU layer in one WebAssembly SIMD call, forward and backward through time, from a zero state. Keras gate
  * order z, r, h: `h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃`. Port of keras/src/layers/rnn/gru.py `GRUCell.call`, with the
  * Keras/tfjs weight layout. Differentiable with respect to `x`, `kernel`, `recurrentKernel` and `bias` (a
- * `tf.customGrad`). For input dropout, multiply `x` by the dropout mask before calling.
+ * `tf.customGrad`). Input dropout: `inputMask`; an Embedding layer before it: `embeddings`, with int32 ids as `x`.
  *
  * @param x - `[batch, time, features]`, float32.
  * @param kernel - `[features, 3 * units]`.
@@ -62,15 +62,15 @@ export function fusedGru(
   options: FusedGruOptions = {},
 ): tf.Tensor {
   const op = 'fusedGru';
-  const d = checkCore(op, x, kernel, recurrentKernel, 3);
+  const d = checkCore(op, x, kernel, recurrentKernel, 3, { embeddings: options.embeddings });
   const { B, T, F, U, UP } = d;
   const GW = 3 * UP;
   const resetAfter = options.resetAfter ?? true;
   if (bias != null) checkVector(op, 'bias', bias, resetAfter ? [2, 3 * U] : [3 * U]);
   const ract = checkActivation(op, options.recurrentActivation);
-  const run = runOptions(op, options, d);
+  const run = runOptions(op, options, d, x);
 
-  return withCustomGrad(coreInputs(x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
+  return withCustomGrad(d, x, coreInputs(d, run, x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
     const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(2 * GW);
     if (bias != null) b.set(padGates(valuesOf(bt!), resetAfter ? 2 : 1, 3, U, UP));

@@ -50,8 +50,8 @@ export interface FusedLstmOptions extends FusedRecurrentOptions {
  * A whole LSTM layer in one WebAssembly SIMD call, forward and backward through time, from zero states. Keras gate
  * order i, f, c, o: `c_t = f ⊙ c_{t-1} + i ⊙ tanh(z_c)`, `h_t = o ⊙ tanh(c_t)`. Port of keras/src/layers/rnn/lstm.py
  * `LSTMCell.call` (and of `PeepholeLSTMCell`), with the Keras/tfjs weight layout. Differentiable with respect to
- * `x`, `kernel`, `recurrentKernel`, `bias` and the peepholes (a `tf.customGrad`; gradients in that order). For input
- * dropout, multiply `x` by the dropout mask before calling.
+ * `x`, `kernel`, `recurrentKernel`, `bias` and the peepholes (a `tf.customGrad`; gradients in that order). Input
+ * dropout: `inputMask`; an Embedding layer before it: `embeddings`, with int32 ids as `x`.
  *
  * @param x - `[batch, time, features]`, float32.
  * @param kernel - `[features, 4 * units]`.
@@ -72,7 +72,7 @@ export function fusedLstm(
   options: FusedLstmOptions = {},
 ): tf.Tensor {
   const op = 'fusedLstm';
-  const d = checkCore(op, x, kernel, recurrentKernel, 4);
+  const d = checkCore(op, x, kernel, recurrentKernel, 4, { embeddings: options.embeddings });
   const { B, T, F, U, UP } = d;
   const GW = 4 * UP;
   if (bias != null) checkVector(op, 'bias', bias, [4 * U]);
@@ -83,11 +83,11 @@ export function fusedLstm(
     checkVector(op, 'peepholes.o', peep.o, [U]);
   }
   const ract = checkActivation(op, options.recurrentActivation);
-  const run = runOptions(op, options, d);
-  const inputs = coreInputs(x, kernel, recurrentKernel, bias);
+  const run = runOptions(op, options, d, x);
+  const inputs = coreInputs(d, run, x, kernel, recurrentKernel, bias);
   if (peep !== null) inputs.push(peep.i, peep.f, peep.o);
 
-  return withCustomGrad(inputs, (ts) => {
+  return withCustomGrad(d, x, inputs, (ts) => {
     const { W, R } = paddedKernels(ts[1]!, ts[2]!, d);
     const b = bias == null ? new Float32Array(GW) : padGates(valuesOf(ts[3]!), 1, 4, U, UP);
     let P: Float32Array | null = null;

@@ -23,8 +23,8 @@ export interface FusedSimpleRnnOptions extends FusedRecurrentOptions {}
  * A whole SimpleRNN layer (tanh activation) in one WebAssembly SIMD call, forward and backward through time:
  * `h_t = tanh(x_t · kernel + bias + h_{t-1} · recurrentKernel)` from `h_0 = 0`. Port of
  * keras/src/layers/rnn/simple_rnn.py `SimpleRNNCell.call`, with the Keras/tfjs weight layout. Differentiable with
- * respect to `x`, `kernel`, `recurrentKernel` and `bias` (a `tf.customGrad`). For input dropout, multiply `x` by the
- * dropout mask before calling.
+ * respect to `x`, `kernel`, `recurrentKernel` and `bias` (a `tf.customGrad`). Input dropout: `inputMask`; an
+ * Embedding layer before it: `embeddings`, with int32 ids as `x`.
  *
  * `x` may also be int32 ids `[batch, time]`, read as their one-hot rows (`tf.oneHot(ids, kernel.shape[0])`, an id
  * outside `[0, depth)` an all-zero row) without building them: the input product is then a row of `kernel` and its
@@ -49,22 +49,23 @@ export function fusedSimpleRnn(
   options: FusedSimpleRnnOptions = {},
 ): tf.Tensor {
   const op = 'fusedSimpleRnn';
-  const d = checkCore(op, x, kernel, recurrentKernel, 1, true);
+  const d = checkCore(op, x, kernel, recurrentKernel, 1, {
+    oneHotIds: true,
+    embeddings: options.embeddings,
+  });
   const { B, T, F, U, UP } = d;
   if (bias != null) checkVector(op, 'bias', bias, [U]);
-  const run = runOptions(op, options, d);
+  const run = runOptions(op, options, d, x);
 
-  // Ids are not differentiable: they stay out of the custom gradient's inputs.
-  const inputs = coreInputs(x, kernel, recurrentKernel, bias).slice(d.ids ? 1 : 0);
-  return withCustomGrad(inputs, (tensors) => {
-    const [xt, kt, rt, bt] = d.ids ? [x, ...tensors] : tensors;
+  const inputs = coreInputs(d, run, x, kernel, recurrentKernel, bias);
+  return withCustomGrad(d, x, inputs, ([xt, kt, rt, bt]) => {
     const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
     const mod = fusedExports();
     const f = placeForward(mod, d, run, xt!, { W, R, b }, { H: B * T * UP });
     const q = f.ptr;
-    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, d.ids ? 1 : 0);
+    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, d.oneHot ? 1 : 0);
     const value = outputOf(f.heap, f.at.H, d, run.seq);
     const take = saveForBackward(op, f, ['x', 'H']);
 
@@ -92,7 +93,7 @@ export function fusedSimpleRnn(
         p.dh,
         p.zeros,
         run.wantDx ? 1 : 0,
-        d.ids ? 1 : 0,
+        d.oneHot ? 1 : 0,
       );
       const grads = coreGrads(g, d, run);
       if (bias != null) grads.push(tf.tensor1d(g.heap.slice(g.at.db, g.at.db + U)));

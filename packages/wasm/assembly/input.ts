@@ -1,0 +1,81 @@
+// What the fused kernels read as x, built in place: an embedding lookup (Keras `Embedding`) and a per-sequence
+// input dropout mask (Keras' RNN `dropout`: one [F] mask per batch row, the same at every step), and their
+// gradients. Shapes (f32 unless said): ids i32 [B,T], E [V,F], mask [B,F] or 0, x and dx [B,T,F], dE [V,F].
+
+/** out[0..n) = a[0..n) ⊙ m[0..n) (m = 0: a copy). */
+function rowTimes(a: usize, m: usize, out: usize, n: i32): void {
+  if (m === 0) {
+    memory.copy(out, a, (<usize>n) << 2);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const off = (<usize>j) << 2;
+    v128.store(out + off, f32x4.mul(v128.load(a + off), v128.load(m + off)));
+  }
+  for (; j < n; j++) {
+    const off = (<usize>j) << 2;
+    store<f32>(out + off, load<f32>(a + off) * load<f32>(m + off));
+  }
+}
+
+/** x[b,t] = E[ids[b,t]] ⊙ mask[b]; ids must be in [0, V) (the caller checks). */
+export function embedInput(ids: usize, E: usize, mask: usize, x: usize, B: i32, T: i32, F: i32): void {
+  const rowBytes = (<usize>F) << 2;
+  for (let b = 0; b < B; b++) {
+    const m = mask === 0 ? 0 : mask + <usize>b * rowBytes;
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      const id = load<i32>(ids + ((<usize>row) << 2));
+      rowTimes(E + <usize>id * rowBytes, m, x + <usize>row * rowBytes, F);
+    }
+  }
+}
+
+/** x[b,t] ⊙= mask[b], in place. */
+export function maskInput(x: usize, mask: usize, B: i32, T: i32, F: i32): void {
+  const rowBytes = (<usize>F) << 2;
+  for (let b = 0; b < B; b++) {
+    const m = mask + <usize>b * rowBytes;
+    for (let t = 0; t < T; t++) {
+      const p = x + <usize>(b * T + t) * rowBytes;
+      rowTimes(p, m, p, F);
+    }
+  }
+}
+
+/** dE = Σ over (b,t) of dx[b,t] ⊙ mask[b] into row ids[b,t]: the lookup's gradient. `tmp` is one [F] row. */
+export function embedGrad(
+  ids: usize,
+  dx: usize,
+  mask: usize,
+  dE: usize,
+  tmp: usize,
+  B: i32,
+  T: i32,
+  F: i32,
+  V: i32,
+): void {
+  const rowBytes = (<usize>F) << 2;
+  memory.fill(dE, 0, <usize>V * rowBytes);
+  for (let b = 0; b < B; b++) {
+    const m = mask === 0 ? 0 : mask + <usize>b * rowBytes;
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      const id = load<i32>(ids + ((<usize>row) << 2));
+      const g = dx + <usize>row * rowBytes;
+      const src = m === 0 ? g : tmp;
+      if (m !== 0) rowTimes(g, m, tmp, F);
+      const out = dE + <usize>id * rowBytes;
+      let j = 0;
+      for (; j + 4 <= F; j += 4) {
+        const off = (<usize>j) << 2;
+        v128.store(out + off, f32x4.add(v128.load(out + off), v128.load(src + off)));
+      }
+      for (; j < F; j++) {
+        const off = (<usize>j) << 2;
+        store<f32>(out + off, load<f32>(out + off) + load<f32>(src + off));
+      }
+    }
+  }
+}
