@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fusedExports } from '../src/fused/_module.js';
 import { FusedRnnError, fusedGru, fusedLstm, fusedSimpleRnn, initWasm } from '../src/index.js';
 import { compareOps, expectAllClose, padMask, rand, refGru, refLstm } from './fused-reference.js';
 
@@ -40,6 +41,30 @@ describe('fused recurrent ops: backends, options, errors', () => {
       for (let i = 1; i < 4; i++) expectAllClose(skipped[i]!, full[i]!, 0);
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps saved activations in module memory between forward and backward, and reuses the memory', () => {
+    const [k1, r1, b1] = [rand([4, 12], 2, 0.5), rand([3, 12], 3, 0.5), rand([12], 4, 0.2)];
+    const [k2, r2] = [rand([3, 6], 5, 0.5), rand([2, 6], 6, 0.5)];
+    const stacked = ([x, a, b, c, d, e]: tf.Tensor[]) =>
+      fusedGru(fusedLstm(x!, a!, b!, c!, { returnSequences: true }), d!, e!, null, { resetAfter: false });
+    const reference = ([x, a, b, c, d, e]: tf.Tensor[]) =>
+      refGru(refLstm(x!, a!, b!, c!, { returnSequences: true }), d!, e!, null, { resetAfter: false });
+    const inputs = () => [rand([5, 7, 4], 1), k1, r1, b1, k2, r2];
+    // Two layers: both forwards run before both backwards, so each backward must find its own saved state.
+    compareOps(stacked, reference, inputs);
+    const bytes = () => fusedExports().memory.buffer.byteLength;
+    const step = () =>
+      tf.tidy(() => {
+        const g = tf.grads((...xs: tf.Tensor[]) => tf.sum(stacked(xs)))(inputs());
+        return g[1]!.dataSync()[0];
+      });
+    step();
+    const settled = bytes();
+    const first = step();
+    for (let i = 0; i < 20; i++) expect(step()).toBe(first);
+    expect(bytes()).toBe(settled);
+    tf.dispose([k1, r1, b1, k2, r2]);
   });
 
   it('runs forward without a tape, with no tensor leaks', () => {

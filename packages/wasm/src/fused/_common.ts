@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend } from '../kernels/_backend.js';
-import { type FusedExports, fusedExports, keep, place, release } from './_module.js';
+import { arenaOf, type FusedExports, fusedExports, place } from './_module.js';
 import { FusedRnnError } from './errors.js';
 
 /** Options shared by every fused recurrent op. */
@@ -432,6 +432,15 @@ export interface Placed<K extends string> {
   at: Record<K, number>;
   ptr: Record<K, number>;
   size: Record<K, number>;
+  /** The memory block holding them. */
+  block: { start: number; size: number };
+}
+
+/** A recorded forward's buffers that its backward reads where the forward left them. */
+export interface Saved<K extends string> {
+  at: Record<K, number>;
+  size: Record<K, number>;
+  block: { start: number; size: number };
 }
 
 /** Places `inputs` (copied in; null ones are absent) and `scratch` (sizes in floats) in the module's memory. */
@@ -443,14 +452,14 @@ function placeAll<I extends string, S extends string>(
   const size = { ...scratch } as Record<I | S, number>;
   const given = Object.entries(inputs) as [I, Float32Array | null][];
   for (const [key, values] of given) size[key] = values === null ? 0 : values.length;
-  const { heap, at } = place(mod, size);
+  const { heap, at, block } = place(mod, size);
   const ptr = {} as Record<I | S, number>;
   for (const key of Object.keys(at) as (I | S)[]) ptr[key] = at[key] * 4;
   for (const [key, values] of given) {
     if (values === null) ptr[key] = 0;
     else heap.set(values, at[key]);
   }
-  return { heap, at, ptr, size };
+  return { heap, at, ptr, size, block };
 }
 
 /**
@@ -489,50 +498,67 @@ export function placeForward<W extends string, S extends string>(
   return placed;
 }
 
+// Frees the block of a recorded forward whose backward never ran (a tape that did not need this op's gradient).
+const unclaimed = new FinalizationRegistry<() => void>((free) => free());
+
 /**
- * Keeps the forward buffers named in `keys` for the backward when a tape records; the returned function hands them
- * over once and throws on a backward no tape recorded or a second backward.
+ * Keeps the forward's block (and so the buffers named in `keys`) for the backward when a tape records, and returns
+ * it to the module's allocator otherwise; the returned function hands the buffers over once and throws on a
+ * backward no tape recorded or a second backward.
  */
 export function saveForBackward<K extends string>(
   op: string,
   placed: Placed<K>,
   keys: readonly K[],
-): () => Record<K, Float32Array> {
-  let saved: Record<K, Float32Array> | null = null;
+): () => Saved<K> {
+  const arena = arenaOf(fusedExports());
+  let saved: Saved<K> | null = null;
   if (recording()) {
-    saved = {} as Record<K, Float32Array>;
-    for (const key of keys) saved[key] = keep(placed.heap, placed.at[key], placed.size[key]);
+    saved = { at: {} as Record<K, number>, size: {} as Record<K, number>, block: placed.block };
+    for (const key of keys) {
+      saved.at[key] = placed.at[key];
+      saved.size[key] = placed.size[key];
+    }
+  } else {
+    arena.releaseLater(placed.block);
   }
-  let done = false;
-  return () => {
-    if (saved === null || done) {
+  const state = { done: false };
+  const take = (): Saved<K> => {
+    if (saved === null || state.done) {
       throw new FusedRnnError(
         'INVALID_OPTION',
         `${op}: expected one backward pass per recorded forward, got ${saved === null ? 'a forward no tape recorded' : 'a second one'}.`,
       );
     }
-    done = true;
+    state.done = true;
+    unclaimed.unregister(state);
     return saved;
   };
+  if (saved !== null) {
+    const block = saved.block;
+    unclaimed.register(take, () => arena.releaseLater(block), state);
+  }
+  return take;
 }
 
 /**
- * The backward's buffers: the `saved` forward buffers (returned to the pool once copied), `weights` and the mask
- * copied in, dY padded to UP columns, dx, dW and dR, `scratch`, and a zero vector.
+ * The backward's buffers: the `saved` forward buffers where the forward left them, `weights` and the mask copied
+ * in, dY padded to UP columns, dx, dW and dR, `scratch`, and a zero vector. Both blocks go back to the allocator
+ * at its next use, once the gradients are read.
  */
 export function placeBackward<V extends string, W extends string, S extends string>(
   mod: FusedExports,
   d: Dims,
   run: RunOptions,
   dy: tf.Tensor,
-  saved: Record<V, Float32Array>,
+  saved: Saved<V>,
   weights: Record<W, Float32Array | null>,
   scratch: Record<S, number>,
 ): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros' | 'imask' | 'ids' | 'dE' | 'row'> {
   const { B, T, F, U, UP, gates } = d;
-  const placed = placeAll(
+  const own = placeAll(
     mod,
-    { ...saved, ...weights, mask: run.mask, imask: run.inputMask },
+    { ...weights, mask: run.mask, imask: run.inputMask },
     {
       dY: (run.seq ? B * T : B) * UP,
       dx: run.wantDx ? B * T * F : 0,
@@ -545,9 +571,20 @@ export function placeBackward<V extends string, W extends string, S extends stri
       row: d.embed ? F : 0,
     },
   );
+  const arena = arenaOf(mod);
+  arena.releaseLater(saved.block);
+  arena.releaseLater(own.block);
+  const savedPtr = {} as Record<V, number>;
+  for (const key of Object.keys(saved.at) as V[]) savedPtr[key] = saved.at[key] * 4;
+  const placed = {
+    heap: own.heap,
+    at: { ...own.at, ...saved.at },
+    ptr: { ...own.ptr, ...savedPtr },
+    size: { ...own.size, ...saved.size },
+    block: own.block,
+  };
   if (d.embed) new Int32Array(placed.heap.buffer, placed.at.ids * 4, B * T).set(run.ids!);
   writeOutputGrad(placed.heap, placed.at.dY, dy, d, run.seq);
-  release(...(Object.values(saved) as Float32Array[]));
   return placed;
 }
 

@@ -58,42 +58,107 @@ export function fusedExports(): FusedExports {
   return instance;
 }
 
+const ALIGN = 16;
+const PAGE = 65536;
+
 /**
- * Places float32 buffers in the module's memory for one call: offsets (in floats) of 16-byte aligned buffers,
- * growing the memory once. Views must be taken after `place` (growing detaches earlier views).
+ * Blocks of the module's memory above its static data: first fit over a free list, growing the memory when no
+ * free block fits. A forward's block lives until its backward (the saved activations stay where the kernel wrote
+ * them); other blocks are returned with {@link Arena.releaseLater} and reused by the next call.
+ */
+class Arena {
+  /** Free blocks [start, size) in bytes, by start. */
+  private readonly free: { start: number; size: number }[] = [];
+  private readonly later: { start: number; size: number }[] = [];
+  private top: number;
+
+  constructor(private readonly mod: FusedExports) {
+    this.top = Math.ceil(mod.heapBase() / ALIGN) * ALIGN;
+  }
+
+  /** A block of at least `bytes` bytes (16-byte aligned); releases the blocks given to `releaseLater` first. */
+  alloc(bytes: number): { start: number; size: number } {
+    for (const block of this.later.splice(0)) this.release(block);
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    const i = this.free.findIndex((b) => b.size >= size);
+    if (i >= 0) {
+      const block = this.free[i]!;
+      const start = block.start;
+      if (block.size === size) this.free.splice(i, 1);
+      else {
+        block.start += size;
+        block.size -= size;
+      }
+      return { start, size };
+    }
+    const start = this.top;
+    this.top += size;
+    const have = this.mod.memory.buffer.byteLength;
+    if (this.top > have) this.mod.memory.grow(Math.ceil((this.top - have) / PAGE));
+    return { start, size };
+  }
+
+  /** Returns a block now. */
+  release(block: { start: number; size: number }): void {
+    let i = this.free.findIndex((b) => b.start > block.start);
+    if (i < 0) i = this.free.length;
+    this.free.splice(i, 0, { ...block });
+    // Merge with the next block, then with the previous one.
+    const next = this.free[i + 1];
+    const here = this.free[i]!;
+    if (next !== undefined && here.start + here.size === next.start) {
+      here.size += next.size;
+      this.free.splice(i + 1, 1);
+    }
+    const prev = this.free[i - 1];
+    if (prev !== undefined && prev.start + prev.size === here.start) {
+      prev.size += here.size;
+      this.free.splice(i, 1);
+    }
+    // A free block at the top gives its bytes back to the top.
+    const last = this.free[this.free.length - 1];
+    if (last !== undefined && last.start + last.size === this.top) {
+      this.top = last.start;
+      this.free.pop();
+    }
+  }
+
+  /** Returns a block at the next `alloc`: its values stay readable until then. */
+  releaseLater(block: { start: number; size: number }): void {
+    this.later.push(block);
+  }
+}
+
+const arenas = new WeakMap<FusedExports, Arena>();
+
+/** The allocator of `mod`'s memory. */
+export function arenaOf(mod: FusedExports): Arena {
+  let arena = arenas.get(mod);
+  if (arena === undefined) {
+    arena = new Arena(mod);
+    arenas.set(mod, arena);
+  }
+  return arena;
+}
+
+export type { Arena };
+
+/**
+ * Places float32 buffers in one block of the module's memory: offsets (in floats) of 16-byte aligned buffers.
+ * Views must be taken after `place` (growing the memory detaches earlier views).
  */
 export function place<K extends string>(
   mod: FusedExports,
   sizes: Record<K, number>,
-): { heap: Float32Array; at: Record<K, number> } {
-  let next = Math.ceil(mod.heapBase() / 16) * 16;
+): { heap: Float32Array; at: Record<K, number>; block: { start: number; size: number } } {
+  let total = 0;
+  for (const key of Object.keys(sizes) as K[]) total += Math.ceil((sizes[key] * 4) / ALIGN) * ALIGN;
+  const block = arenaOf(mod).alloc(total);
+  let next = block.start;
   const at = {} as Record<K, number>;
   for (const key of Object.keys(sizes) as K[]) {
     at[key] = next >> 2;
-    next += Math.ceil((sizes[key] * 4) / 16) * 16;
+    next += Math.ceil((sizes[key] * 4) / ALIGN) * ALIGN;
   }
-  const have = mod.memory.buffer.byteLength;
-  if (next > have) mod.memory.grow(Math.ceil((next - have) / 65536));
-  return { heap: new Float32Array(mod.memory.buffer), at };
-}
-
-// Buffers that keep a forward's state for its backward, reused across calls: allocating fresh megabyte arrays
-// every batch costs more than the copies themselves.
-const pool = new Map<number, Float32Array[]>();
-const POOL_DEPTH = 8;
-
-/** A copy of heap[at, at + n) in a pooled buffer. */
-export function keep(heap: Float32Array, at: number, n: number): Float32Array {
-  const buffer = pool.get(n)?.pop() ?? new Float32Array(n);
-  buffer.set(heap.subarray(at, at + n));
-  return buffer;
-}
-
-/** Returns buffers from `keep` to the pool. */
-export function release(...buffers: Float32Array[]): void {
-  for (const buffer of buffers) {
-    const list = pool.get(buffer.length) ?? [];
-    pool.set(buffer.length, list);
-    if (list.length < POOL_DEPTH) list.push(buffer);
-  }
+  return { heap: new Float32Array(mod.memory.buffer), at, block };
 }
