@@ -294,7 +294,8 @@ async function measure(
       epoch = await epochSeconds(model, data.xTrain, data.yTrain, plan.epochs, plan.trainSubsetRows);
       validation = await validationSeconds(model, data.xVal, data.yVal, plan.valRowsTimed, plan.repeats);
     } else {
-      compileLesson(model);
+      // Stock tfjs runs with tfjs' own optimizer; the unfused zoo layers with the zoo's, as the fused ones do.
+      compileLesson(model, variant === 'stock' || variant === 'cpu');
       const sample = () => memory.sample();
       const cpu = variant === 'cpu';
       const steps = cpu ? plan.cpuBatches : plan.batches;

@@ -1,4 +1,4 @@
-import { type IdMatrix, trainLesson } from '@seqlab/models';
+import { type IdMatrix, rmsprop, trainLesson } from '@seqlab/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { headRows } from './_data.js';
@@ -42,11 +42,14 @@ function labelsTensor(y: Int32Array, start: number, count: number): tf.Tensor2D 
 
 /**
  * Compiles like `trainLesson` (Keras' `RMSprop(1e-4)`, binary cross-entropy, accuracy) and hands the optimizer to
- * the model, so `model.dispose()` frees its slots.
+ * the model, so `model.dispose()` frees its slots. `stockOptimizer`: tfjs' own `tf.train.rmsprop` (same numbers,
+ * ten kernels per variable), for the stock tfjs variants.
  */
-export function compileLesson(model: tfl.LayersModel): void {
+export function compileLesson(model: tfl.LayersModel, stockOptimizer = false): void {
   model.compile({
-    optimizer: tf.train.rmsprop(LEARNING_RATE, 0.9, 0, 1e-7),
+    optimizer: stockOptimizer
+      ? tf.train.rmsprop(LEARNING_RATE, 0.9, 0, 1e-7)
+      : rmsprop({ learningRate: LEARNING_RATE, rho: 0.9, momentum: 0, epsilon: 1e-7 }),
     loss: 'binaryCrossentropy',
     metrics: ['accuracy'],
   });

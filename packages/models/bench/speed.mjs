@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, MODEL_NAMES } from '../dist/index.node.js';
+import { createModel, MODEL_NAMES, rmsprop } from '../dist/index.node.js';
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +18,7 @@ const x = tf.randomUniform([64, 100], 0, 500, 'int32', 1);
 const y = tf.cast(tf.greater(tf.randomUniform([64, 1], 0, 1, 'float32', 2), 0.5), 'float32');
 for (const name of values.models.split(',')) {
   const model = createModel(name, { seed: 1 });
-  model.compile({ optimizer: tf.train.rmsprop(1e-4, 0.9, 0, 1e-7), loss: 'binaryCrossentropy' });
+  model.compile({ optimizer: rmsprop({ learningRate: 1e-4 }), loss: 'binaryCrossentropy' });
   await model.trainOnBatch(x, y); // warm-up
   const start = performance.now();
   for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);

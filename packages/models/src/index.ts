@@ -18,6 +18,7 @@ export {
   KerasSimpleRNNCell,
   kerasSimpleRNN,
 } from './layers/simple_rnn.js';
+export { RMSprop, type RMSpropArgs, rmsprop } from './optimizers/rmsprop.js';
 export { type IdMatrix, type LabelledIds, type TrainLessonOptions, trainLesson } from './train.js';
 export type { BaseModelOptions } from './zoo/_common.js';
 export type { Conv1dOptions } from './zoo/conv1d.js';
