@@ -1,7 +1,7 @@
 // seqlab's fused recurrent kernels: one call runs a whole sequence forward, or backward through time.
 // Built by scripts/build-fused.mjs with AssemblyScript (--enable simd); callers own the memory layout.
 export { gruBackward, gruForward } from './gru';
-export { embedGrad, embedInput, maskInput } from './input';
+export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';
 export { lstmBackward, lstmForward } from './lstm';
 export { rnnBackward, rnnForward } from './simple_rnn';
 

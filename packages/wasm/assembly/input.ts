@@ -1,6 +1,7 @@
 // What the fused kernels read as x, built in place: an embedding lookup (Keras `Embedding`) and a per-sequence
 // input dropout mask (Keras' RNN `dropout`: one [F] mask per batch row, the same at every step), and their
 // gradients. Shapes (f32 unless said): ids i32 [B,T], E [V,F], mask [B,F] or 0, x and dx [B,T,F], dE [V,F].
+import { inputGrad, project, rank1 } from './linalg';
 
 /** out[0..n) = a[0..n) ⊙ m[0..n) (m = 0: a copy). */
 function rowTimes(a: usize, m: usize, out: usize, n: i32): void {
@@ -78,4 +79,22 @@ export function embedGrad(
       }
     }
   }
+}
+
+// A SimpleRNN on an embedding without input dropout reads a projected table instead of x: row v of
+// P = E·W + bias is what x·W + bias is for every step whose id is v, and the kernel's gradient for P (S, the dz
+// rows summed by id) gives the table's and the kernel's: dE = S·Wᵀ, dW = Eᵀ·S.
+
+/** P [V,N] = bias + E [V,F] · W [F,N], summed as the kernels' own projection sums. */
+export function tableProject(E: usize, W: usize, bias: usize, P: usize, V: i32, F: i32, N: i32): void {
+  project(E, W, bias, P, V, F, N);
+}
+
+/** dE [V,F] = S [V,N] · W [F,N]ᵀ and dW [F,N] = E [V,F]ᵀ · S. */
+export function tableGrads(E: usize, S: usize, W: usize, dE: usize, dW: usize, V: i32, F: i32, N: i32): void {
+  memory.fill(dW, 0, (<usize>F * <usize>N) << 2);
+  for (let v = 0; v < V; v++) {
+    rank1(E + ((<usize>v * <usize>F) << 2), F, S + ((<usize>v * <usize>N) << 2), dW, N, N);
+  }
+  inputGrad(S, W, dE, V, F, N);
 }

@@ -444,7 +444,7 @@ export interface Saved<K extends string> {
 }
 
 /** Places `inputs` (copied in; null ones are absent) and `scratch` (sizes in floats) in the module's memory. */
-function placeAll<I extends string, S extends string>(
+export function placeAll<I extends string, S extends string>(
   mod: FusedExports,
   inputs: Record<I, Float32Array | null>,
   scratch: Record<S, number>,

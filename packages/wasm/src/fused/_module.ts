@@ -16,6 +16,8 @@ export interface FusedExports {
   embedInput: Fn;
   maskInput: Fn;
   embedGrad: Fn;
+  tableProject: Fn;
+  tableGrads: Fn;
 }
 
 let instance: FusedExports | undefined;

@@ -7,14 +7,16 @@ import {
   type FusedRecurrentOptions,
   outputOf,
   paddedKernels,
+  placeAll,
   placeBackward,
   placeForward,
   runOptions,
   saveForBackward,
+  unpadGates,
   valuesOf,
   withCustomGrad,
 } from './_common.js';
-import { fusedExports } from './_module.js';
+import { arenaOf, fusedExports } from './_module.js';
 
 /** Options of {@link fusedSimpleRnn}. */
 export interface FusedSimpleRnnOptions extends FusedRecurrentOptions {}
@@ -63,19 +65,43 @@ export function fusedSimpleRnn(
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
     const mod = fusedExports();
-    const f = placeForward(mod, d, run, xt!, { W, R, b }, { H: B * T * UP });
+    // An embedding without input dropout: every step's x·W + b is a row of the table P = E·W + b, so the kernel
+    // reads P by id (its one-hot mode) and never builds x; dE and dW come from P's gradient afterwards.
+    const table = d.embed && run.inputMask === null;
+    let E: Float32Array | null = null;
+    let kernelRows = W;
+    let kernelBias = b;
+    if (table) {
+      E = valuesOf(xt!).slice(0, d.V * F);
+      const t = placeAll(mod, { E, W, b }, { P: d.V * UP });
+      mod.tableProject(t.ptr.E, t.ptr.W, t.ptr.b, t.ptr.P, d.V, F, UP);
+      kernelRows = t.heap.slice(t.at.P, t.at.P + d.V * UP);
+      arenaOf(mod).releaseLater(t.block);
+      kernelBias = new Float32Array(UP);
+    }
+    const k = table ? { ...d, F: d.V, oneHot: true, embed: false, V: 0 } : d;
+    const kRun = table ? { ...run, wantDx: false } : run;
+    const f = placeForward(mod, k, kRun, xt!, { W: kernelRows, R, b: kernelBias }, { H: B * T * UP });
     const q = f.ptr;
-    mod.rnnForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, d.oneHot ? 1 : 0);
+    mod.rnnForward(B, T, k.F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, k.oneHot ? 1 : 0);
     const value = outputOf(f.heap, f.at.H, d, run.seq);
     const take = saveForBackward(op, f, ['x', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const g = placeBackward(mod, d, run, dy, take(), { W, R }, { DZ: B * T * UP, db: UP, dh: UP });
+      const g = placeBackward(
+        mod,
+        k,
+        kRun,
+        dy,
+        take(),
+        { W: kernelRows, R, E, Wt: table ? W : null },
+        { DZ: B * T * UP, db: UP, dh: UP, dEt: table ? d.V * F : 0, dWt: table ? F * UP : 0 },
+      );
       const p = g.ptr;
       mod.rnnBackward(
         B,
         T,
-        F,
+        k.F,
         U,
         UP,
         p.x,
@@ -92,10 +118,20 @@ export function fusedSimpleRnn(
         p.db,
         p.dh,
         p.zeros,
-        run.wantDx ? 1 : 0,
-        d.oneHot ? 1 : 0,
+        kRun.wantDx ? 1 : 0,
+        k.oneHot ? 1 : 0,
       );
-      const grads = coreGrads(g, d, run);
+      let grads: tf.Tensor[];
+      if (table) {
+        // P's gradient (in the kernel's dW) is S, the dz rows summed by id.
+        mod.tableGrads(p.E, p.dW, p.Wt, p.dEt, p.dWt, d.V, F, UP);
+        const { heap, at } = g;
+        grads = [
+          tf.tensor2d(heap.slice(at.dEt, at.dEt + d.V * F), [d.V, F]),
+          tf.tensor2d(unpadGates(heap, at.dWt, F, 1, U, UP), [F, U]),
+          tf.tensor2d(unpadGates(heap, at.dR, U, 1, U, UP), [U, U]),
+        ];
+      } else grads = coreGrads(g, d, run);
       if (bias != null) grads.push(tf.tensor1d(g.heap.slice(g.at.db, g.at.db + U)));
       return grads;
     };
