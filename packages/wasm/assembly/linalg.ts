@@ -1,60 +1,116 @@
 // Small dense helpers on f32 rows. Pointers are byte addresses; every row length N is a multiple of 4.
 
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript's @inline applies to methods here; Biome cannot parse decorators on plain functions.
+class Mac {
+  /**
+   * out[0..N) += Σ_k a[k·aStep bytes] · m[k·stride + 0..N), k < K, with up to 32 columns (8 independent sums)
+   * in registers. With `skipZeros`, a[k] = 0 is skipped: a branch that pays off for one-hot or dropped-out inputs,
+   * and is pure overhead for dense ones.
+   */
+  @inline
+  static run(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    stride: i32,
+    out: usize,
+    N: i32,
+    skipZeros: bool,
+  ): void {
+    const rowBytes = (<usize>stride) << 2;
+    let j = 0;
+    for (; j + 32 <= N; j += 32) {
+      const o = out + ((<usize>j) << 2);
+      let s0 = v128.load(o);
+      let s1 = v128.load(o, 16);
+      let s2 = v128.load(o, 32);
+      let s3 = v128.load(o, 48);
+      let s4 = v128.load(o, 64);
+      let s5 = v128.load(o, 80);
+      let s6 = v128.load(o, 96);
+      let s7 = v128.load(o, 112);
+      let mp = m + ((<usize>j) << 2);
+      let ap = a;
+      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
+        if (skipZeros && load<f32>(ap) === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+        s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
+        s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
+        s4 = f32x4.add(s4, f32x4.mul(v, v128.load(mp, 64)));
+        s5 = f32x4.add(s5, f32x4.mul(v, v128.load(mp, 80)));
+        s6 = f32x4.add(s6, f32x4.mul(v, v128.load(mp, 96)));
+        s7 = f32x4.add(s7, f32x4.mul(v, v128.load(mp, 112)));
+      }
+      v128.store(o, s0);
+      v128.store(o, s1, 16);
+      v128.store(o, s2, 32);
+      v128.store(o, s3, 48);
+      v128.store(o, s4, 64);
+      v128.store(o, s5, 80);
+      v128.store(o, s6, 96);
+      v128.store(o, s7, 112);
+    }
+    if (j + 16 <= N) {
+      const o = out + ((<usize>j) << 2);
+      let s0 = v128.load(o);
+      let s1 = v128.load(o, 16);
+      let s2 = v128.load(o, 32);
+      let s3 = v128.load(o, 48);
+      let mp = m + ((<usize>j) << 2);
+      let ap = a;
+      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
+        if (skipZeros && load<f32>(ap) === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+        s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
+        s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
+      }
+      v128.store(o, s0);
+      v128.store(o, s1, 16);
+      v128.store(o, s2, 32);
+      v128.store(o, s3, 48);
+      j += 16;
+    }
+    if (j + 8 <= N) {
+      const o = out + ((<usize>j) << 2);
+      let s0 = v128.load(o);
+      let s1 = v128.load(o, 16);
+      let mp = m + ((<usize>j) << 2);
+      let ap = a;
+      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
+        if (skipZeros && load<f32>(ap) === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+      }
+      v128.store(o, s0);
+      v128.store(o, s1, 16);
+      j += 8;
+    }
+    if (j < N) {
+      const o = out + ((<usize>j) << 2);
+      let s = v128.load(o);
+      let mp = m + ((<usize>j) << 2);
+      let ap = a;
+      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
+        if (skipZeros && load<f32>(ap) === 0) continue;
+        s = f32x4.add(s, f32x4.mul(v128.load32_splat(ap), v128.load(mp)));
+      }
+      v128.store(o, s);
+    }
+  }
+}
+
 /**
- * out[0..N) += Σ_k a[k] · m[k·stride + 0..N), k < K, keeping up to 16 columns in registers; skips a[k] = 0
- * (one-hot inputs, the zero initial state).
+ * out[0..N) += Σ_k a[k] · m[k·stride + 0..N), k < K, skipping a[k] = 0 (one-hot inputs, dropped-out features,
+ * the zero initial state).
  */
 export function accumulate(a: usize, K: i32, m: usize, stride: i32, out: usize, N: i32): void {
-  const rowBytes = (<usize>stride) << 2;
-  let j = 0;
-  for (; j + 16 <= N; j += 16) {
-    const o = out + ((<usize>j) << 2);
-    let s0 = v128.load(o);
-    let s1 = v128.load(o, 16);
-    let s2 = v128.load(o, 32);
-    let s3 = v128.load(o, 48);
-    let mp = m + ((<usize>j) << 2);
-    for (let k = 0; k < K; k++, mp += rowBytes) {
-      const ak = load<f32>(a + ((<usize>k) << 2));
-      if (ak === 0) continue;
-      const v = f32x4.splat(ak);
-      s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-      s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-      s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-      s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-    }
-    v128.store(o, s0);
-    v128.store(o, s1, 16);
-    v128.store(o, s2, 32);
-    v128.store(o, s3, 48);
-  }
-  if (j + 8 <= N) {
-    const o = out + ((<usize>j) << 2);
-    let s0 = v128.load(o);
-    let s1 = v128.load(o, 16);
-    let mp = m + ((<usize>j) << 2);
-    for (let k = 0; k < K; k++, mp += rowBytes) {
-      const ak = load<f32>(a + ((<usize>k) << 2));
-      if (ak === 0) continue;
-      const v = f32x4.splat(ak);
-      s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-      s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-    }
-    v128.store(o, s0);
-    v128.store(o, s1, 16);
-    j += 8;
-  }
-  if (j < N) {
-    const o = out + ((<usize>j) << 2);
-    let s = v128.load(o);
-    let mp = m + ((<usize>j) << 2);
-    for (let k = 0; k < K; k++, mp += rowBytes) {
-      const ak = load<f32>(a + ((<usize>k) << 2));
-      if (ak === 0) continue;
-      s = f32x4.add(s, f32x4.mul(f32x4.splat(ak), v128.load(mp)));
-    }
-    v128.store(o, s);
-  }
+  Mac.run(a, 4, K, m, stride, out, N, true);
 }
 
 /** out[k·stride + 0..N) += a[k] · v[0..N) for k < K, skipping a[k] = 0 (one-hot inputs). */
@@ -98,6 +154,19 @@ export function gemvT(a: usize, m: usize, stride: i32, K: i32, N: i32, out: usiz
   }
 }
 
+/** out[0..N) = v[0..N): inline, where memory.copy is a call out of the module. */
+export function copyRow(v: usize, out: usize, N: i32): void {
+  for (let j = 0; j < N; j += 4) {
+    const off = (<usize>j) << 2;
+    v128.store(out + off, v128.load(v + off));
+  }
+}
+
+/** out[0..N) = 0: inline, where memory.fill is a call out of the module. */
+export function zeroRow(out: usize, N: i32): void {
+  for (let j = 0; j < N; j += 4) v128.store(out + ((<usize>j) << 2), f32x4.splat(0));
+}
+
 /** out[0..N) += v[0..N). */
 export function addRow(v: usize, out: usize, N: i32): void {
   for (let j = 0; j < N; j += 4) {
@@ -110,7 +179,7 @@ export function addRow(v: usize, out: usize, N: i32): void {
 export function project(x: usize, W: usize, bias: usize, out: usize, rows: i32, F: i32, N: i32): void {
   for (let r = 0; r < rows; r++) {
     const o = out + ((<usize>r * <usize>N) << 2);
-    memory.copy(o, bias, (<usize>N) << 2);
+    copyRow(bias, o, N);
     accumulate(x + ((<usize>r * <usize>F) << 2), F, W, N, o, N);
   }
 }
@@ -120,4 +189,144 @@ export function inputGrad(dz: usize, W: usize, dx: usize, rows: i32, F: i32, N: 
   for (let r = 0; r < rows; r++) {
     gemvT(dz + ((<usize>r * <usize>N) << 2), W, N, F, N, dx + ((<usize>r * <usize>F) << 2), false);
   }
+}
+
+/** accumulate without the zero test, for dense a (recurrent states, gate gradients). */
+export function accumulateDense(a: usize, K: i32, m: usize, stride: i32, out: usize, N: i32): void {
+  Mac.run(a, 4, K, m, stride, out, N, false);
+}
+
+/**
+ * out[k·outStride + 0..N) += Σ_r a[r·aStride + k] · m[r·stride + 0..N) for k < K, r < rows (aᵀ·m: a weight
+ * gradient from the layer inputs a and the gate gradients m), skipping a = 0. Rows go in blocks of about 16 KB of
+ * m, which stay in cache while every k sums over them in registers.
+ */
+export function accumulateT(
+  a: usize,
+  aStride: i32,
+  K: i32,
+  m: usize,
+  stride: i32,
+  rows: i32,
+  out: usize,
+  outStride: i32,
+  N: i32,
+): void {
+  const block = max(8, 4096 / stride);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = min(block, rows - r0);
+    const ab = a + ((<usize>r0 * <usize>aStride) << 2);
+    const mb = m + ((<usize>r0 * <usize>stride) << 2);
+    for (let k = 0; k < K; k++) {
+      const o = out + ((<usize>k * <usize>outStride) << 2);
+      Mac.run(ab + ((<usize>k) << 2), (<usize>aStride) << 2, n, mb, stride, o, N, true);
+    }
+  }
+}
+
+/** out[c·outStride + r] = m[r·stride + c] for r < rows, c < cols. */
+export function transpose(m: usize, rows: i32, cols: i32, stride: i32, out: usize, outStride: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(
+        out + ((<usize>c * <usize>outStride + <usize>r) << 2),
+        load<f32>(m + ((<usize>r * <usize>stride + <usize>c) << 2)),
+      );
+    }
+  }
+}
+
+/**
+ * out[r·outStride + 0..N) = Σ_k a[r·aStride + k] · m[k·stride + 0..N) for r < rows (a·m, overwriting out), two
+ * rows at a time so each m load feeds two independent sums.
+ */
+export function matmul(
+  a: usize,
+  aStride: i32,
+  K: i32,
+  m: usize,
+  stride: i32,
+  out: usize,
+  outStride: i32,
+  N: i32,
+  rows: i32,
+): void {
+  const rowBytes = (<usize>stride) << 2;
+  const aBytes = (<usize>aStride) << 2;
+  const oBytes = (<usize>outStride) << 2;
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const a0 = a + <usize>r * aBytes;
+    const o0 = out + <usize>r * oBytes;
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let s2 = f32x4.splat(0);
+      let s3 = f32x4.splat(0);
+      let t0 = f32x4.splat(0);
+      let t1 = f32x4.splat(0);
+      let t2 = f32x4.splat(0);
+      let t3 = f32x4.splat(0);
+      let mp = m + ((<usize>j) << 2);
+      for (let k = 0; k < K; k++, mp += rowBytes) {
+        const ap = a0 + ((<usize>k) << 2);
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aBytes);
+        const m0 = v128.load(mp);
+        const m1 = v128.load(mp, 16);
+        const m2 = v128.load(mp, 32);
+        const m3 = v128.load(mp, 48);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        s1 = f32x4.add(s1, f32x4.mul(u, m1));
+        s2 = f32x4.add(s2, f32x4.mul(u, m2));
+        s3 = f32x4.add(s3, f32x4.mul(u, m3));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+        t1 = f32x4.add(t1, f32x4.mul(v, m1));
+        t2 = f32x4.add(t2, f32x4.mul(v, m2));
+        t3 = f32x4.add(t3, f32x4.mul(v, m3));
+      }
+      const o = o0 + ((<usize>j) << 2);
+      v128.store(o, s0);
+      v128.store(o, s1, 16);
+      v128.store(o, s2, 32);
+      v128.store(o, s3, 48);
+      v128.store(o + oBytes, t0);
+      v128.store(o + oBytes, t1, 16);
+      v128.store(o + oBytes, t2, 32);
+      v128.store(o + oBytes, t3, 48);
+    }
+    for (; j < N; j += 4) {
+      let s = f32x4.splat(0);
+      let t = f32x4.splat(0);
+      let mp = m + ((<usize>j) << 2);
+      for (let k = 0; k < K; k++, mp += rowBytes) {
+        const ap = a0 + ((<usize>k) << 2);
+        const mv = v128.load(mp);
+        s = f32x4.add(s, f32x4.mul(v128.load32_splat(ap), mv));
+        t = f32x4.add(t, f32x4.mul(v128.load32_splat(ap + aBytes), mv));
+      }
+      const o = o0 + ((<usize>j) << 2);
+      v128.store(o, s);
+      v128.store(o + oBytes, t);
+    }
+  }
+  if (r < rows) {
+    const o = out + <usize>r * oBytes;
+    zeroRow(o, N);
+    Mac.run(a + <usize>r * aBytes, 4, K, m, stride, o, N, false);
+  }
+}
+
+/**
+ * inputGrad as a product with Wᵀ (WT: N × F scratch), two rows at a time and with no horizontal sums; rows of F
+ * floats that are not whole vectors (F not a multiple of 4) take inputGrad.
+ */
+export function inputGradT(dz: usize, W: usize, WT: usize, dx: usize, rows: i32, F: i32, N: i32): void {
+  if ((F & 3) !== 0) {
+    inputGrad(dz, W, dx, rows, F, N);
+    return;
+  }
+  transpose(W, F, N, N, WT, F);
+  matmul(dz, N, N, WT, F, dx, F, F, rows);
 }

@@ -4,8 +4,104 @@
 // Shapes (f32, units padded to UP, gates at columns q·UP): x [B,T,F], W [F,4UP], R [U,4UP], bias [4UP],
 // peep [3,UP] (i, f, o) or 0, mask [B,T] or 0. Forward writes the gate activations G [B,T,4UP], the cell
 // states C [B,T,UP] and the outputs H [B,T,UP]; backward turns G into the pre-activation gradients in place.
-import { accumulate, addRow, gemvT, inputGrad, project, rank1 } from './linalg';
+import { accumulateDense, accumulateT, addRow, inputGradT, project, transpose, zeroRow } from './linalg';
 import { V } from './math';
+
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript's @inline applies to methods here; Biome cannot parse decorators on plain functions.
+class Steps {
+  /** The forward's time loop, after the input projection; `ract` is a constant where it is inlined. */
+  @inline
+  static forward(
+    B: i32,
+    T: i32,
+    U: i32,
+    UP: i32,
+    R: usize,
+    peep: usize,
+    mask: usize,
+    ract: i32,
+    G: usize,
+    C: usize,
+    H: usize,
+    zeros: usize,
+  ): void {
+    const rowBytes = (<usize>UP) << 2;
+    const gateBytes = rowBytes << 2;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const row = b * T + t;
+        const h = H + <usize>row * rowBytes;
+        const c = C + <usize>row * rowBytes;
+        const hp = t === 0 ? zeros : h - rowBytes;
+        const cp = t === 0 ? zeros : c - rowBytes;
+        if (mask !== 0 && load<f32>(mask + ((<usize>row) << 2)) === 0) {
+          memory.copy(h, hp, rowBytes);
+          memory.copy(c, cp, rowBytes);
+          continue;
+        }
+        const g = G + <usize>row * gateBytes;
+        if (t > 0) accumulateDense(hp, U, R, UP * 4, g, UP * 4);
+        for (let j = 0; j < UP; j += 4) {
+          const off = (<usize>j) << 2;
+          const cpv = v128.load(cp + off);
+          let zi = v128.load(g + off);
+          let zf = v128.load(g + rowBytes + off);
+          let zo = v128.load(g + 3 * rowBytes + off);
+          if (peep !== 0) {
+            zi = f32x4.add(zi, f32x4.mul(v128.load(peep + off), cpv));
+            zf = f32x4.add(zf, f32x4.mul(v128.load(peep + rowBytes + off), cpv));
+          }
+          const i = V.ract(zi, ract);
+          const f = V.ract(zf, ract);
+          const gg = V.tanh(v128.load(g + 2 * rowBytes + off));
+          const cv = f32x4.add(f32x4.mul(f, cpv), f32x4.mul(i, gg));
+          if (peep !== 0) zo = f32x4.add(zo, f32x4.mul(v128.load(peep + 2 * rowBytes + off), cv));
+          const o = V.ract(zo, ract);
+          v128.store(g + off, i);
+          v128.store(g + rowBytes + off, f);
+          v128.store(g + 2 * rowBytes + off, gg);
+          v128.store(g + 3 * rowBytes + off, o);
+          v128.store(c + off, cv);
+          v128.store(h + off, f32x4.mul(o, V.tanh(cv)));
+        }
+      }
+    }
+  }
+}
+
+// One compiled time loop per recurrent activation: testing it in every step costs the forward about 10%. Two
+// functions, as Binaryen folds if-arms that differ only in a constant back into one loop.
+function stepsSigmoid(
+  B: i32,
+  T: i32,
+  U: i32,
+  UP: i32,
+  R: usize,
+  peep: usize,
+  mask: usize,
+  G: usize,
+  C: usize,
+  H: usize,
+  zeros: usize,
+): void {
+  Steps.forward(B, T, U, UP, R, peep, mask, 0, G, C, H, zeros);
+}
+
+function stepsHardSigmoid(
+  B: i32,
+  T: i32,
+  U: i32,
+  UP: i32,
+  R: usize,
+  peep: usize,
+  mask: usize,
+  G: usize,
+  C: usize,
+  H: usize,
+  zeros: usize,
+): void {
+  Steps.forward(B, T, U, UP, R, peep, mask, 1, G, C, H, zeros);
+}
 
 export function lstmForward(
   B: i32,
@@ -25,52 +121,16 @@ export function lstmForward(
   H: usize,
   zeros: usize,
 ): void {
-  const rowBytes = (<usize>UP) << 2;
-  const gateBytes = rowBytes << 2;
-  memory.fill(zeros, 0, rowBytes);
+  memory.fill(zeros, 0, (<usize>UP) << 2);
   project(x, W, bias, G, B * T, F, UP * 4);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const row = b * T + t;
-      const h = H + <usize>row * rowBytes;
-      const c = C + <usize>row * rowBytes;
-      const hp = t === 0 ? zeros : h - rowBytes;
-      const cp = t === 0 ? zeros : c - rowBytes;
-      if (mask !== 0 && load<f32>(mask + ((<usize>row) << 2)) === 0) {
-        memory.copy(h, hp, rowBytes);
-        memory.copy(c, cp, rowBytes);
-        continue;
-      }
-      const g = G + <usize>row * gateBytes;
-      accumulate(hp, U, R, UP * 4, g, UP * 4);
-      for (let j = 0; j < UP; j += 4) {
-        const off = (<usize>j) << 2;
-        const cpv = v128.load(cp + off);
-        let zi = v128.load(g + off);
-        let zf = v128.load(g + rowBytes + off);
-        let zo = v128.load(g + 3 * rowBytes + off);
-        if (peep !== 0) {
-          zi = f32x4.add(zi, f32x4.mul(v128.load(peep + off), cpv));
-          zf = f32x4.add(zf, f32x4.mul(v128.load(peep + rowBytes + off), cpv));
-        }
-        const i = V.ract(zi, ract);
-        const f = V.ract(zf, ract);
-        const gg = V.tanh(v128.load(g + 2 * rowBytes + off));
-        const cv = f32x4.add(f32x4.mul(f, cpv), f32x4.mul(i, gg));
-        if (peep !== 0) zo = f32x4.add(zo, f32x4.mul(v128.load(peep + 2 * rowBytes + off), cv));
-        const o = V.ract(zo, ract);
-        v128.store(g + off, i);
-        v128.store(g + rowBytes + off, f);
-        v128.store(g + 2 * rowBytes + off, gg);
-        v128.store(g + 3 * rowBytes + off, o);
-        v128.store(c + off, cv);
-        v128.store(h + off, f32x4.mul(o, V.tanh(cv)));
-      }
-    }
-  }
+  if (ract === 0) stepsSigmoid(B, T, U, UP, R, peep, mask, G, C, H, zeros);
+  else stepsHardSigmoid(B, T, U, UP, R, peep, mask, G, C, H, zeros);
 }
 
-/** Backprop through time. dY is [B,T,UP] when seq != 0, else [B,UP]. dpeep [3,UP] is written when peep != 0. */
+/**
+ * Backprop through time. dY is [B,T,UP] when seq != 0, else [B,UP]. dpeep [3,UP] is written when peep != 0.
+ * RT [4UP,UP] and WT [4UP,F] are scratch for Rᵀ and Wᵀ.
+ */
 export function lstmBackward(
   B: i32,
   T: i32,
@@ -97,6 +157,8 @@ export function lstmBackward(
   dc: usize,
   zeros: usize,
   wantDx: i32,
+  RT: usize,
+  WT: usize,
 ): void {
   const rowBytes = (<usize>UP) << 2;
   const gateBytes = rowBytes << 2;
@@ -106,6 +168,9 @@ export function lstmBackward(
   memory.fill(dR, 0, (<usize>U * <usize>GW) << 2);
   memory.fill(db, 0, gateBytes);
   if (peep !== 0) memory.fill(dpeep, 0, 3 * rowBytes);
+  // dh = dz·Rᵀ as a broadcast product over Rᵀ (zero in the padding columns): no horizontal sums.
+  memory.fill(RT, 0, <usize>GW * rowBytes);
+  transpose(R, U, GW, GW, RT, UP);
   for (let b = 0; b < B; b++) {
     memory.fill(dh, 0, rowBytes);
     memory.fill(dc, 0, rowBytes);
@@ -156,18 +221,17 @@ export function lstmBackward(
         v128.store(g + 2 * rowBytes + off, dzg);
         v128.store(g + 3 * rowBytes + off, dzo);
       }
-      gemvT(g, R, GW, U, GW, dh, false);
+      zeroRow(dh, UP);
+      accumulateDense(g, GW, RT, UP, dh, UP);
     }
   }
+  const rows = B * T;
+  for (let r = 0; r < rows; r++) addRow(G + <usize>r * gateBytes, db, GW);
+  accumulateT(x, F, F, G, GW, rows, dW, GW, GW);
+  // h_{t-1} is zero at t = 0: per sequence, steps 1..T-1 against the states 0..T-2.
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const row = b * T + t;
-      const dz = G + <usize>row * gateBytes;
-      const hp = t === 0 ? zeros : H + <usize>(row - 1) * rowBytes;
-      addRow(dz, db, GW);
-      rank1(x + ((<usize>row * <usize>F) << 2), F, dz, dW, GW, GW);
-      rank1(hp, U, dz, dR, GW, GW);
-    }
+    const h0 = H + <usize>(b * T) * rowBytes;
+    accumulateT(h0, UP, U, G + <usize>(b * T + 1) * gateBytes, GW, T - 1, dR, GW, GW);
   }
-  if (wantDx !== 0) inputGrad(G, W, dx, B * T, F, GW);
+  if (wantDx !== 0) inputGradT(G, W, WT, dx, rows, F, GW);
 }

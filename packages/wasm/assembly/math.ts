@@ -5,8 +5,11 @@
 export class V {
   @inline
   static exp(x: v128): v128 {
-    const c = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-    const n = f32x4.nearest(f32x4.mul(c, f32x4.splat(<f32>Math.LOG2E)));
+    // pmin/pmax are single instructions (min/max are NaN- and ±0-exact sequences) and keep a NaN x (first operand).
+    const c = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+    // n = round(c·log2 e) by adding 1.5·2²³: the low bits of t then hold n as an integer, for the scale below.
+    const t = f32x4.add(f32x4.mul(c, f32x4.splat(<f32>Math.LOG2E)), f32x4.splat(12582912.0));
+    const n = f32x4.sub(t, f32x4.splat(12582912.0));
     let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(0.693359375)));
     r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
     let p = f32x4.splat(1.98756915e-4);
@@ -16,7 +19,8 @@ export class V {
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
     p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
     p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
-    const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+    // 2ⁿ: n + 127 in the exponent bits; shifting by 23 drops the bits of 1.5·2²³.
+    const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
     return f32x4.mul(p, scale);
   }
 
@@ -39,7 +43,7 @@ export class V {
   @inline
   static hardSigmoid(x: v128): v128 {
     const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
-    return f32x4.min(f32x4.max(y, f32x4.splat(0.0)), f32x4.splat(1.0));
+    return f32x4.pmin(f32x4.pmax(y, f32x4.splat(0.0)), f32x4.splat(1.0));
   }
 
   /** The recurrent activation: 0 = sigmoid, 1 = hard sigmoid. */

@@ -108,7 +108,8 @@ export function fusedGru(
     const take = saveForBackward(op, f, ['x', 'G', 'A', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const g = placeBackward(mod, d, run, dy, take(), { W, R }, { db: 2 * GW, dh: UP, dhn: UP, di: GW });
+      const scratch = { db: 2 * GW, dh: UP, dhn: UP, di: GW, RT: GW * UP, WT: GW * F };
+      const g = placeBackward(mod, d, run, dy, take(), { W, R }, scratch);
       const p = g.ptr;
       mod.gruBackward(
         B,
@@ -137,6 +138,8 @@ export function fusedGru(
         p.di,
         p.zeros,
         run.wantDx ? 1 : 0,
+        p.RT,
+        p.WT,
       );
       const grads = coreGrads(g, d, run);
       if (bias != null) {

@@ -111,7 +111,8 @@ export function fusedLstm(
     const take = saveForBackward(op, f, ['x', 'G', 'C', 'H']);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const g = placeBackward(mod, d, run, dy, take(), { W, R, P }, { db: GW, dP: 3 * UP, dh: UP, dc: UP });
+      const scratch = { db: GW, dP: 3 * UP, dh: UP, dc: UP, RT: GW * UP, WT: GW * F };
+      const g = placeBackward(mod, d, run, dy, take(), { W, R, P }, scratch);
       const p = g.ptr;
       mod.lstmBackward(
         B,
@@ -139,6 +140,8 @@ export function fusedLstm(
         p.dc,
         p.zeros,
         run.wantDx ? 1 : 0,
+        p.RT,
+        p.WT,
       );
       const grads = coreGrads(g, d, run);
       const { heap: h, at } = g;
