@@ -96,12 +96,12 @@ function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2
   }
   const out = new Int32Array(rows.length * cols);
   const data = x.data;
-  if (ArrayBuffer.isView(data)) {
-    // A typed id matrix (what padSequences returns): one bulk copy per row.
-    const typed = data as unknown as Int32Array;
-    rows.forEach((r, i) => {
-      out.set(typed.subarray(r * cols, r * cols + cols), i * cols);
-    });
+  if (data instanceof Int32Array) {
+    // The id matrix padSequences returns: an element loop (a subarray per row costs more than its 100 copies).
+    for (let i = 0; i < rows.length; i++) {
+      const from = rows[i]! * cols;
+      for (let c = 0; c < cols; c++) out[i * cols + c] = data[from + c]!;
+    }
   } else {
     rows.forEach((r, i) => {
       for (let c = 0; c < cols; c++) out[i * cols + c] = data[r * cols + c]!;

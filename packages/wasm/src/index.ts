@@ -16,7 +16,11 @@ export {
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {
   isWasmKernelRegistered,
+  RMSPROP_UPDATE,
+  type RmspropConstants,
+  type RmspropUpdateAttrs,
   registerWasmKernels,
+  rmspropUpdate,
   WASM_KERNEL_NAMES,
   WasmKernelError,
   type WasmKernelErrorCode,

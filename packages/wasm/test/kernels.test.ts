@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WASM_KERNEL_NAMES, WasmKernelError } from '../src/index.js';
+import { RMSPROP_UPDATE, WASM_KERNEL_NAMES, WasmKernelError } from '../src/index.js';
 import { expectClose, expectParity, startBoth } from './_both.js';
 
 interface ConvCase {
@@ -78,8 +78,80 @@ describe('registration', () => {
       'StridedSlice',
       'GatherV2',
       'OneHot',
+      'SeqlabRMSPropUpdate',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+});
+
+describe('SeqlabRMSPropUpdate', () => {
+  const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+  const f32 = Math.fround;
+
+  it("equals tfjs' RMSprop ops bit for bit, for several variables in one call", () => {
+    tf.tidy(() => {
+      const shapes = [[500, 16], [16, 32], [32], [1]];
+      for (const momentum of [0, 0.9]) {
+        const c = {
+          decay: f32(0.9),
+          oneMinusDecay: f32(1 - 0.9),
+          learningRate: f32(1e-4),
+          momentum: f32(momentum),
+          epsilon: f32(1e-7),
+        };
+        const vars = shapes.map((shape, i) => ({
+          value: randn(shape, 10 + i),
+          gradient: tf.mul(randn(shape, 20 + i), i === 3 ? 0 : 1e-2 * (i + 1)),
+          meanSquare: tf.abs(randn(shape, 30 + i)),
+          moment: tf.mul(randn(shape, 40 + i), 1e-3),
+        }));
+        const inputs: Record<string, tf.Tensor> = {};
+        vars.forEach((v, i) => {
+          inputs[`value${i}`] = v.value;
+          inputs[`gradient${i}`] = v.gradient;
+          inputs[`meanSquare${i}`] = v.meanSquare;
+          inputs[`moment${i}`] = v.moment;
+        });
+        const outs = tf
+          .engine()
+          .runKernel(RMSPROP_UPDATE, inputs, { ...c, count: vars.length }) as tf.Tensor[];
+        expect(outs).toHaveLength(3 * vars.length);
+        vars.forEach((v, i) => {
+          // tfjs-core rmsprop_optimizer.ts, non-centered, op by op.
+          const ms = tf.add(tf.mul(v.meanSquare, 0.9), tf.mul(tf.square(v.gradient), 1 - 0.9));
+          const mom = tf.add(
+            tf.mul(v.moment, momentum),
+            tf.div(tf.mul(v.gradient, 1e-4), tf.sqrt(tf.add(ms, 1e-7))),
+          );
+          expect(bits(outs[3 * i]!), `meanSquare${i}`).toEqual(bits(ms));
+          expect(bits(outs[3 * i + 1]!), `moment${i}`).toEqual(bits(mom));
+          expect(bits(outs[3 * i + 2]!), `value${i}`).toEqual(bits(tf.sub(v.value, mom)));
+        });
+      }
+    });
+  });
+
+  it('says which input is missing or has the wrong shape', () => {
+    tf.tidy(() => {
+      const c = { decay: 0.9, oneMinusDecay: 0.1, learningRate: 0.1, momentum: 0, epsilon: 1e-7 };
+      const v = tf.zeros([2]);
+      expect(() =>
+        tf
+          .engine()
+          .runKernel(RMSPROP_UPDATE, { value0: v, gradient0: v, meanSquare0: v }, { ...c, count: 1 }),
+      ).toThrow(
+        /expected inputs value0, gradient0, meanSquare0 and moment0, got value0, gradient0, meanSquare0/,
+      );
+      expect(() =>
+        tf
+          .engine()
+          .runKernel(
+            RMSPROP_UPDATE,
+            { value0: v, gradient0: tf.zeros([3]), meanSquare0: v, moment0: v },
+            { ...c, count: 1 },
+          ),
+      ).toThrow(/gradient0 must be float32 of shape \[2\], got float32 \[3\]/);
+    });
   });
 });
 

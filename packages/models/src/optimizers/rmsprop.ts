@@ -1,4 +1,11 @@
 // Port of tfjs-core src/optimizers/rmsprop_optimizer.ts (applyGradients), fused into one float32 pass per variable.
+import {
+  isWasmKernelRegistered,
+  RMSPROP_UPDATE,
+  type RmspropConstants,
+  type RmspropUpdateAttrs,
+  rmspropUpdate,
+} from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
 
@@ -59,42 +66,6 @@ function check(name: string, value: unknown, ok: (v: number) => boolean, expecte
   return value;
 }
 
-/** The update's scalars, each already rounded to float32 as tfjs rounds them. */
-interface UpdateConstants {
-  decay: number;
-  oneMinusDecay: number;
-  learningRate: number;
-  momentum: number;
-  epsilon: number;
-}
-
-/**
- * tfjs' non-centered update, element by element, with a float32 rounding after every op in tfjs' order:
- * ms' = ms·decay + g²·(1-decay); mom' = mom·momentum + (g·lr) / sqrt(ms' + eps); w' = w - mom'.
- */
-function update(
-  g: Float32Array,
-  w: Float32Array,
-  ms: Float32Array,
-  mom: Float32Array,
-  next: { meanSquare: Float32Array; moment: Float32Array; value: Float32Array },
-  c: UpdateConstants,
-): void {
-  const { decay, oneMinusDecay, learningRate, momentum, epsilon } = c;
-  const { meanSquare, moment, value } = next;
-  for (let k = 0; k < w.length; k++) {
-    const gk = g[k]!;
-    const msk = f32(f32(ms[k]! * decay) + f32(f32(gk * gk) * oneMinusDecay));
-    // With momentum 0 this is still mom·0 (±0, or NaN for an infinite moment) plus the step, as in tfjs.
-    const momk = f32(
-      f32(mom[k]! * momentum) + f32(f32(gk * learningRate) / f32(Math.sqrt(f32(msk + epsilon)))),
-    );
-    meanSquare[k] = msk;
-    moment[k] = momk;
-    value[k] = w[k]! - momk; // the store rounds to float32
-  }
-}
-
 /** `variable.assign` of new values, freeing the temporary tensor (cheaper than a tidy scope per variable). */
 function assignValues(variable: tf.Variable, values: Float32Array): void {
   const t = tf.tensor(values, variable.shape, 'float32');
@@ -146,7 +117,7 @@ export class RMSprop extends tf.RMSPropOptimizer {
       ? variableGradients.map((item) => item.name)
       : Object.keys(variableGradients);
     // tfjs turns each number into a float32 scalar tensor; 1 - decay is taken in float64 first.
-    const constants: UpdateConstants = {
+    const constants: RmspropConstants = {
       decay: f32(this.decay),
       oneMinusDecay: f32(1 - this.decay),
       learningRate: f32(this.learningRate),
@@ -154,6 +125,8 @@ export class RMSprop extends tf.RMSPropOptimizer {
       epsilon: f32(this.epsilon),
     };
     const registered = tf.engine().registeredVariables;
+    const steps: { value: tf.Variable; gradient: tf.Tensor; meanSquare: tf.Variable; moment: tf.Variable }[] =
+      [];
     names.forEach((name, i) => {
       const value = registered[name];
       if (value === undefined) {
@@ -183,27 +156,54 @@ export class RMSprop extends tf.RMSPropOptimizer {
             `${JSON.stringify(value.shape)}; received shape ${JSON.stringify(gradient.shape)}.`,
         );
       }
-      const meanSquareVar = slots.accumulatedMeanSquares[i].variable;
-      const momentVar = slots.accumulatedMoments[i].variable;
-      // New arrays: on the cpu backend dataSync returns the tensor's own storage, and tf.tensor keeps its input.
-      const n = value.size;
-      const next = {
-        meanSquare: new Float32Array(n),
-        moment: new Float32Array(n),
-        value: new Float32Array(n),
-      };
-      update(
-        gradient.dataSync() as Float32Array,
-        value.dataSync() as Float32Array,
-        meanSquareVar.dataSync() as Float32Array,
-        momentVar.dataSync() as Float32Array,
-        next,
-        constants,
-      );
-      assignValues(meanSquareVar, next.meanSquare);
-      assignValues(momentVar, next.moment);
-      assignValues(value, next.value);
+      steps.push({
+        value,
+        gradient,
+        meanSquare: slots.accumulatedMeanSquares[i].variable,
+        moment: slots.accumulatedMoments[i].variable,
+      });
     });
+    if (steps.length > 0 && tf.getBackend() === 'wasm' && isWasmKernelRegistered(RMSPROP_UPDATE)) {
+      // On wasm, every variable's step in one kernel call that reads and writes the heap directly.
+      const inputs: Record<string, tf.Tensor> = {};
+      steps.forEach((s, i) => {
+        inputs[`value${i}`] = s.value;
+        inputs[`gradient${i}`] = s.gradient;
+        inputs[`meanSquare${i}`] = s.meanSquare;
+        inputs[`moment${i}`] = s.moment;
+      });
+      const attrs: RmspropUpdateAttrs = { ...constants, count: steps.length };
+      const outs = tf
+        .engine()
+        .runKernel(RMSPROP_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      steps.forEach((s, i) => {
+        s.meanSquare.assign(outs[3 * i]!);
+        s.moment.assign(outs[3 * i + 1]!);
+        s.value.assign(outs[3 * i + 2]!);
+      });
+      tf.dispose(outs);
+    } else {
+      for (const s of steps) {
+        // New arrays: on the cpu backend dataSync returns the tensor's own storage, and tf.tensor keeps its input.
+        const n = s.value.size;
+        const next = {
+          meanSquare: new Float32Array(n),
+          moment: new Float32Array(n),
+          value: new Float32Array(n),
+        };
+        rmspropUpdate(
+          s.gradient.dataSync(),
+          s.value.dataSync(),
+          s.meanSquare.dataSync(),
+          s.moment.dataSync(),
+          next,
+          constants,
+        );
+        assignValues(s.meanSquare, next.meanSquare);
+        assignValues(s.moment, next.moment);
+        assignValues(s.value, next.value);
+      }
+    }
     this.incrementIterations();
   }
 

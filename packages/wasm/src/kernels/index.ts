@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { gatherV2Config } from './gather-v2.js';
 import { oneHotConfig } from './one-hot.js';
+import { rmspropUpdateConfig } from './rmsprop-update.js';
 import { sliceConfig } from './slice.js';
 import { splitVConfig } from './split-v.js';
 import { stridedSliceConfig } from './strided-slice.js';
@@ -11,7 +12,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 /**
  * Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training (`UnsortedSegmentSum`, `Conv2DBackpropFilter`), or
  * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`), slowly (`GatherV2`) or wrongly
- * (`OneHot`, int32 bits whatever the dtype); registered by `initWasm`.
+ * (`OneHot`, int32 bits whatever the dtype), and seqlab's own `SeqlabRMSPropUpdate` (one RMSprop step for every variable
+ * in one call); registered by `initWasm`.
  */
 const KERNELS: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
@@ -22,6 +24,7 @@ const KERNELS: tf.KernelConfig[] = [
   stridedSliceConfig,
   gatherV2Config,
   oneHotConfig,
+  rmspropUpdateConfig,
 ];
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
@@ -49,3 +52,9 @@ export function isWasmKernelRegistered(name: string): boolean {
 }
 
 export { WasmKernelError, type WasmKernelErrorCode } from './errors.js';
+export {
+  RMSPROP_UPDATE,
+  type RmspropConstants,
+  type RmspropUpdateAttrs,
+  rmspropUpdate,
+} from './rmsprop-update.js';
