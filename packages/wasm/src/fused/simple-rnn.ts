@@ -95,7 +95,15 @@ export function fusedSimpleRnn(
         dy,
         take(),
         { W: kernelRows, R, E, Wt: table ? W : null },
-        { DZ: B * T * UP, db: UP, dh: UP, dEt: table ? d.V * F : 0, dWt: table ? F * UP : 0 },
+        {
+          DZ: B * T * UP,
+          db: UP,
+          dh: UP,
+          dEt: table ? d.V * F : 0,
+          dWt: table ? F * UP : 0,
+          RT: UP * UP,
+          WT: kRun.wantDx ? UP * k.F : 0,
+        },
       );
       const p = g.ptr;
       mod.rnnBackward(
@@ -120,6 +128,8 @@ export function fusedSimpleRnn(
         p.zeros,
         kRun.wantDx ? 1 : 0,
         k.oneHot ? 1 : 0,
+        p.RT,
+        p.WT,
       );
       let grads: tf.Tensor[];
       if (table) {
