@@ -5,7 +5,16 @@
 // mask [B,T] or 0, H [B,T,UP] (outputs, also what backward needs). With `ids` != 0, x is instead i32 ids [B,T]
 // read as one-hot rows of F classes (an id outside [0, F) is an all-zero row, like tf.oneHot): the projection is
 // a row of W, and W's gradient a row update, with the same float results as the one-hot product.
-import { accumulateDense, accumulateT, addRow, copyRow, inputGradT, project, transpose, zeroRow } from './linalg';
+import {
+  accumulateDense,
+  accumulateT,
+  addRow,
+  copyRow,
+  inputGradT,
+  project,
+  transpose,
+  zeroRow,
+} from './linalg';
 import { V } from './math';
 
 /** out[r] = bias + W[ids[r]] for rows r < rows (just bias for an id outside [0, F)). */

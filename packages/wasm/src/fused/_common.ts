@@ -363,17 +363,22 @@ export interface RunOptions {
 function readIds(op: string, x: tf.Tensor, d: Dims, reverse: boolean): Int32Array {
   const { B, T } = d;
   const values = x.dataSync() as Int32Array;
-  const out = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) out[b * T + t] = values[b * T + (reverse ? T - 1 - t : t)]!;
+  let out = values;
+  if (reverse) {
+    out = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) out[b * T + t] = values[b * T + (T - 1 - t)]!;
+    }
   }
   if (d.embed) {
-    const bad = out.findIndex((id) => !(id >= 0 && id < d.V));
-    if (bad >= 0) {
-      throw new FusedRnnError(
-        'INVALID_ARGUMENT',
-        `${op}: ids must be in [0, ${d.V}) (rows of the embeddings), got ${out[bad]}.`,
-      );
+    for (let i = 0; i < B * T; i++) {
+      const id = out[i]!;
+      if (!(id >= 0 && id < d.V)) {
+        throw new FusedRnnError(
+          'INVALID_ARGUMENT',
+          `${op}: ids must be in [0, ${d.V}) (rows of the embeddings), got ${id}.`,
+        );
+      }
     }
   }
   return out;
