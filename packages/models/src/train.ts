@@ -96,11 +96,12 @@ function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2
   }
   const out = new Int32Array(rows.length * cols);
   const data = x.data;
-  if (data instanceof Int32Array) {
-    // The id matrix padSequences returns: an element loop (a subarray per row costs more than its 100 copies).
+  if (ArrayBuffer.isView(data)) {
+    // A typed id matrix (what padSequences returns): one bulk copy per row.
+    const typed = data as unknown as Int32Array;
     for (let i = 0; i < rows.length; i++) {
       const from = rows[i]! * cols;
-      for (let c = 0; c < cols; c++) out[i * cols + c] = data[from + c]!;
+      out.set(typed.subarray(from, from + cols), i * cols);
     }
   } else {
     rows.forEach((r, i) => {

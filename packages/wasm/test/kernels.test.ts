@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RMSPROP_UPDATE, WASM_KERNEL_NAMES, WasmKernelError } from '../src/index.js';
+import { asWasmBackend } from '../src/kernels/_backend.js';
+import { heapKernels } from '../src/kernels/_heap.js';
 import { expectClose, expectParity, startBoth } from './_both.js';
 
 interface ConvCase {
@@ -196,12 +198,19 @@ describe('GatherV2', () => {
     expect(out[0]!.shape).toEqual([4, 100, 16]);
   });
 
-  it('rejects an index outside the gathered axis', () => {
+  it('rejects an index outside the gathered axis, and frees the output it had made', () => {
     const x = tf.zeros([3, 2]);
     const ids = tf.tensor1d([0, 3], 'int32');
+    const negative = tf.tensor1d([-1], 'int32');
+    // The lookup runs in the backend's memory (the heap kernels load on the non-threaded build).
+    expect(heapKernels(asWasmBackend(tf.backend()))).not.toBeNull();
+    const dataIds = () => tf.backend().numDataIds();
+    const before = dataIds();
     expect(() => tf.gather(x, ids)).toThrow(WasmKernelError);
     expect(() => tf.gather(x, ids)).toThrow(/index value 3 is not in \[0, 2\]/);
-    tf.dispose([x, ids]);
+    expect(() => tf.gather(x, negative)).toThrow(/index value -1 is not in \[0, 2\]/);
+    expect(dataIds()).toBe(before);
+    tf.dispose([x, ids, negative]);
   });
 });
 

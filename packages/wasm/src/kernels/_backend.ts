@@ -9,7 +9,11 @@ export interface WasmBackend {
   readSync(dataId: object): backend_util.BackendValues;
   incRef(dataId: object): void;
   disposeData(dataId: object, force?: boolean): boolean;
-  dataIdMap: { get(dataId: object): { stringBytes?: Uint8Array[] | undefined } | undefined };
+  dataIdMap: {
+    get(dataId: object): { stringBytes?: Uint8Array[] | undefined; memoryOffset?: number } | undefined;
+  };
+  /** The Emscripten module; `asm.memory` is its WebAssembly memory. */
+  wasm?: { asm?: { memory?: unknown } };
 }
 
 /** Elements of a tensor: a heap view for numbers and booleans, the encoded strings for `string`. */

@@ -8,6 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { assertNotComplex, asWasmBackend, elementsOf, outputElements } from './_backend.js';
+import { addressOf, heapKernels } from './_heap.js';
 import { WasmKernelError } from './errors.js';
 
 // Below this slice length an element loop beats `subarray` + `set` (which allocate a view per call).
@@ -33,16 +34,43 @@ function gatherV2(args: Parameters<KernelFunc>[0]): TensorInfo {
   }
   const parsedAxis = util.parseAxisParam(axis, x.shape)[0]!;
   const axisDim = x.shape[parsedAxis]!;
+  const outOfRange = (index: number) =>
+    new WasmKernelError(
+      'INVALID_ARGUMENT',
+      `GatherV2: the index value ${index} is not in [0, ${axisDim - 1}] (expected indices within axis ` +
+        `${parsedAxis} of x, shape [${x.shape.join(', ')}]).`,
+    );
+  const heap = heapKernels(backend);
+  if (
+    heap !== null &&
+    parsedAxis === 0 &&
+    (x.dtype === 'float32' || x.dtype === 'int32') &&
+    util.sizeFromShape(x.shape) > 0 &&
+    util.sizeFromShape(indices.shape) > 0
+  ) {
+    // An embedding lookup: whole rows copied in the backend's memory by one wasm call.
+    const rowSize = util.sizeFromShape(x.shape.slice(1));
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const n = util.sizeFromShape(indices.shape);
+    const bad = heap.gatherRows(
+      addressOf(backend, x),
+      axisDim,
+      addressOf(backend, indices),
+      n,
+      rowSize * 4,
+      addressOf(backend, out),
+    );
+    if (bad >= 0) {
+      const index = backend.typedArrayFromHeap(indices)[bad]!;
+      backend.disposeData(out.dataId, true);
+      throw outOfRange(index);
+    }
+    return out;
+  }
   const ids = backend.typedArrayFromHeap(indices);
   for (let i = 0; i < ids.length; i++) {
     const index = ids[i]!;
-    if (!(index <= axisDim - 1 && index >= 0)) {
-      throw new WasmKernelError(
-        'INVALID_ARGUMENT',
-        `GatherV2: the index value ${index} is not in [0, ${axisDim - 1}] (expected indices within axis ` +
-          `${parsedAxis} of x, shape [${x.shape.join(', ')}]).`,
-      );
-    }
+    if (!(index <= axisDim - 1 && index >= 0)) throw outOfRange(index);
   }
   const info = backend_util.segment_util.collectGatherOpShapeInfo(
     x as never,

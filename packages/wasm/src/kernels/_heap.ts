@@ -1,0 +1,39 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { HEAP_WASM_BASE64 } from '#heap-wasm';
+import type { WasmBackend } from './_backend.js';
+
+/** Exports of assembly/heap/index.ts: byte addresses in tfjs-backend-wasm's memory. */
+export interface HeapKernels {
+  gatherRows(table: number, rows: number, ids: number, n: number, rowBytes: number, out: number): number;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
+
+/**
+ * The heap kernels instantiated on the backend's own memory (a 260-byte module: compiling it synchronously is
+ * allowed everywhere), or null where that memory cannot be imported — the threaded build's shared memory — so that
+ * callers take their JavaScript path.
+ */
+export function heapKernels(backend: WasmBackend): HeapKernels | null {
+  const memory = backend.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    try {
+      const text = atob(HEAP_WASM_BASE64);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      kernels = instance.exports as unknown as HeapKernels;
+    } catch {
+      kernels = null;
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/** A tensor's byte address in the backend's memory. */
+export function addressOf(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset!;
+}
