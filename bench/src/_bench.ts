@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MODEL_NAMES, type ModelName } from '@seqlab/models';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -93,6 +96,35 @@ export interface ModelResult {
 }
 
 /** Everything one bench run measured (written as JSON by the CLI). */
+/** One batch of the fused LSTM kernels, forward + backward: whole batch on one thread vs half on each of two. */
+export interface ThreadsResult {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  reps: number;
+  oneThreadMs: number;
+  twoThreadsMs: number;
+}
+
+/**
+ * Runs packages/wasm/bench/threads.mjs (it compiles the kernels with shared memory, which only that package's
+ * AssemblyScript can do): whether two cores beat one. Null, with the reason logged, when it cannot run.
+ */
+function measureThreads(reps: number, log: (line: string) => void): ThreadsResult | null {
+  const script = fileURLToPath(new URL('../../packages/wasm/bench/threads.mjs', import.meta.url));
+  try {
+    const out = execFileSync(process.execPath, [script, '--reps', String(reps), '--json'], {
+      cwd: dirname(dirname(script)),
+      encoding: 'utf8',
+    });
+    return JSON.parse(out.trim().split('\n').pop() ?? '') as ThreadsResult;
+  } catch (error) {
+    log(`threads: not measured (${(error as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
 export interface BenchReport {
   meta: {
     startedAt: string;
@@ -118,6 +150,8 @@ export interface BenchReport {
   };
   data: DataTimings;
   models: ModelResult[];
+  /** The fused LSTM kernels with the batch split over two threads (packages/wasm/bench/threads.mjs), or null. */
+  threads: ThreadsResult | null;
   memory: { sections: SectionMemory[]; peakRssMB: number; tensorsAtStart: number; tensorsAtEnd: number };
 }
 
@@ -223,6 +257,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       }
       results.push(result);
     }
+    log('threads: the fused LSTM kernels, batch split over two threads');
+    const threads = measureThreads(quick ? 50 : 300, log);
+    if (threads !== null) {
+      log(
+        `  ${threads.oneThreadMs.toFixed(3)} ms on one thread, ${threads.twoThreadsMs.toFixed(3)} ms on two`,
+      );
+    }
     return {
       meta: {
         startedAt: startedAt.toISOString(),
@@ -248,6 +289,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       },
       data: timings,
       models: results,
+      threads,
       memory: {
         sections: memory.sections,
         peakRssMB: memory.peakRssMB(),

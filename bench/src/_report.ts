@@ -157,6 +157,37 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
     ),
   );
   out.push('');
+  const t = report.threads;
+  out.push(
+    h(
+      'Two cores: the fused LSTM kernels on one batch, forward + backward, ms (packages/wasm/bench/threads.mjs; ' +
+        'the batch split over two worker threads on a shared memory)',
+    ),
+  );
+  out.push(
+    t === null
+      ? 'not measured (see the log)'
+      : formatTable(
+          [
+            { header: 'shape' },
+            { header: 'one thread', align: 'right' },
+            { header: 'two threads', align: 'right' },
+            { header: 'speed-up', align: 'right' },
+            { header: 'reps', align: 'right' },
+          ],
+          [
+            [
+              `${t.batch} × ${t.steps} × ${t.features}, ${t.units} units`,
+              fmt(t.oneThreadMs, 3),
+              fmt(t.twoThreadsMs, 3),
+              fmt(t.oneThreadMs / t.twoThreadsMs, 2, 'x'),
+              String(t.reps),
+            ],
+          ],
+          style,
+        ),
+  );
+  out.push('');
   out.push(h('Memory: peak RSS per section (sampled every 50 ms), live tensors before → after'));
   out.push(
     formatTable(
