@@ -166,7 +166,9 @@ if (isMainThread) {
   const w1 = median(one);
   const w2 = median(two);
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ batch: B, steps: T, features: F, units: U, reps, oneThreadMs: w1, twoThreadsMs: w2 }));
+    console.log(
+      JSON.stringify({ batch: B, steps: T, features: F, units: U, reps, oneThreadMs: w1, twoThreadsMs: w2 }),
+    );
   } else {
     console.log(
       `fused LSTM forward + backward, batch ${B} × ${T} steps, ${F} features, ${U} units (${reps} reps, medians; ` +
