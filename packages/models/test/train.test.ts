@@ -86,6 +86,74 @@ describe.each(MODEL_NAMES)('%s on wasm', (name) => {
   });
 });
 
+/** `model` rebuilt from its own config with every recurrent layer's `fused: false` (the per-step tfjs loop). */
+async function unfusedTwin(model: tfl.LayersModel): Promise<tfl.LayersModel> {
+  const json = model.toJSON(null, false) as { config: { layers: { config: Record<string, unknown> }[] } };
+  let recurrent = 0;
+  for (const layer of json.config.layers) {
+    if ('return_sequences' in layer.config) {
+      layer.config['fused'] = false;
+      recurrent++;
+    }
+  }
+  expect(recurrent).toBeGreaterThan(0);
+  const twin = await tfl.models.modelFromJSON({ modelTopology: json });
+  const flags = twin.layers
+    .map((l) => (l as unknown as { fused?: boolean }).fused)
+    .filter((f) => f !== undefined);
+  expect(flags).toEqual(new Array(recurrent).fill(false));
+  twin.setWeights(model.getWeights());
+  return twin;
+}
+
+const RECURRENT = [
+  'simple-rnn-onehot',
+  'embedding-simple-rnn',
+  'lstm',
+  'stacked-lstm',
+  'gru',
+  'peephole-lstm',
+] as const;
+
+describe.each(RECURRENT)('%s: fused and per-step layers', (name) => {
+  it('trace the same training curve for a fixed seed (dropout masks included)', async () => {
+    const curve = async (unfused: boolean) => {
+      const built = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 21 });
+      const model = unfused ? await unfusedTwin(built) : built;
+      if (unfused) built.dispose();
+      const history = await trainLesson({
+        model,
+        ...toyData(48, 3),
+        validationData: toyData(16, 4),
+        epochs: 4,
+        batchSize: 16,
+        learningRate: 1e-2,
+        seed: 6,
+      });
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return {
+        loss: history.history['loss'] as number[],
+        val: history.history['val_loss'] as number[],
+        weights,
+      };
+    };
+    const fused = await curve(false);
+    const perStep = await curve(true);
+    // Float sums in another order, compounded over 12 RMSprop steps at lr 1e-2: close, not bit-equal.
+    fused.loss.forEach((l, i) => {
+      expect(Math.abs(l - perStep.loss[i]!), `loss ${i}`).toBeLessThan(1e-4);
+      expect(Math.abs(fused.val[i]! - perStep.val[i]!), `val_loss ${i}`).toBeLessThan(1e-4);
+    });
+    expect(fused.loss[3]).toBeLessThan(fused.loss[0]!);
+    fused.weights.forEach((w, i) => {
+      w.forEach((v, j) => {
+        expect(Math.abs(v - perStep.weights[i]![j]!)).toBeLessThan(1e-3);
+      });
+    });
+  });
+});
+
 describe('trainLesson', () => {
   it('repeats a run exactly with the same seeds', async () => {
     const run = async () => {
