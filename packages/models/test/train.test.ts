@@ -97,7 +97,9 @@ async function unfusedTwin(model: tfl.LayersModel): Promise<tfl.LayersModel> {
     }
   }
   expect(recurrent).toBeGreaterThan(0);
-  const twin = await tfl.models.modelFromJSON({ modelTopology: json });
+  const twin = await tfl.models.modelFromJSON({
+    modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'],
+  });
   const flags = twin.layers
     .map((l) => (l as unknown as { fused?: boolean }).fused)
     .filter((f) => f !== undefined);
