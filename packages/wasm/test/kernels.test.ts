@@ -329,8 +329,11 @@ describe('Conv2DBackpropFilter', () => {
     expectClose([wasm!], [{ shape: c.filterShape, dtype: 'float32', values: c.expected }], FORWARD);
   });
 
-  it('matches the CPU kernel for numeric, explicit and rounded padding, and NCHW', async () => {
+  it('equals the CPU kernel bit for bit (double sums in its order) for numeric, explicit and rounded padding, NCHW', async () => {
     const cases: [number[], number[], Parameters<typeof conv2dBackpropFilter>[2]][] = [
+      // The zoo's Conv1D(32, 5) on an Embedding(500, 16) output, as Conv2D sees it: 8 output channels at a time.
+      [[4, 1, 100, 16], [4, 1, 96, 32], { filterShape: [1, 5, 16, 32], strides: 1, pad: 'valid' }],
+      [[2, 1, 9, 3], [2, 1, 9, 6], { filterShape: [1, 3, 3, 6], strides: 1, pad: 'same' }],
       [[2, 7, 6, 3], [2, 4, 3, 2], { filterShape: [3, 2, 3, 2], strides: [2, 2], pad: 1 }],
       [
         [1, 5, 5, 2],
@@ -394,10 +397,7 @@ describe('Conv2DBackpropFilter', () => {
           ? [batchSize, outChannels, outHeight, outWidth]
           : [batchSize, outHeight, outWidth, outChannels];
       expect(dyShape).toEqual(expected);
-      await expectParity(
-        () => conv2dBackpropFilter(randn(xShape, 10 + i), randn(dyShape, 20 + i), attrs),
-        FORWARD,
-      );
+      await expectParity(() => conv2dBackpropFilter(randn(xShape, 10 + i), randn(dyShape, 20 + i), attrs), 0);
     }
   });
 

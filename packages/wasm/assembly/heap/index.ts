@@ -21,3 +21,87 @@ export function gatherRows(table: usize, rows: i32, ids: usize, n: i32, rowBytes
   }
   return -1;
 }
+
+/**
+ * Conv2D's filter gradient (tfjs-backend-cpu's Conv2DBackpropFilter, summed in double precision in the same order):
+ * dW[wR, wC, d1, d2] = Σ over b, yR, yC of x[b, wR + yR·sH − top, wC + yC·sW − left, d1] · dy[b, yR, yC, d2], into
+ * the f64 scratch dW64 [fH, fW, inC, outC], then rounded into the f32 output dW. Strides of x and dy are in elements
+ * (batch, row, column, channel), so NHWC and NCHW both work; 4 output channels at a time when dy's are contiguous.
+ */
+export function convFilterGrad(x: usize, dy: usize, dW64: usize, dW: usize, dims: usize): void {
+  // dims: i32 [B, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, top, left, xB, xR, xC, xD, yB, yR, yC, yD]
+  const B = load<i32>(dims);
+  const inH = load<i32>(dims, 4);
+  const inW = load<i32>(dims, 8);
+  const inC = load<i32>(dims, 12);
+  const outH = load<i32>(dims, 16);
+  const outW = load<i32>(dims, 20);
+  const outC = load<i32>(dims, 24);
+  const fH = load<i32>(dims, 28);
+  const fW = load<i32>(dims, 32);
+  const sH = load<i32>(dims, 36);
+  const sW = load<i32>(dims, 40);
+  const top = load<i32>(dims, 44);
+  const left = load<i32>(dims, 48);
+  const xB = load<i32>(dims, 52);
+  const xR = load<i32>(dims, 56);
+  const xC = load<i32>(dims, 60);
+  const xD = load<i32>(dims, 64);
+  const yB = load<i32>(dims, 68);
+  const yR = load<i32>(dims, 72);
+  const yC = load<i32>(dims, 76);
+  const yD = load<i32>(dims, 80);
+  const n = fH * fW * inC * outC;
+  for (let i = 0; i < n; i++) store<f64>(dW64 + ((<usize>i) << 3), 0);
+  const vectors = yD === 1 ? outC & ~3 : 0;
+  for (let wR = 0; wR < fH; wR++) {
+    // The output rows whose input row wR + yR·sH − top lies inside x, as the CPU kernel bounds them.
+    const r0 = max(0, <i32>Math.ceil(<f64>(top - wR) / <f64>sH));
+    const r1 = min(outH, <i32>Math.ceil(<f64>(inH + top - wR) / <f64>sH));
+    for (let wC = 0; wC < fW; wC++) {
+      const c0 = max(0, <i32>Math.ceil(<f64>(left - wC) / <f64>sW));
+      const c1 = min(outW, <i32>Math.ceil(<f64>(inW + left - wC) / <f64>sW));
+      for (let d1 = 0; d1 < inC; d1++) {
+        const row = dW64 + ((<usize>((wR * fW + wC) * inC + d1) * <usize>outC) << 3);
+        let d2 = 0;
+        for (; d2 < vectors; d2 += 4) {
+          const at = row + ((<usize>d2) << 3);
+          let a0 = v128.load(at);
+          let a1 = v128.load(at, 16);
+          for (let b = 0; b < B; b++) {
+            for (let r = r0; r < r1; r++) {
+              const xRow = wR + r * sH - top;
+              for (let c = c0; c < c1; c++) {
+                const xCol = wC + c * sW - left;
+                const xv = f64x2.splat(
+                  <f64>load<f32>(x + ((<usize>(b * xB + xRow * xR + xCol * xC + d1 * xD)) << 2)),
+                );
+                const y4 = v128.load(dy + ((<usize>(b * yB + r * yR + c * yC + d2)) << 2));
+                a0 = f64x2.add(a0, f64x2.mul(xv, f64x2.promote_low_f32x4(y4)));
+                a1 = f64x2.add(a1, f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(y4, y4, 2, 3, 0, 1))));
+              }
+            }
+          }
+          v128.store(at, a0);
+          v128.store(at, a1, 16);
+        }
+        for (; d2 < outC; d2++) {
+          const at = row + ((<usize>d2) << 3);
+          let a = load<f64>(at);
+          for (let b = 0; b < B; b++) {
+            for (let r = r0; r < r1; r++) {
+              const xRow = wR + r * sH - top;
+              for (let c = c0; c < c1; c++) {
+                const xCol = wC + c * sW - left;
+                const xv = <f64>load<f32>(x + ((<usize>(b * xB + xRow * xR + xCol * xC + d1 * xD)) << 2));
+                a += xv * <f64>load<f32>(dy + ((<usize>(b * yB + r * yR + c * yC + d2 * yD)) << 2));
+              }
+            }
+          }
+          store<f64>(at, a);
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) store<f32>(dW + ((<usize>i) << 2), <f32>load<f64>(dW64 + ((<usize>i) << 3)));
+}

@@ -5,12 +5,13 @@ import type { WasmBackend } from './_backend.js';
 /** Exports of assembly/heap/index.ts: byte addresses in tfjs-backend-wasm's memory. */
 export interface HeapKernels {
   gatherRows(table: number, rows: number, ids: number, n: number, rowBytes: number, out: number): number;
+  convFilterGrad(x: number, dy: number, dW64: number, dW: number, dims: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
 
 /**
- * The heap kernels instantiated on the backend's own memory (a 260-byte module: compiling it synchronously is
+ * The heap kernels instantiated on the backend's own memory (a module of about 1 KB: compiling it synchronously is
  * allowed everywhere), or null where that memory cannot be imported — the threaded build's shared memory — so that
  * callers take their JavaScript path.
  */

@@ -7,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { assertNotComplex, asWasmBackend } from './_backend.js';
+import { addressOf, heapKernels } from './_heap.js';
 import { WasmKernelError } from './errors.js';
 
 /**
@@ -57,9 +58,7 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const out = backend.makeOutput(info.filterShape, 'float32');
-  const dW = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
-  const xs = backend.typedArrayFromHeap(x);
-  const dys = backend.typedArrayFromHeap(dy);
+  const size = filterHeight * filterWidth * inChannels * outChannels;
   const channelsLast = info.dataFormat === 'channelsLast';
   // Element strides of x and dy: batch, row, column, channel.
   const [xB, xR, xC, xD] = channelsLast
@@ -68,6 +67,32 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const [yB, yRs, yCs, yD] = channelsLast
     ? [outHeight * outWidth * outChannels, outWidth * outChannels, outChannels, 1]
     : [outChannels * outHeight * outWidth, outWidth, 1, outHeight * outWidth];
+  const heap = heapKernels(backend);
+  if (heap !== null && size > 0) {
+    // The same double-precision sums in the same order, in WebAssembly on the backend's memory: a float64 scratch
+    // of the filter's size, then 21 int32 dimensions.
+    const scratch = backend.makeOutput([2 * size + 21], 'float32');
+    try {
+      const base = addressOf(backend, scratch);
+      const dims = [batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight];
+      dims.push(filterWidth, strideHeight, strideWidth, top, left, xB, xR, xC, xD, yB, yRs, yCs, yD);
+      const heapI32 = backend.typedArrayFromHeap(scratch);
+      new Int32Array(heapI32.buffer, base + 8 * size, 21).set(dims);
+      heap.convFilterGrad(
+        addressOf(backend, x),
+        addressOf(backend, dy),
+        base,
+        addressOf(backend, out),
+        base + 8 * size,
+      );
+    } finally {
+      backend.disposeData(scratch.dataId, true);
+    }
+    return out;
+  }
+  const dW = new Float64Array(size);
+  const xs = backend.typedArrayFromHeap(x);
+  const dys = backend.typedArrayFromHeap(dy);
   for (let wR = 0; wR < filterHeight; ++wR) {
     const yRMin = Math.max(0, Math.ceil((top - wR) / strideHeight));
     const yRMax = Math.min(outHeight, (inHeight + top - wR) / strideHeight);
