@@ -81,8 +81,29 @@ describe('registration', () => {
       'GatherV2',
       'OneHot',
       'SeqlabRMSPropUpdate',
+      'BatchMatMul',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+});
+
+describe('BatchMatMul', () => {
+  it('equals the CPU kernel with and without transposes, batched and broadcast, freeing its temporaries', async () => {
+    const before = tf.backend().numDataIds();
+    await expectParity(
+      () => [
+        tf.matMul(randn([64, 16], 1), randn([16, 8], 2)),
+        tf.matMul(randn([64, 16], 3), randn([8, 16], 4), false, true),
+        tf.matMul(randn([64, 16], 5), randn([64, 8], 6), true, false),
+        tf.matMul(randn([16, 64], 7), randn([8, 16], 8), true, true),
+        tf.matMul(randn([3, 5, 4], 9), randn([3, 6, 4], 10), false, true),
+        tf.matMul(randn([2, 3, 4, 5], 11), randn([1, 4, 6], 12), true, false),
+        tf.matMul(randn([1, 7], 13), randn([5, 7], 14), false, true),
+      ],
+      1e-5,
+    );
+    await tf.setBackend('wasm');
+    expect(tf.backend().numDataIds()).toBe(before);
   });
 });
 

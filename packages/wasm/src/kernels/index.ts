@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { gatherV2Config } from './gather-v2.js';
 import { oneHotConfig } from './one-hot.js';
@@ -12,7 +13,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 /**
  * Kernels that stock tfjs-backend-wasm 4.22.0 lacks for training (`UnsortedSegmentSum`, `Conv2DBackpropFilter`), or
  * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`), slowly (`GatherV2`) or wrongly
- * (`OneHot`, int32 bits whatever the dtype), and seqlab's own `SeqlabRMSPropUpdate` (one RMSprop step for every variable
+ * (`OneHot`, int32 bits whatever the dtype), `BatchMatMul` for transposed products (a loop 10× slower than the
+ * untransposed one in stock), and seqlab's own `SeqlabRMSPropUpdate` (one RMSprop step for every variable
  * in one call); registered by `initWasm`.
  */
 const KERNELS: tf.KernelConfig[] = [
@@ -27,19 +29,33 @@ const KERNELS: tf.KernelConfig[] = [
   rmspropUpdateConfig,
 ];
 
+// BatchMatMul wraps the stock kernel (transposed products become a Transpose and the stock untransposed product),
+// so it is built from the stock config the first time it is registered.
+let matMul: tf.KernelConfig | undefined;
+
+/** The registered kernels: {@link KERNELS} plus the BatchMatMul wrapper once the stock kernel is there to wrap. */
+function kernels(): tf.KernelConfig[] {
+  if (matMul === undefined) {
+    const stock = tf.getKernel('BatchMatMul', 'wasm');
+    if (stock !== undefined) matMul = batchMatMulConfig(stock);
+  }
+  return matMul === undefined ? KERNELS : [...KERNELS, matMul];
+}
+
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
-export const WASM_KERNEL_NAMES: readonly string[] = KERNELS.map((k) => k.kernelName);
+export const WASM_KERNEL_NAMES: readonly string[] = [...KERNELS.map((k) => k.kernelName), 'BatchMatMul'];
 
 /**
  * Registers seqlab's kernels on the `wasm` backend. Idempotent. Replaces stock kernels of the same name.
  * Returns the kernel names registered.
  */
 export function registerWasmKernels(): string[] {
-  for (const config of KERNELS) {
+  const configs = kernels();
+  for (const config of configs) {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  return KERNELS.map((k) => k.kernelName);
+  return configs.map((k) => k.kernelName);
 }
 
 /**
@@ -48,7 +64,7 @@ export function registerWasmKernels(): string[] {
  */
 export function isWasmKernelRegistered(name: string): boolean {
   const registered = tf.getKernel(name, 'wasm');
-  return registered !== undefined && KERNELS.some((k) => k.kernelFunc === registered.kernelFunc);
+  return registered !== undefined && kernels().some((k) => k.kernelFunc === registered.kernelFunc);
 }
 
 export { WasmKernelError, type WasmKernelErrorCode } from './errors.js';
