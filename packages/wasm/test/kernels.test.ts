@@ -99,8 +99,13 @@ describe('BatchMatMul', () => {
         tf.matMul(randn([3, 5, 4], 9), randn([3, 6, 4], 10), false, true),
         tf.matMul(randn([2, 3, 4, 5], 11), randn([1, 4, 6], 12), true, false),
         tf.matMul(randn([1, 7], 13), randn([5, 7], 14), false, true),
+        // Past 32k multiply-adds the transposed operand goes through Transpose and the untransposed product.
+        tf.matMul(randn([256, 32], 15), randn([64, 32], 16), false, true),
+        tf.matMul(randn([512, 16], 17), randn([512, 16], 18), true, false),
+        tf.matMul(randn([4, 64, 32], 19), randn([1, 48, 32], 20), false, true),
+        tf.matMul(randn([2, 40, 64], 21), randn([2, 48, 40], 22), true, true),
       ],
-      1e-5,
+      1e-4,
     );
     await tf.setBackend('wasm');
     expect(tf.backend().numDataIds()).toBe(before);
