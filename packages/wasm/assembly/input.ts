@@ -3,20 +3,25 @@
 // gradients. Shapes (f32 unless said): ids i32 [B,T], E [V,F], mask [B,F] or 0, x and dx [B,T,F], dE [V,F].
 import { inputGrad, project, rank1 } from './linalg';
 
-/** out[0..n) = a[0..n) ⊙ m[0..n) (m = 0: a copy). */
-function rowTimes(a: usize, m: usize, out: usize, n: i32): void {
-  if (m === 0) {
-    memory.copy(out, a, (<usize>n) << 2);
-    return;
-  }
+/**
+ * out[0..n) = a[0..n) ⊙ m[0..n), or out += a ⊙ m with `add`; m = 0 stands for all ones. Vector loads and stores
+ * rather than memory.copy, which is a call out of the module (per row, it costs more than the copy).
+ */
+function rowTimes(a: usize, m: usize, out: usize, n: i32, add: bool): void {
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const off = (<usize>j) << 2;
-    v128.store(out + off, f32x4.mul(v128.load(a + off), v128.load(m + off)));
+    let v = v128.load(a + off);
+    if (m !== 0) v = f32x4.mul(v, v128.load(m + off));
+    if (add) v = f32x4.add(v128.load(out + off), v);
+    v128.store(out + off, v);
   }
   for (; j < n; j++) {
     const off = (<usize>j) << 2;
-    store<f32>(out + off, load<f32>(a + off) * load<f32>(m + off));
+    let v = load<f32>(a + off);
+    if (m !== 0) v *= load<f32>(m + off);
+    if (add) v = load<f32>(out + off) + v;
+    store<f32>(out + off, v);
   }
 }
 
@@ -28,7 +33,7 @@ export function embedInput(ids: usize, E: usize, mask: usize, x: usize, B: i32, 
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
       const id = load<i32>(ids + ((<usize>row) << 2));
-      rowTimes(E + <usize>id * rowBytes, m, x + <usize>row * rowBytes, F);
+      rowTimes(E + <usize>id * rowBytes, m, x + <usize>row * rowBytes, F, false);
     }
   }
 }
@@ -40,18 +45,17 @@ export function maskInput(x: usize, mask: usize, B: i32, T: i32, F: i32): void {
     const m = mask + <usize>b * rowBytes;
     for (let t = 0; t < T; t++) {
       const p = x + <usize>(b * T + t) * rowBytes;
-      rowTimes(p, m, p, F);
+      rowTimes(p, m, p, F, false);
     }
   }
 }
 
-/** dE = Σ over (b,t) of dx[b,t] ⊙ mask[b] into row ids[b,t]: the lookup's gradient. `tmp` is one [F] row. */
+/** dE = Σ over (b,t) of dx[b,t] ⊙ mask[b] into row ids[b,t]: the lookup's gradient. */
 export function embedGrad(
   ids: usize,
   dx: usize,
   mask: usize,
   dE: usize,
-  tmp: usize,
   B: i32,
   T: i32,
   F: i32,
@@ -64,19 +68,7 @@ export function embedGrad(
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
       const id = load<i32>(ids + ((<usize>row) << 2));
-      const g = dx + <usize>row * rowBytes;
-      const src = m === 0 ? g : tmp;
-      if (m !== 0) rowTimes(g, m, tmp, F);
-      const out = dE + <usize>id * rowBytes;
-      let j = 0;
-      for (; j + 4 <= F; j += 4) {
-        const off = (<usize>j) << 2;
-        v128.store(out + off, f32x4.add(v128.load(out + off), v128.load(src + off)));
-      }
-      for (; j < F; j++) {
-        const off = (<usize>j) << 2;
-        store<f32>(out + off, load<f32>(out + off) + load<f32>(src + off));
-      }
+      rowTimes(dx + <usize>row * rowBytes, m, dE + <usize>id * rowBytes, F, true);
     }
   }
 }

@@ -389,7 +389,8 @@ export function runOptions(op: string, options: FusedRecurrentOptions, d: Dims, 
   let inputMask: Float32Array | null = null;
   if (options.inputMask != null) {
     checkVector(op, 'inputMask', options.inputMask, [d.B, d.F]);
-    inputMask = Float32Array.from(options.inputMask.dataSync());
+    // float32 (checked), and only read: no copy of dataSync's array.
+    inputMask = options.inputMask.dataSync() as Float32Array;
   }
   return {
     seq: options.returnSequences ?? false,
@@ -559,7 +560,7 @@ export function placeBackward<V extends string, W extends string, S extends stri
   saved: Saved<V>,
   weights: Record<W, Float32Array | null>,
   scratch: Record<S, number>,
-): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros' | 'imask' | 'ids' | 'dE' | 'row'> {
+): Placed<V | W | S | 'mask' | 'dY' | 'dx' | 'dW' | 'dR' | 'zeros' | 'imask' | 'ids' | 'dE'> {
   const { B, T, F, U, UP, gates } = d;
   const own = placeAll(
     mod,
@@ -573,7 +574,6 @@ export function placeBackward<V extends string, W extends string, S extends stri
       zeros: UP,
       ids: d.embed ? B * T : 0,
       dE: d.V * F,
-      row: d.embed ? F : 0,
     },
   );
   const arena = arenaOf(mod);
@@ -598,7 +598,7 @@ export function placeBackward<V extends string, W extends string, S extends stri
  * from the backward's buffers.
  */
 export function coreGrads(
-  placed: Placed<'dx' | 'dW' | 'dR' | 'imask' | 'ids' | 'dE' | 'row'>,
+  placed: Placed<'dx' | 'dW' | 'dR' | 'imask' | 'ids' | 'dE'>,
   d: Dims,
   run: RunOptions,
 ): tf.Tensor[] {
@@ -611,7 +611,7 @@ export function coreGrads(
   if (d.oneHot) return weights;
   const mod = fusedExports();
   if (d.embed) {
-    mod.embedGrad(ptr.ids, ptr.dx, ptr.imask, ptr.dE, ptr.row, B, T, F, d.V);
+    mod.embedGrad(ptr.ids, ptr.dx, ptr.imask, ptr.dE, B, T, F, d.V);
     return [tf.tensor2d(heap.slice(at.dE, at.dE + d.V * F), [d.V, F]), ...weights];
   }
   if (run.wantDx && run.inputMask !== null) mod.maskInput(ptr.dx, ptr.imask, B, T, F);
