@@ -13,6 +13,7 @@ import {
   serializeInitializer,
 } from './_util.js';
 import { embeddingSource } from './embedding.js';
+import { oneHotSource } from './one_hot.js';
 
 /** Arguments every seqlab recurrent layer takes, with Keras 3's defaults. */
 export interface RecurrentArgs {
@@ -213,17 +214,30 @@ export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell
   ): tf.Tensor | null {
     if ((training && this.recurrentDropout > 0) || !this.fusable()) return null;
     this.drawSequenceMask(x, training);
-    // The kernel applies the input dropout mask itself, and reads an Embedding layer's rows by id.
+    // The kernel applies the input dropout mask itself, and reads an Embedding layer's rows by id; a cell that
+    // reads one-hot ids does so when there is no dropout to apply to the one-hot floats.
     const inputMask = training ? this.inputMask : null;
-    const source = embeddingSource(x);
-    return tf.tidy(() =>
-      source === undefined
-        ? this.runFused(tf.cast(x, 'float32'), returnSequences, mask, { inputMask, embeddings: null })
-        : this.runFused(tf.tensor2d(source.ids, source.shape, 'int32'), returnSequences, mask, {
-            inputMask,
-            embeddings: source.table(),
-          }),
-    );
+    const embedded = embeddingSource(x);
+    const oneHot =
+      embedded === undefined && inputMask === null && this.readsOneHotIds() ? oneHotSource(x) : undefined;
+    return tf.tidy(() => {
+      if (embedded !== undefined) {
+        return this.runFused(tf.tensor2d(embedded.ids, embedded.shape, 'int32'), returnSequences, mask, {
+          inputMask,
+          embeddings: embedded.table(),
+        });
+      }
+      if (oneHot !== undefined) {
+        const ids = tf.tensor2d(oneHot.ids, oneHot.shape, 'int32');
+        return this.runFused(ids, returnSequences, mask, { inputMask: null, embeddings: null });
+      }
+      return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, { inputMask, embeddings: null });
+    });
+  }
+
+  /** Whether the fused kernel takes one-hot rows as their ids (the {@link OneHot} layer's output). */
+  protected readsOneHotIds(): boolean {
+    return false;
   }
 
   /** Whether the fused kernel computes this configuration. */

@@ -44,9 +44,8 @@ export class KerasEmbedding extends Stock {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (x.rank === 2 && !Array.isArray(out)) {
       const values = x.dataSync();
-      // tfjs' Embedding casts its input to int32 (truncation) before the lookup; so do the ids here.
-      const ids =
-        values instanceof Int32Array ? values.slice() : Int32Array.from(values as ArrayLike<number>);
+      // tfjs' Embedding casts its input to int32 (truncation) before the lookup; so do the ids here. Only read.
+      const ids = values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
       sources.set(out, { ids, shape: x.shape as [number, number], table: () => this.embeddings.read() });
     }
     return out;

@@ -9,7 +9,6 @@ import {
   registerClassAs,
   type StockTwin,
 } from './_rnn.js';
-import { oneHotSource } from './one_hot.js';
 
 /** Arguments of {@link KerasSimpleRNNCell} and {@link KerasSimpleRNN}, with Keras 3's `SimpleRNN` defaults. */
 export interface KerasSimpleRNNArgs extends RecurrentArgs {
@@ -60,22 +59,8 @@ export class KerasSimpleRNNCell extends KerasCell {
    * On the one-hot rows of known ids (the {@link OneHot} layer's output) without input dropout, the fused kernel
    * reads the ids: a kernel row per step instead of a `depth`-long product, with the same float results.
    */
-  override fusedCall(
-    x: tf.Tensor,
-    training: boolean,
-    returnSequences: boolean,
-    mask: tf.Tensor | null,
-  ): tf.Tensor | null {
-    const source = oneHotSource(x);
-    if (source === undefined || (training && (this.dropout > 0 || this.recurrentDropout > 0))) {
-      return super.fusedCall(x, training, returnSequences, mask);
-    }
-    return tf.tidy(() =>
-      this.runFused(tf.tensor2d(source.ids, source.shape, 'int32'), returnSequences, mask, {
-        inputMask: null,
-        embeddings: null,
-      }),
-    );
+  protected override readsOneHotIds(): boolean {
+    return true;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] {
