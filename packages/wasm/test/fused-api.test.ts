@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedExports } from '../src/fused/_module.js';
 import { FusedRnnError, fusedGru, fusedLstm, fusedSimpleRnn, initWasm } from '../src/index.js';
-import { compareOps, expectAllClose, padMask, rand, refGru, refLstm } from './fused-reference.js';
+import { compareOps, expectAllClose, padMask, rand, refGru, refLstm, thrown } from './fused-reference.js';
 
 describe('fused recurrent ops: backends, options, errors', () => {
   beforeAll(async () => {
@@ -83,33 +83,25 @@ describe('fused recurrent ops: backends, options, errors', () => {
     const x = tf.zeros([2, 3, 4]);
     const k = tf.zeros([4, 8]);
     const r = tf.zeros([2, 8]);
-    const error = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return e as FusedRnnError;
-      }
-      throw new Error('expected a throw');
-    };
-    const e1 = error(() => fusedLstm(tf.zeros([2, 3]), k, r, null));
+    const e1 = thrown(() => fusedLstm(tf.zeros([2, 3]), k, r, null));
     expect(e1).toBeInstanceOf(FusedRnnError);
     expect(e1.code).toBe('INVALID_SHAPE');
     expect(e1.message).toBe('fusedLstm: x must be a rank-3 tensor [batch, time, features], got [2, 3].');
-    expect(error(() => fusedLstm(x, tf.zeros([5, 8]), r, null)).message).toBe(
+    expect(thrown(() => fusedLstm(x, tf.zeros([5, 8]), r, null)).message).toBe(
       'fusedLstm: kernel must be [4, 8] (features of x, 4 * units), got [5, 8].',
     );
-    expect(error(() => fusedGru(x, tf.zeros([4, 6]), tf.zeros([2, 6]), tf.zeros([6]))).message).toBe(
+    expect(thrown(() => fusedGru(x, tf.zeros([4, 6]), tf.zeros([2, 6]), tf.zeros([6]))).message).toBe(
       'fusedGru: bias must be [2, 6], got [6].',
     );
-    expect(error(() => fusedLstm(x, k, r, null, { mask: tf.zeros([2, 4]) })).message).toBe(
+    expect(thrown(() => fusedLstm(x, k, r, null, { mask: tf.zeros([2, 4]) })).message).toBe(
       'fusedLstm: mask must be [2, 3] (batch, time of x), got [2, 4].',
     );
-    const e2 = error(() => fusedLstm(x, k, r, null, { recurrentActivation: 'relu' as 'sigmoid' }));
+    const e2 = thrown(() => fusedLstm(x, k, r, null, { recurrentActivation: 'relu' as 'sigmoid' }));
     expect(e2.code).toBe('INVALID_OPTION');
     expect(e2.message).toBe(
       "fusedLstm: recurrentActivation must be 'sigmoid' or 'hardSigmoid', got \"relu\".",
     );
-    const e3 = error(() =>
+    const e3 = thrown(() =>
       fusedSimpleRnn(tf.zeros([2, 3, 4], 'int32'), tf.zeros([4, 2]), tf.zeros([2, 2]), null),
     );
     expect(e3.code).toBe('UNSUPPORTED_DTYPE');

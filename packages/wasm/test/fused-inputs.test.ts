@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FusedRnnError, fusedGru, fusedLstm, fusedSimpleRnn, initWasm } from '../src/index.js';
-import { expectAllClose, padMask, rand } from './fused-reference.js';
+import { expectAllClose, padMask, rand, thrown } from './fused-reference.js';
 
 // The ops with their input-kernel width (gates · units) for `units` units.
 const OPS = {
@@ -119,27 +119,19 @@ describe('embeddings and inputMask: the op reads the table and applies the mask 
       const r = tf.zeros([2, 8]);
       const table = tf.zeros([5, 4]);
       const ids = tf.tensor2d([0, 4, 5, 1], [2, 2], 'int32');
-      const error = (f: () => unknown) => {
-        try {
-          f();
-        } catch (e) {
-          return e as FusedRnnError;
-        }
-        throw new Error('expected a throw');
-      };
-      const e1 = error(() => fusedLstm(ids, k, r, null, { embeddings: table }));
+      const e1 = thrown(() => fusedLstm(ids, k, r, null, { embeddings: table }));
       expect(e1).toBeInstanceOf(FusedRnnError);
       expect(e1.code).toBe('INVALID_ARGUMENT');
       expect(e1.message).toBe('fusedLstm: ids must be in [0, 5) (rows of the embeddings), got 5.');
-      expect(error(() => fusedLstm(tf.zeros([2, 2, 4]), k, r, null, { embeddings: table })).message).toBe(
+      expect(thrown(() => fusedLstm(tf.zeros([2, 2, 4]), k, r, null, { embeddings: table })).message).toBe(
         'fusedLstm: x must be int32 ids [batch, time] when embeddings are given, got float32 [2, 2, 4].',
       );
       expect(
-        error(() => fusedLstm(tf.zeros([2, 2], 'int32'), k, r, null, { embeddings: tf.zeros([5, 3]) }))
+        thrown(() => fusedLstm(tf.zeros([2, 2], 'int32'), k, r, null, { embeddings: tf.zeros([5, 3]) }))
           .message,
       ).toBe('fusedLstm: kernel must be [3, 8] (features of the embeddings, 4 * units), got [4, 8].');
       expect(
-        error(() => fusedLstm(tf.zeros([2, 3, 4]), k, r, null, { inputMask: tf.zeros([2, 3]) })).message,
+        thrown(() => fusedLstm(tf.zeros([2, 3, 4]), k, r, null, { inputMask: tf.zeros([2, 3]) })).message,
       ).toBe('fusedLstm: inputMask must be [2, 4], got [2, 3].');
     });
   });

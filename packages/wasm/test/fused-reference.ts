@@ -3,6 +3,7 @@
 // PeepholeLSTMCell, GRUCell with reset_after true and false).
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import type { FusedRnnError } from '../src/index.js';
 
 type Cell = (x: tf.Tensor2D, states: tf.Tensor2D[]) => tf.Tensor2D[];
 
@@ -229,4 +230,14 @@ export function compareOps(
     });
   });
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/** The error `f` throws (fails the test when it returns). */
+export function thrown(f: () => unknown): FusedRnnError {
+  try {
+    f();
+  } catch (e) {
+    return e as FusedRnnError;
+  }
+  throw new Error('expected a throw');
 }
