@@ -30,16 +30,17 @@ const KERNELS: tf.KernelConfig[] = [
 ];
 
 // BatchMatMul wraps the stock kernel (transposed products become a Transpose and the stock untransposed product),
-// so it is built from the stock config the first time it is registered.
-let matMul: tf.KernelConfig | undefined;
+// so it joins the list the first time the stock config is there to wrap.
+let all: tf.KernelConfig[] | undefined;
 
 /** The registered kernels: {@link KERNELS} plus the BatchMatMul wrapper once the stock kernel is there to wrap. */
 function kernels(): tf.KernelConfig[] {
-  if (matMul === undefined) {
+  if (all === undefined) {
     const stock = tf.getKernel('BatchMatMul', 'wasm');
-    if (stock !== undefined) matMul = batchMatMulConfig(stock);
+    if (stock === undefined) return KERNELS;
+    all = [...KERNELS, batchMatMulConfig(stock)];
   }
-  return matMul === undefined ? KERNELS : [...KERNELS, matMul];
+  return all;
 }
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */

@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { asWasmBackend } from './_backend.js';
 import { WasmKernelError } from './errors.js';
 
@@ -69,7 +69,7 @@ function rmspropUpdateKernel(args: Parameters<KernelFunc>[0]): TensorInfo[] {
       );
     }
     for (const [j, t] of (group as TensorInfo[]).entries()) {
-      if (t.dtype !== 'float32' || t.shape.join() !== value.shape.join()) {
+      if (t.dtype !== 'float32' || !util.arraysEqual(t.shape, value.shape)) {
         throw new WasmKernelError(
           'INVALID_ARGUMENT',
           `${RMSPROP_UPDATE}: ${names[j]}${i} must be float32 of shape [${value.shape.join(', ')}], got ` +
