@@ -1,6 +1,7 @@
 import { imdb } from '@seqlab/datasets';
 import { defineCommand } from '../command.js';
 import { dataError, loadImdb, wordIndexSource } from '../lesson-data.js';
+import { RECIPE_FLAGS } from '../recipe.js';
 
 function lengths(xs: number[][]): { mean: number; median: number; max: number; min: number } {
   const ls = xs.map((x) => x.length).sort((a, b) => a - b);
@@ -21,13 +22,7 @@ export const data = defineCommand({
     summary: "load (or download and verify) IMDB and print the lesson's step 3",
     usage: 'seqlab data [--num-words 500] [--data-dir dir]',
     flags: {
-      'num-words': {
-        type: 'number',
-        integer: true,
-        min: 1,
-        default: 500,
-        description: 'vocabulary size (num_words)',
-      },
+      'num-words': RECIPE_FLAGS['num-words'],
       maxlen: {
         type: 'number',
         integer: true,
