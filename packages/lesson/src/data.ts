@@ -71,17 +71,30 @@ export function imdbSource(options: ImdbSourceOptions = {}): LessonDataSource {
     typeof path === 'string'
       ? `IMDB (${path})`
       : `IMDB (${path instanceof Uint8Array ? path.length : '?'} bytes)`;
+  // One source trains several models (`seqlab compare`): the last load is kept for the same vocabulary size.
+  let last: { numWords: number; splits: Promise<LessonSplits> } | undefined;
+  const load = async (numWords: number): Promise<LessonSplits> => {
+    const bytes = path instanceof ArrayBuffer ? new Uint8Array(path) : path;
+    const [[x, y], [xTest, yTest]] = await imdb.loadData({ path: bytes, numWords });
+    const n = limit ?? Number.POSITIVE_INFINITY;
+    return {
+      train: { x: x.slice(0, n), y: y.subarray(0, Math.min(n, y.length)) },
+      test: { x: xTest.slice(0, n), y: yTest.subarray(0, Math.min(n, yTest.length)) },
+    };
+  };
   return {
     description,
     limit: limit ?? null,
-    async load({ numWords }) {
-      const bytes = path instanceof ArrayBuffer ? new Uint8Array(path) : path;
-      const [[x, y], [xTest, yTest]] = await imdb.loadData({ path: bytes, numWords });
-      const n = limit ?? Number.POSITIVE_INFINITY;
-      return {
-        train: { x: x.slice(0, n), y: y.subarray(0, Math.min(n, y.length)) },
-        test: { x: xTest.slice(0, n), y: yTest.subarray(0, Math.min(n, yTest.length)) },
-      };
+    load({ numWords }) {
+      if (last?.numWords !== numWords) {
+        const splits = load(numWords);
+        last = { numWords, splits };
+        // A failed load is not kept: the next call tries again.
+        splits.catch(() => {
+          if (last?.splits === splits) last = undefined;
+        });
+      }
+      return last.splits;
     },
   };
 }

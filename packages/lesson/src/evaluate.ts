@@ -9,10 +9,13 @@ export interface TestMetrics {
 }
 
 /**
- * `model.evaluate(x, y, batch_size)` on an id matrix and 0/1 labels: the lesson's last step. The model must be
- * compiled (binary cross-entropy, accuracy), as {@link runLesson} leaves it.
+ * `model.evaluate(x, y, batch_size)` on an id matrix and 0/1 labels: the lesson's last step. A model that is not
+ * compiled (loaded without its training config) is compiled with binary cross-entropy and accuracy first.
  */
 export function evaluateModel(model: tfl.LayersModel, split: LabelledIds, batchSize = 64): TestMetrics {
+  if (model.loss == null) {
+    model.compile({ optimizer: 'rmsprop', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  }
   const [rows, cols] = split.x.shape as [number, number];
   const x = tf.tensor2d(Int32Array.from(split.x.data), [rows, cols], 'int32');
   const y = tf.tensor2d(Float32Array.from(split.y), [rows, 1]);
