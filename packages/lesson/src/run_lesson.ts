@@ -299,9 +299,10 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
         seed: config.seed,
         // The stopper runs before the checkpoint, as in the lesson's callback list, so the final restore happens
         // after the last checkpoint; none of them sees an epoch the abort cut short.
+        // The recorder goes last, so an epoch's event already knows whether early stopping took it as the best.
         callbacks: [
-          recorder,
           new ValidatedEpochs([stopper, ...(checkpoint ? [checkpoint] : []), ...(options.callbacks ?? [])]),
+          recorder,
         ],
       });
     }

@@ -7,14 +7,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  imdbSource,
-  LESSON_DEFAULTS,
-  LessonError,
-  type LessonEvent,
-  type LessonSplits,
-  runLesson,
-} from '../src/index.js';
+import { imdbSource, LESSON_DEFAULTS, LessonError, type LessonEvent, runLesson } from '../src/index.js';
 
 const NUM_WORDS = 40;
 const MAXLEN = 16;
@@ -29,7 +22,7 @@ afterAll(async () => {
 });
 
 /** A learnable toy task as raw, ragged id sequences: label 1 when word 7 occurs. */
-function toySequences(rows: number, seed: number): LessonSplits['train'] {
+function toySequences(rows: number, seed: number): { x: number[][]; y: number[] } {
   let s = seed;
   const rand = () => {
     s = (s * 1103515245 + 12345) % 2147483648;
@@ -48,7 +41,10 @@ function toySequences(rows: number, seed: number): LessonSplits['train'] {
   return { x, y };
 }
 
-const toy = { train: toySequences(160, 1), test: toySequences(64, 2) };
+const toy: { train: { x: number[][]; y: number[] }; test: { x: number[][]; y: number[] } } = {
+  train: toySequences(160, 1),
+  test: toySequences(64, 2),
+};
 const small = { numWords: NUM_WORDS, maxlen: MAXLEN, batchSize: 16 } as const;
 
 /** Keras 3's EarlyStopping on a val_loss history (min mode, min_delta 0): the 0-based epoch it stops at, or -1. */
@@ -133,8 +129,11 @@ describe('runLesson', () => {
     expect(types.at(-1)).toBe('test');
     const lastBatch = events.filter((e) => e.type === 'batch').at(-1);
     expect(lastBatch).toMatchObject({ epoch: 3, batch: 8, batches: 8, eta: 0 });
-    const epochEvent = events.find((e) => e.type === 'epoch');
-    expect(epochEvent?.type === 'epoch' && epochEvent.eta).toBeGreaterThan(0);
+    const epochEvents = events.filter((e) => e.type === 'epoch');
+    expect(epochEvents[0]?.eta).toBeGreaterThan(0);
+    // Each epoch event already knows EarlyStopping's best epoch, that epoch included.
+    expect(epochEvents[0]?.bestEpoch).toBe(1);
+    expect(epochEvents.at(-1)?.bestEpoch).toBe(result.bestEpoch);
 
     result.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
