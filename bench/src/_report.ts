@@ -48,11 +48,10 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
       [{ header: 'step' }, { header: 'median ms', align: 'right' }, { header: 'repeats', align: 'right' }],
       [
         ['imdb.loadData({ numWords: 500 })', fmt(data.loadDataMs, 0), String(data.loadDataSamplesMs.length)],
-        ['trainTestSplit(testSize 0.2, randomState 42)', fmt(data.trainTestSplitMs, 1), '1'],
         [
-          `padSequences(maxlen 100), ${data.trainRows} + ${data.valRows} rows`,
-          fmt(data.padSequencesMs, 1),
-          String(data.padSequencesSamplesMs.length),
+          `prepareLessonData (train_test_split + pad_sequences), ${data.trainRows} + ${data.valRows} rows`,
+          fmt(data.prepareMs, 1),
+          String(data.prepareSamplesMs.length),
         ],
       ],
       style,
