@@ -3,6 +3,7 @@ import { listModels } from '@seqlab/models';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { usageError } from './errors.js';
 import type { RunConfig } from './run.js';
+import { closest, didYouMean } from './suggest.js';
 
 /** The lesson's hyperparameters as flags, with the lesson's defaults (shared by `train` and `compare`). */
 export const RECIPE_FLAGS = {
@@ -101,8 +102,20 @@ export function modelNames(list: string): string[] {
     throw usageError('--model needs at least one model name.', `valid models: ${known.join(', ')}`);
   for (const name of names)
     if (!known.includes(name))
-      throw usageError(`unknown model '${name}'.`, `valid models: ${known.join(', ')} (or 'all').`);
+      throw usageError(
+        `unknown model '${name}'.`,
+        `${didYouMean(name, known)}valid models: ${known.join(', ')} (or 'all').`,
+      );
   return names;
+}
+
+/** `seqlab train gru` → `did you mean --model gru?` (for a zoo name, or a typo of one). */
+export function modelFlagHint(flag: string): (value: string) => string | undefined {
+  return (value) => {
+    const known = listModels().map((m) => m.name as string);
+    const name = known.includes(value) || value === 'all' ? value : closest(value, known);
+    return name === undefined ? undefined : `did you mean ${flag} ${name}?`;
+  };
 }
 
 export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FLAGS>): RunConfig {

@@ -43,6 +43,9 @@ export interface RunHistory {
   test?: { loss: number; acc: number } | undefined;
 }
 
+/** The file `seqlab compare` writes into its folder: the seed, the table and the run folders it compared. */
+export const COMPARE_FILE = 'compare.json';
+
 export const RUN_FILES = {
   config: 'config.json',
   history: 'history.json',

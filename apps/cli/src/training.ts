@@ -97,7 +97,6 @@ export async function trainOne(
     },
   });
   const { model, ...rest } = result;
-  if (result.interrupted) out.warn('interrupted: training stopped; the best validated checkpoint is kept.');
 
   const runHistory: RunHistory = {
     model: config.model,

@@ -31,7 +31,9 @@ describe('argument errors', () => {
     const r = await seqlab(['trian']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error: unknown command 'trian'.");
-    expect(r.stderr).toContain('valid commands: train, evaluate, predict, compare, data, plot, info');
+    expect(r.stderr).toContain(
+      "did you mean 'seqlab train'? valid commands: train, evaluate, predict, compare, data, plot, info, completion",
+    );
     expect(r.stderr).not.toContain('at ');
   });
 
@@ -40,6 +42,46 @@ describe('argument errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown model 'transformer'.");
     expect(r.stderr).toContain('lstm');
+  });
+
+  it('a stray argument exits 2 with a hint instead of training another model', async () => {
+    const r = await seqlab(['train', 'gru']);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      "error: unexpected argument 'gru': 'seqlab train' takes no arguments.\ndid you mean --model gru?",
+    ]);
+    const info = await seqlab(['info', 'extra']);
+    expect([info.code, info.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: unexpected argument 'extra': 'seqlab info' takes no arguments.",
+    ]);
+    const typo = await seqlab(['train', '--model', 'lstmm']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("did you mean 'lstm'?");
+  });
+
+  it('help <command>, -V and shell completion', async () => {
+    const help = await seqlab(['help', 'train']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^seqlab train — /);
+    expect(help.stdout).toContain('Examples:');
+    for (const name of ['train', 'evaluate', 'predict', 'compare', 'data', 'plot', 'info', 'completion']) {
+      expect((await seqlab([name, '--help'])).stdout, name).toContain('Examples:');
+    }
+    const version = await seqlab(['-V']);
+    expect([version.code, version.stdout.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+/)]);
+    expect((await seqlab(['--help'])).stdout).toContain('-V, --version');
+    const bash = await seqlab(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F _seqlab seqlab');
+    expect(bash.stdout).toContain('train) opts="--model --num-words');
+    expect((await seqlab(['completion', 'zsh'])).stdout).toMatch(/^#compdef seqlab/);
+    expect((await seqlab(['completion', 'fish'])).stdout).toContain('-a train');
+    const bad = await seqlab(['completion', 'bsh']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "error: unknown shell 'bsh'.\ndid you mean 'bash'? valid shells: bash, zsh, fish.",
+    ]);
   });
 
   it('a bad number exits 2', async () => {
@@ -242,7 +284,10 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
       child.on('close', done);
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toContain('interrupted');
+    // One line says it: no callback warnings about the cut-short epoch, no warning next to the error.
+    expect(stderr.split('\n').filter((l) => /interrupted|warning|val_loss/i.test(l))).toEqual([
+      'error: training interrupted (Ctrl-C); the run folder keeps the best validated checkpoint.',
+    ]);
     const epochs = stdout.split('\n').filter((l) => l.startsWith('Epoch ')).length;
     expect(epochs).toBeGreaterThanOrEqual(2);
     expect(epochs).toBeLessThan(200);
@@ -254,6 +299,37 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect(history.interrupted).toBe(true);
     expect(history.epochs).toHaveLength(epochs);
     expect(existsSync(join(out, dir ?? '', 'best', 'model.json'))).toBe(true);
+  });
+
+  it('compare writes one chart and a folder that plot reads back', async () => {
+    const out = join(work, 'compared');
+    const r = await seqlab(
+      [
+        'compare',
+        '--models',
+        'gru,embedding-simple-rnn',
+        '--limit',
+        '200',
+        '--epochs',
+        '1',
+        '--seed',
+        '2',
+      ].concat(['--out', out, '--json']),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { chart: string; models: { model: string }[] };
+    expect(result.models.map((m) => m.model)).toEqual(['gru', 'embedding-simple-rnn']);
+    const folder = join(result.chart, '..');
+    const plotted = await seqlab(['plot', folder, '--metric', 'acc', '--json']);
+    expect(plotted.code, plotted.stderr).toBe(0);
+    expect(JSON.parse(plotted.stdout)).toEqual({
+      compare: folder,
+      metric: 'val_acc',
+      files: [join(folder, 'val_acc.svg')],
+    });
+    const svg = readFileSync(join(folder, 'val_acc.svg'), 'utf8');
+    expect(svg).toContain('gru val_acc');
+    expect(svg).toContain('embedding-simple-rnn val_acc');
   });
 
   it('evaluate, predict and plot read the run folder', async () => {

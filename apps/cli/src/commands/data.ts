@@ -43,6 +43,11 @@ export const data = defineCommand({
         description: 'which training review to decode',
       },
     },
+    examples: [
+      'seqlab data',
+      'seqlab data --num-words 10000 --maxlen 200',
+      'seqlab data --data-dir ~/.keras/datasets --json',
+    ],
   },
   async run(flags, _positionals, out) {
     const dataDir = flags.dataDir ?? null;

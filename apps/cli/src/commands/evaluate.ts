@@ -19,6 +19,10 @@ export const evaluate = defineCommand({
         valueName: 'dir',
       },
     },
+    examples: [
+      'seqlab evaluate runs/lstm-20261129-120000',
+      'seqlab evaluate runs/gru-20261129-120000 --json',
+    ],
   },
   async run(flags, positionals, out) {
     const [dir] = positionals;

@@ -24,14 +24,22 @@ export const predict = defineCommand({
     usage: 'seqlab predict <run> "<review text>" | --file review.txt | - (stdin)',
     positionals: [
       { name: '<run>', description: "a folder written by 'seqlab train'", required: true },
-      { name: '<text>', description: "the review; '-' or nothing reads stdin" },
+      {
+        name: '<text>',
+        description: "the review (quoted, or several words); '-' or nothing reads stdin",
+        variadic: true,
+      },
     ],
     flags: {
       file: { type: 'string', description: 'read the review from a file', valueName: 'path' },
       explain: { type: 'boolean', description: 'the prediction after each word (the RNN memory at work)' },
       'data-dir': { type: 'string', description: 'folder with imdb_word_index.json', valueName: 'dir' },
     },
-    examples: ['seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."'],
+    examples: [
+      'seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."',
+      'seqlab predict runs/lstm-20261129-120000 --file review.txt --explain',
+      'cat review.txt | seqlab predict runs/lstm-20261129-120000 - --json',
+    ],
   },
   async run(flags, positionals, out) {
     const [dir, ...words] = positionals;

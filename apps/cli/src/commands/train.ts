@@ -2,7 +2,7 @@ import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { lessonSource } from '../lesson-data.js';
-import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -19,6 +19,7 @@ export const train = defineCommand({
       },
       ...RECIPE_FLAGS,
     },
+    strayHint: modelFlagHint('--model'),
     examples: [
       'seqlab train --model lstm',
       'seqlab train --model gru --limit 2000 --epochs 3',
