@@ -59,6 +59,15 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
   );
   out.push('');
   out.push(h('Training: seconds per epoch (20,000 rows, batch 64)'));
+  const torch = report.pytorch;
+  out.push(
+    torch.measured
+      ? `PyTorch ${torch.torch} (${torch.python}), ${torch.threads} CPU thread, measured in this run by ` +
+          `bench/pytorch/zoo_epoch.py: the same models, RMSprop and batch, mean of ` +
+          `${Object.values(torch.models)[0]?.batches ?? 0} training steps scaled to the epoch.`
+      : `PyTorch: not measured (${torch.reason}).`,
+  );
+  out.push('');
   const trainColumns: Column[] = [
     { header: 'model' },
     { header: 'params', align: 'right' },
@@ -87,7 +96,7 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
         times(m.ratios.unfused),
         times(m.ratios.stock),
         times(m.ratios.cpu),
-        fmt(m.reference.pytorchSeconds, 1),
+        report.pytorch.measured ? fmt(m.reference.pytorchSeconds, 1) : 'not measured',
         fmt(m.reference.targetSeconds, 2),
         times(m.ratios.pytorch),
         m.reference.pass === null ? '–' : m.reference.pass ? 'pass' : 'FAIL',
