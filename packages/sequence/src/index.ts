@@ -1,7 +1,14 @@
 export type { ClassLabel } from './_stratified.js';
 export { SequenceError, type SequenceErrorCode } from './errors.js';
 export { isSequenceMatrix, matrixRow, type SequenceMatrix } from './matrix.js';
-export { type PadSequencesArgs, type PadSide, padSequences } from './pad_sequences.js';
+export {
+  type PadSequencesArgs,
+  type PadSide,
+  type PadStringSequencesArgs,
+  padSequences,
+  type SequenceTensor3D,
+  type StringMatrix,
+} from './pad_sequences.js';
 export { DEFAULT_FILTERS, type TextToWordSequenceArgs, textToWordSequence } from './text.js';
 export {
   type SplitOption,
