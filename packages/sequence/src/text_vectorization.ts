@@ -352,9 +352,17 @@ export class TextVectorization<M extends TextVectorizationOutputMode = 'int'> {
     const tfIdf = this.outputMode === 'tf_idf';
     for (const text of texts) {
       const tokens = this.tokenize(text);
-      for (const t of tokens) this.counts.set(t, (this.counts.get(t) ?? 0) + 1);
+      const counts = this.counts;
+      for (const t of tokens) {
+        const c = counts.get(t);
+        counts.set(t, c === undefined ? 1 : c + 1);
+      }
       if (tfIdf) {
-        for (const t of new Set(tokens)) this.docCounts.set(t, (this.docCounts.get(t) ?? 0) + 1);
+        const docCounts = this.docCounts;
+        for (const t of new Set(tokens)) {
+          const c = docCounts.get(t);
+          docCounts.set(t, c === undefined ? 1 : c + 1);
+        }
         this.numDocuments++;
       }
     }
