@@ -67,7 +67,8 @@ function bad(message: string): SequenceError {
 
 /**
  * Keras' `TextVectorization.from_config(config)` followed by `load_assets`: `config` is the layer config of a
- * `.keras` archive (or {@link TextVectorization.getConfig}); `vocabularyFile` the text of its `vocabulary.txt`
+ * `.keras` archive (or {@link TextVectorization.getConfig}; the layer entry `{ class_name, config, … }` is accepted
+ * too); `vocabularyFile` the text of its `vocabulary.txt`
  * asset (needed when the vocabulary was adapted, not given); `idfWeights` the `idf_weights` variable for `'tf_idf'`.
  */
 export function textVectorizationFromConfig(
@@ -76,6 +77,18 @@ export function textVectorizationFromConfig(
 ): TextVectorization<TextVectorizationOutputMode> {
   if (config == null || typeof config !== 'object' || Array.isArray(config)) {
     throw bad(`TextVectorization config must be an object; received ${describe(config)}.`);
+  }
+  // The layer entry of a .keras config.json: { module, class_name, config, registered_name, build_config? }.
+  if ('class_name' in config && 'config' in config) {
+    if (config.class_name !== 'TextVectorization') {
+      throw bad(
+        `expected a TextVectorization layer config; received class_name ${describe(config.class_name)}.`,
+      );
+    }
+    return textVectorizationFromConfig(
+      config.config as TextVectorizationConfig & Record<string, unknown>,
+      assets,
+    );
   }
   for (const key of Object.keys(config)) {
     if (!KNOWN_KEYS.has(key)) {

@@ -194,6 +194,27 @@ describe('TextVectorization vocabulary files', () => {
   });
 });
 
+describe('TextVectorization from a Keras archive', () => {
+  it('loads the layer entry of a .keras config.json with its vocabulary.txt asset', () => {
+    const entry = {
+      module: 'keras.layers',
+      class_name: 'TextVectorization',
+      config: {
+        ...textVectorization({ maxTokens: 10, outputSequenceLength: 3 }).getConfig(),
+        vocabulary_size: 5,
+      },
+      registered_name: null,
+      build_config: { input_shape: null },
+    };
+    const vec = textVectorizationFromConfig(entry as never, { vocabularyFile: '\n[UNK]\nthe\nfox\ndog' });
+    expect(vec.getVocabulary()).toEqual(['', '[UNK]', 'the', 'fox', 'dog']);
+    expect(vec.call(['The dog, the cat.'])).toEqual({ data: Int32Array.of(2, 4, 2), shape: [1, 3] });
+    expect(() => textVectorizationFromConfig({ class_name: 'Dense', config: {} } as never)).toThrow(
+      'expected a TextVectorization layer config; received class_name "Dense".',
+    );
+  });
+});
+
 describe('TextVectorization errors', () => {
   const err = (fn: () => unknown): SequenceError => {
     try {
