@@ -111,6 +111,12 @@ export interface TextVectorizationArgs<M extends TextVectorizationOutputMode = T
    * @default 'text_vectorization'
    */
   name?: string;
+  /**
+   * Keras' hidden `vocabulary_size` config entry: the size the layer was saved with. Set by the loaders; with
+   * `'multi_hot'`/`'count'`/`'tf_idf'` a loaded vocabulary of another size is an error.
+   * @default null
+   */
+  vocabularySize?: number | null;
 }
 
 const STANDARDIZE = ['lower_and_strip_punctuation', 'lower', 'strip_punctuation'] as const;
@@ -174,14 +180,21 @@ function checkTexts(texts: unknown, what: string): readonly string[] {
 export class TextVectorization<M extends TextVectorizationOutputMode = 'int'> {
   /** The layer name written to the config. */
   readonly name: string;
+  /** See {@link TextVectorizationArgs.maxTokens}. */
   readonly maxTokens: number | null;
+  /** See {@link TextVectorizationArgs.standardize}. */
   readonly standardize: StandardizeOption;
+  /** See {@link TextVectorizationArgs.split}. */
   readonly split: SplitOption;
   /** The `ngrams` argument as given. */
   readonly ngrams: number | readonly number[] | null;
+  /** See {@link TextVectorizationArgs.outputMode} (Keras' old names are stored as the new ones). */
   readonly outputMode: M;
+  /** See {@link TextVectorizationArgs.outputSequenceLength}. */
   readonly outputSequenceLength: number | null;
+  /** See {@link TextVectorizationArgs.padToMaxTokens}. */
   readonly padToMaxTokens: boolean;
+  /** See {@link TextVectorizationArgs.unicode}. */
   readonly unicode: boolean;
 
   private readonly ngramWidths: readonly number[] | null;
@@ -199,7 +212,7 @@ export class TextVectorization<M extends TextVectorizationOutputMode = 'int'> {
   private docCounts = new Map<string, number>();
   private numDocuments = 0;
 
-  constructor(args: TextVectorizationArgs<M> & { vocabularySize?: number | null } = {}) {
+  constructor(args: TextVectorizationArgs<M> = {}) {
     if (args == null || typeof args !== 'object') {
       throw invalid(`TextVectorization options must be an object; received ${describe(args)}.`);
     }
@@ -287,7 +300,13 @@ export class TextVectorization<M extends TextVectorizationOutputMode = 'int'> {
     this.name = name;
     this.oovIndex = outputMode === 'int' ? 1 : 0;
     this.tokenStart = this.oovIndex + 1;
-    this.frozenVocabSize = args.vocabularySize ?? null;
+    const vocabularySize = args.vocabularySize ?? null;
+    if (vocabularySize !== null && (!Number.isInteger(vocabularySize) || vocabularySize < 1)) {
+      throw invalid(
+        `vocabularySize must be null or a positive integer; received ${describe(vocabularySize)}.`,
+      );
+    }
+    this.frozenVocabSize = vocabularySize;
     this.hasInputVocabulary = vocabulary !== null || vocabularyFile !== null;
     this.inputVocabulary = vocabulary === null ? null : checkTexts(vocabulary, 'vocabulary').slice();
     this.inputIdfWeights = idfWeights === null ? null : Array.from(idfWeights);
@@ -303,6 +322,8 @@ export class TextVectorization<M extends TextVectorizationOutputMode = 'int'> {
 
   /** The tokens of one text after standardize, split and ngrams: what gets counted and looked up. */
   tokenize(text: string): string[] {
+    if (typeof text !== 'string')
+      throw invalid(`tokenize: text must be a string; received ${describe(text)}.`);
     let s = text;
     const std = this.standardize;
     if (typeof std === 'function') {
