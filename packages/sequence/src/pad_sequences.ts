@@ -1,4 +1,5 @@
-// Port of keras/src/utils/sequence_utils.py pad_sequences (Keras 3).
+// Port of keras/src/utils/sequence_utils.py pad_sequences (Keras 3). The overload order keeps untyped (`any`)
+// input on the integer-sequence signatures it always had.
 import { describe } from './_describe.js';
 import { SequenceError } from './errors.js';
 import type { SequenceMatrix } from './matrix.js';
@@ -143,14 +144,6 @@ export function padSequences(
   args: PadStringSequencesArgs,
 ): StringMatrix;
 export function padSequences(
-  sequences: ArrayLike<ArrayLike<ArrayLike<number>>>,
-  args?: PadSequencesArgs<'int32'>,
-): SequenceTensor3D<Int32Array>;
-export function padSequences(
-  sequences: ArrayLike<ArrayLike<ArrayLike<number>>>,
-  args: PadSequencesArgs<'float32'> & { dtype: 'float32' },
-): SequenceTensor3D<Float32Array>;
-export function padSequences(
   sequences: ArrayLike<ArrayLike<number>>,
   args?: PadSequencesArgs<'int32'>,
 ): SequenceMatrix<Int32Array>;
@@ -162,6 +155,18 @@ export function padSequences(
   sequences: ArrayLike<ArrayLike<number>>,
   args?: PadSequencesArgs,
 ): SequenceMatrix<Int32Array> | SequenceMatrix<Float32Array>;
+export function padSequences(
+  sequences: ArrayLike<ArrayLike<ArrayLike<number>>>,
+  args?: PadSequencesArgs<'int32'>,
+): SequenceTensor3D<Int32Array>;
+export function padSequences(
+  sequences: ArrayLike<ArrayLike<ArrayLike<number>>>,
+  args: PadSequencesArgs<'float32'> & { dtype: 'float32' },
+): SequenceTensor3D<Float32Array>;
+export function padSequences(
+  sequences: ArrayLike<ArrayLike<ArrayLike<number>>>,
+  args?: PadSequencesArgs,
+): SequenceTensor3D<Int32Array> | SequenceTensor3D<Float32Array>;
 export function padSequences(
   sequences: ArrayLike<ArrayLike<unknown>>,
   args?: PadSequencesArgs | PadStringSequencesArgs,
