@@ -5,16 +5,12 @@ export interface CsvOptions {
   delimiter: string;
   quote: string | false;
   bom: boolean;
-  info: true;
   skip_empty_lines: boolean;
   relax_quotes: boolean;
 }
 
-/** A csv-parse record with `info: true`. */
-export interface CsvRecord {
-  readonly record: string[];
-  readonly info: { readonly lines: number; readonly records: number };
-}
+/** A csv-parse record: its fields. */
+export type CsvRecord = string[];
 
 /** The part of csv-parse's stream `Parser` (Node's, or its browser build's) that is driven here. */
 export interface CsvParser {

@@ -1,7 +1,8 @@
 import type { Dirent } from 'node:fs';
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createReadStream, readFile as readFileCallback } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse';
 import type { FolderTree, WalkedDir } from './_dir_index.js';
 import { DatasetError } from './_errors.js';
@@ -15,6 +16,10 @@ import type { CsvOptions, CsvParser } from './_csv.js';
 export function createCsvParser(options: CsvOptions): CsvParser {
   return parse(options) as unknown as CsvParser;
 }
+
+// fs.promises.readFile takes several thread-pool round trips per file; the callback one is 2-3x faster on
+// folders of many small files.
+const readFile = promisify(readFileCallback);
 
 function notFound(path: string, what: string, cause?: unknown): DatasetError {
   return new DatasetError('NOT_FOUND', `no such ${what}; expected a path to an existing ${what}`, {
