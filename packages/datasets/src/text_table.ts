@@ -1,5 +1,7 @@
+import { RandomState } from '@seqlab/random';
 import { createCsvParser, openInput } from '#text-platform';
 import { parseCsv } from './_csv.js';
+import { checkValidationSplitArg, trainingOrValidationSplit } from './_dir_index.js';
 import { DatasetError } from './_errors.js';
 import type { OpenedInput, TextInput } from './_text_input.js';
 import {
@@ -37,6 +39,16 @@ export interface TextDatasetFromTableArgs {
   classNames?: readonly string[];
   /** More distinct labels than this is an error (the label column is probably the wrong column). @default 1000 */
   maxClasses?: number;
+  /**
+   * Fraction of the rows for validation, chosen as `textDatasetFromDirectory` chooses files: the rows' indices
+   * shuffled by `np.random.RandomState(seed).shuffle`, the last `floor(validationSplit * n)` for validation. Each
+   * subset still streams in file order (1 byte per row is kept to know which subset a row is in).
+   */
+  validationSplit?: number;
+  /** With `validationSplit`: `'training'`, `'validation'` or `'both'` (returns `[training, validation]`). */
+  subset?: 'training' | 'validation' | 'both';
+  /** Seed of the split; required with `validationSplit`. */
+  seed?: number;
 }
 
 /** A record of a table dataset, with its 1-based data row (the header is not counted). */
@@ -77,8 +89,22 @@ const EXTENSIONS: Record<string, TableFormat> = {
  */
 export async function textDatasetFromTable(
   input: TextInput,
+  args: TextDatasetFromTableArgs & { subset: 'both' },
+): Promise<[TextSource<TableRecord>, TextSource<TableRecord>]>;
+export async function textDatasetFromTable(
+  input: TextInput,
+  args?: TextDatasetFromTableArgs & { subset?: 'training' | 'validation' | undefined },
+): Promise<TextSource<TableRecord>>;
+export async function textDatasetFromTable(
+  input: TextInput,
+  args?: TextDatasetFromTableArgs,
+): Promise<TextSource<TableRecord> | [TextSource<TableRecord>, TextSource<TableRecord>]>;
+export async function textDatasetFromTable(
+  input: TextInput,
   args: TextDatasetFromTableArgs = {},
-): Promise<TextSource<TableRecord>> {
+): Promise<TextSource<TableRecord> | [TextSource<TableRecord>, TextSource<TableRecord>]> {
+  const { validationSplit, subset } = args;
+  checkValidationSplitArg(validationSplit, subset, true, args.seed);
   const opened = await openInput(input);
   const format = args.format ?? formatOf(opened.name);
   if (!['csv', 'tsv', 'jsonl'].includes(format)) {
@@ -104,6 +130,9 @@ export async function textDatasetFromTable(
 
   const counts = new Map<string, number>();
   const given = args.classNames === undefined ? undefined : new Set(args.classNames);
+  // With a split: each row's label as the order it was first seen in, to count the classes per subset.
+  const firstSeen = new Map<string, number>();
+  let rowLabels = validationSplit ? new Int32Array(1024) : undefined;
   let size = 0;
   for await (const row of rows()) {
     if (row.label.trim() === '') {
@@ -121,6 +150,15 @@ export async function textDatasetFromTable(
       );
     }
     counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+    if (rowLabels !== undefined) {
+      if (!firstSeen.has(row.label)) firstSeen.set(row.label, firstSeen.size);
+      if (size === rowLabels.length) {
+        const grown = new Int32Array(size * 2);
+        grown.set(rowLabels);
+        rowLabels = grown;
+      }
+      rowLabels[size] = firstSeen.get(row.label)!;
+    }
     if (counts.size > maxClasses) {
       throw new DatasetError(
         'BAD_LABEL',
@@ -143,22 +181,51 @@ export async function textDatasetFromTable(
   checkTwoClasses(opened.name, classNames, classCounts);
   const indexOf = new Map(classNames.map((c, i) => [c, i]));
 
-  return makeTextSource<TableRecord>(
-    { name: opened.name, classNames, classCounts, size, labelMode: 'int' },
-    async function* () {
-      for await (const row of rows()) {
-        const label = indexOf.get(row.label);
-        if (label === undefined) {
-          throw new DatasetError(
-            'BAD_TABLE',
-            `${where(row)} has label ${JSON.stringify(row.label)}, which was not there when the file was opened; the file changed`,
-            { file: opened.name },
-          );
-        }
-        yield { text: row.text, label, row: row.row };
+  const make = (inSubset: Uint8Array | undefined, want: number): TextSource<TableRecord> => {
+    let subsetCounts = classCounts;
+    let subsetSize = size;
+    if (inSubset !== undefined && rowLabels !== undefined) {
+      const byFirstSeen = [...firstSeen.keys()].map((label) => indexOf.get(label)!);
+      subsetCounts = classNames.map(() => 0);
+      subsetSize = 0;
+      for (let i = 0; i < size; i++) {
+        if (inSubset[i] !== want) continue;
+        subsetCounts[byFirstSeen[rowLabels[i]!]!]!++;
+        subsetSize++;
       }
-    },
+    }
+    return makeTextSource<TableRecord>(
+      { name: opened.name, classNames, classCounts: subsetCounts, size: subsetSize, labelMode: 'int' },
+      async function* () {
+        for await (const row of rows()) {
+          if (inSubset !== undefined && inSubset[row.row - 1] !== want) continue;
+          const label = indexOf.get(row.label);
+          if (label === undefined) {
+            throw new DatasetError(
+              'BAD_TABLE',
+              `${where(row)} has label ${JSON.stringify(row.label)}, which was not there when the file was opened; the file changed`,
+              { file: opened.name },
+            );
+          }
+          yield { text: row.text, label, row: row.row };
+        }
+      },
+    );
+  };
+  if (!validationSplit || subset === undefined) return make(undefined, 0);
+  // 1 marks a validation row: the rows whose index lands in the last floor(split * n) places of the shuffle.
+  const order = Int32Array.from({ length: size }, (_, i) => i);
+  const split = trainingOrValidationSplit(
+    Array.from(new RandomState(args.seed).shuffle(order)),
+    null,
+    validationSplit,
+    'validation',
+    opened.name,
   );
+  const isValidation = new Uint8Array(size);
+  for (const i of split.samples) isValidation[i] = 1;
+  if (subset === 'both') return [make(isValidation, 0), make(isValidation, 1)];
+  return make(isValidation, subset === 'training' ? 0 : 1);
 }
 
 const where = (row: Row): string => `row ${row.row}${row.line === undefined ? '' : ` (line ${row.line})`}`;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   collectTexts,
   DatasetError,
   type TextDatasetFromTableArgs,
+  textDatasetFromDirectory,
   textDatasetFromTable,
 } from '../src/index.js';
 
@@ -25,7 +26,10 @@ async function file(name: string, content: string | Uint8Array): Promise<string>
   await writeFile(path, content);
   return path;
 }
-async function rows(input: Parameters<typeof textDatasetFromTable>[0], args: TextDatasetFromTableArgs = {}) {
+async function rows(
+  input: Parameters<typeof textDatasetFromTable>[0],
+  args: TextDatasetFromTableArgs & { subset?: 'training' | 'validation' } = {},
+) {
   const source = await textDatasetFromTable(input, args);
   const records = [];
   for await (const record of source) records.push(record);
@@ -122,6 +126,41 @@ describe('textDatasetFromTable', () => {
       labelColumn: 'y',
     });
     expect(bools.source.classNames).toEqual(['false', 'true']);
+  });
+
+  it('validationSplit picks the rows textDatasetFromDirectory would pick among files in the same order', async () => {
+    const n = 23;
+    const labels = Array.from({ length: n }, (_, i) => (i * 7) % 3);
+    const csv = await file('split.csv', `text,label\n${labels.map((l, i) => `row ${i},${l}`).join('\n')}\n`);
+    const folder = join(tmp, 'split-folder');
+    await mkdir(folder, { recursive: true });
+    for (let i = 0; i < n; i++)
+      await writeFile(join(folder, `${String(i).padStart(3, '0')}.txt`), `row ${i}`);
+    for (const seed of [1337, 0, 99]) {
+      const [train, val] = await textDatasetFromTable(csv, { validationSplit: 0.3, subset: 'both', seed });
+      const dirVal = await textDatasetFromDirectory(folder, {
+        labels: null,
+        validationSplit: 0.3,
+        subset: 'validation',
+        seed,
+      });
+      const valRows = dirVal.filePaths.map((p) => Number(p.slice(0, 3)) + 1).sort((a, b) => a - b);
+      const got = { train: [] as number[], val: [] as number[] };
+      for await (const r of train) got.train.push(r.row);
+      for await (const r of val) got.val.push(r.row);
+      expect(got.val).toEqual(valRows);
+      expect(got.train).toEqual(labels.map((_, i) => i + 1).filter((row) => !valRows.includes(row)));
+      expect(val.size).toBe(6); // floor(0.3 * 23)
+      const count = (rowsOf: number[]) =>
+        [0, 1, 2].map((c) => rowsOf.filter((row) => labels[row - 1] === c).length);
+      expect(train.classCounts).toEqual(count(got.train));
+      expect(val.classCounts).toEqual(count(got.val));
+    }
+    await expect(
+      textDatasetFromTable(csv, { validationSplit: 0.3, subset: 'training' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+    });
   });
 
   it("csv-parse's browser build parses the same records", async () => {
