@@ -24,7 +24,8 @@ export type { DirectoryFile } from './_file_list_tree.js';
 export interface TextDatasetFromDirectoryArgs {
   /**
    * `'inferred'` (one sub-folder per class), an explicit list of integer labels in the files' sorted order,
-   * or `null` (no labels: every `label` is -1).
+   * or `null` (no labels: every `label` is -1). Explicit labels are used as given (as Keras does) and
+   * `classNames` are their sorted distinct values as strings, so they index `classNames` when they are 0…k-1.
    * @default 'inferred'
    */
   labels?: DirectoryLabels;
@@ -149,6 +150,7 @@ export async function fromFolderTree(
     followLinks: args.followLinks ?? false,
   });
   const names = index.classNames ?? [];
+  const explicit = Array.isArray(labels);
   if (labelMode === 'binary' && names.length !== 2) {
     throw new DatasetError(
       'BAD_ARGUMENT',
@@ -161,9 +163,9 @@ export async function fromFolderTree(
       file: tree.name,
     });
   }
-  if (index.labels !== null) checkTwoClasses(tree.name, names, countLabels(index.labels, names.length));
+  if (index.labels !== null) checkTwoClasses(tree.name, names, countLabels(index.labels, names, explicit));
   const make = (paths: string[], labelsOf: Int32Array | null): DirectoryTextSource => {
-    const counts = labelsOf === null ? [] : countLabels(labelsOf, names.length);
+    const counts = labelsOf === null ? [] : countLabels(labelsOf, names, explicit);
     const source = makeTextSource<DirectoryRecord>(
       { name: tree.name, classNames: names, classCounts: counts, size: paths.length, labelMode },
       () => readFiles(tree, paths, labelsOf, maxLength),
@@ -191,9 +193,14 @@ export async function fromFolderTree(
   return make(split.samples, split.labels);
 }
 
-function countLabels(labels: Int32Array, numClasses: number): number[] {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const label of labels) if (label >= 0 && label < numClasses) counts[label]!++;
+/** Files per class name; an explicit label counts for the class named after its value. */
+function countLabels(labels: Int32Array, names: readonly string[], explicit: boolean): number[] {
+  const slot = new Map(names.map((name, i) => [explicit ? Number(name) : i, i]));
+  const counts = new Array<number>(names.length).fill(0);
+  for (const label of labels) {
+    const at = slot.get(label);
+    if (at !== undefined) counts[at]!++;
+  }
   return counts;
 }
 
