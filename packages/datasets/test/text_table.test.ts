@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CsvParser, parseCsv } from '../src/_csv.js';
-import { createCsvParser as browserCsvParser } from '../src/_text_platform.browser.js';
+import {
+  createCsvParser as browserCsvParser,
+  openInput as browserOpenInput,
+} from '../src/_text_platform.browser.js';
 import { createCsvParser as nodeCsvParser } from '../src/_text_platform.node.js';
 import {
   collectTexts,
@@ -161,6 +164,36 @@ describe('textDatasetFromTable', () => {
     ).rejects.toMatchObject({
       code: 'BAD_ARGUMENT',
     });
+  });
+
+  it('in a browser a string is a URL, fetched on every pass', async () => {
+    const { createServer } = await import('node:http');
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      if (req.url === '/r.csv') res.writeHead(200).end(CSV);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const opened = await browserOpenInput(`${base}/r.csv`);
+      const read = async () => {
+        const parts: Uint8Array[] = [];
+        for await (const chunk of opened.open()) parts.push(chunk);
+        return Buffer.concat(parts).toString('utf8');
+      };
+      expect(await read()).toBe(CSV);
+      expect(await read()).toBe(CSV);
+      expect(requests).toBe(2);
+      const missing = await browserOpenInput(`${base}/nope.csv`);
+      await expect(missing.open()[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+        code: 'DOWNLOAD_FAILED',
+        message: `${base}/nope.csv: server answered 404; expected 200 with the file`,
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("csv-parse's browser build parses the same records", async () => {
