@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvLogger } from '@seqlab/callbacks';
-import { type LessonDataSource, type LessonResult, runLesson } from '@seqlab/lesson';
+import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
 import type { ModelName } from '@seqlab/models';
 import { renderSvgChart } from '@seqlab/plot';
+import { textVectorizationToJSON } from '@seqlab/sequence';
 import type { Output } from './context.js';
 import { writeFileAtomic } from './fs.js';
 import { RUN_FILES, type RunConfig, type RunHistory } from './run.js';
@@ -13,7 +14,7 @@ import { ProgressBar } from './ui/progress.js';
 import { renderTermChart } from './ui/term-chart.js';
 
 /** A finished (or interrupted) run: `runLesson`'s result without the model, plus its folder. */
-export interface TrainedRun extends Omit<LessonResult, 'model'> {
+export interface TrainedRun extends Omit<LessonResult, 'model' | 'vectorizer'> {
   dir: string;
   /** The CLI's config.json: the recipe plus where the data came from. */
   runConfig: RunConfig;
@@ -43,7 +44,7 @@ export function newRunDir(root: string, model: string, now = new Date()): string
  */
 export async function trainOne(
   config: RunConfig,
-  source: LessonDataSource,
+  source: LessonData,
   out: Output,
   options: { runsRoot: string; label?: string; announceData?: boolean },
 ): Promise<TrainedRun> {
@@ -78,7 +79,10 @@ export async function trainOne(
         const d = event.report;
         out.info(
           out.color.dim(
-            `data: ${d.train} train / ${d.validation} validation / ${d.test} test reviews, maxlen ${d.maxlen}`,
+            `data: ${d.source}: ${d.train} train / ${d.validation} validation / ${d.test} test ${d.classNames ? 'texts' : 'reviews'}, maxlen ${d.maxlen}` +
+              (d.classNames
+                ? `, classes ${d.classNames.join(', ')}, vocabulary ${d.vocabularySize} (num_words ${d.numWords})`
+                : ''),
           ),
         );
       } else if (event.type === 'trainBegin') {
@@ -96,7 +100,7 @@ export async function trainOne(
       }
     },
   });
-  const { model, ...rest } = result;
+  const { model, vectorizer, ...rest } = result;
 
   const runHistory: RunHistory = {
     model: config.model,
@@ -114,6 +118,12 @@ export async function trainOne(
     model.dispose();
   }
   const files = [join(dir, RUN_FILES.config), join(dir, RUN_FILES.history), join(dir, RUN_FILES.curves)];
+  if (vectorizer !== null) {
+    // A run on your own texts is only usable with the vocabulary it was trained with.
+    writeFileAtomic(join(dir, RUN_FILES.vectorizer), textVectorizationToJSON(vectorizer));
+    writeFileAtomic(join(dir, RUN_FILES.classes), `${JSON.stringify(result.classNames)}\n`);
+    files.push(join(dir, RUN_FILES.vectorizer), join(dir, RUN_FILES.classes));
+  }
   writeFileAtomic(files[1] as string, `${JSON.stringify(runHistory, null, 2)}\n`);
   writeFileAtomic(
     files[2] as string,

@@ -1,6 +1,14 @@
 // The commands end to end, as a user runs them: a child process, CI-style non-TTY output, a slice of real IMDB.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -367,5 +375,161 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     const plotted = await seqlab(['plot', runDir, '--metric', 'acc']);
     expect(plotted.code, plotted.stderr).toBe(0);
     expect(existsSync(join(runDir, 'curves-acc.svg'))).toBe(true);
+  });
+});
+
+describe('your own texts', () => {
+  const dir = join(work, 'own');
+  const positive = ['loved it', 'a wonderful film', 'great acting, loved the story', 'brilliant and moving'];
+  const negative = ['hated it', 'a terrible film', 'boring plot, hated the acting', 'dull and awful'];
+  const korean = {
+    pos: ['정말 재미있어요!', '최고의 영화', '감동적인 이야기'],
+    neg: ['정말 지루해요.', '최악의 영화', '시간 낭비'],
+  };
+
+  function csv(rows: number): string {
+    const lines = ['review,sentiment'];
+    for (let i = 0; i < rows; i++) {
+      const pos = i % 2 === 0;
+      const pool = pos ? positive : negative;
+      lines.push(
+        `"${pool[Math.floor(i / 2) % 4]}, ${i % 7 === 0 ? 'honestly' : 'really'}",${pos ? 'pos' : 'neg'}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('data, train, predict and evaluate on a CSV of reviews', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reviews.csv'), csv(160));
+    writeFileSync(join(dir, 'test.csv'), csv(40));
+    const facts = await seqlab([
+      'data',
+      '--data',
+      'own/reviews.csv',
+      '--text-column',
+      'review',
+      '--label-column',
+      'sentiment',
+      '--json',
+    ]);
+    expect(facts.code, facts.stderr).toBe(0);
+    const f = JSON.parse(facts.stdout) as {
+      size: number;
+      classes: unknown;
+      coverage: { vocabularySize: number };
+    };
+    expect(f.size).toBe(160);
+    expect(f.classes).toEqual([
+      { name: 'neg', count: 80 },
+      { name: 'pos', count: 80 },
+    ]);
+
+    const args = ['train', '--data', 'own/reviews.csv', '--test-data', 'own/test.csv'];
+    const r = await seqlab(
+      args
+        .concat([
+          '--text-column',
+          'review',
+          '--label-column',
+          'sentiment',
+          '--model',
+          'gru',
+          '--maxlen',
+          '12',
+        ])
+        .concat([
+          '--learning-rate',
+          '0.01',
+          '--batch-size',
+          '16',
+          '--epochs',
+          '15',
+          '--seed',
+          '2',
+          '--out',
+          'own-runs',
+          '--json',
+        ]),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (
+      JSON.parse(r.stdout) as {
+        runs: {
+          runDir: string;
+          classNames: string[];
+          data: { classNames: string[] };
+          test: { acc: number };
+        }[];
+      }
+    ).runs;
+    expect(trained?.classNames).toEqual(['neg', 'pos']);
+    expect(trained?.test.acc).toBeGreaterThan(0.8);
+    const runDir = trained?.runDir ?? '';
+    expect(JSON.parse(readFileSync(join(runDir, 'classes.json'), 'utf8'))).toEqual(['neg', 'pos']);
+
+    const p = await seqlab([
+      'predict',
+      runDir,
+      'I',
+      'loved',
+      'this',
+      'wonderful',
+      'film',
+      '--explain',
+      '--json',
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    const predicted = JSON.parse(p.stdout) as {
+      label: string;
+      classNames: string[];
+      steps: { word: string; oov: boolean }[];
+    };
+    expect(predicted.label).toBe('pos');
+    expect(predicted.steps.map((s) => [s.word, s.oov])).toEqual([
+      ['i', true],
+      ['loved', false],
+      ['this', true],
+      ['wonderful', false],
+      ['film', false],
+    ]);
+    const e = await seqlab(['evaluate', runDir, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout)).toMatchObject({ reviews: 40, acc: trained?.test.acc });
+  });
+
+  it('trains on a folder per class, in Korean', async () => {
+    for (const [cls, texts] of Object.entries(korean)) {
+      mkdirSync(join(dir, 'ko', cls), { recursive: true });
+      for (let i = 0; i < 30; i++)
+        writeFileSync(join(dir, 'ko', cls, `${i}.txt`), `${texts[i % 3]} ${i % 2 ? '진짜' : ''}`);
+    }
+    const r = await seqlab(
+      [
+        'train',
+        '--data',
+        'own/ko',
+        '--unicode',
+        '--model',
+        'lstm',
+        '--maxlen',
+        '8',
+        '--learning-rate',
+        '0.02',
+      ].concat(['--batch-size', '8', '--epochs', '10', '--seed', '1', '--out', 'own-runs', '--json']),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (JSON.parse(r.stdout) as { runs: { runDir: string; classNames: string[] }[] }).runs;
+    expect(trained?.classNames).toEqual(['neg', 'pos']);
+    const vocabulary = (
+      JSON.parse(readFileSync(join(trained?.runDir ?? '', 'vectorizer.json'), 'utf8')) as {
+        vocabulary: string[];
+      }
+    ).vocabulary;
+    // Unicode punctuation stripped: '재미있어요' not '재미있어요!'.
+    expect(vocabulary).toContain('재미있어요');
+    const p = await seqlab(['predict', trained?.runDir ?? '', '최고의 영화', '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout)).toMatchObject({ classNames: ['neg', 'pos'] });
   });
 });

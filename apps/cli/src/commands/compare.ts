@@ -4,7 +4,7 @@ import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
-import { lessonSource } from '../lesson-data.js';
+import { runData } from '../lesson-data.js';
 import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { COMPARE_FILE } from '../run.js';
 import { newRunDir, type TrainedRun, trainOne } from '../training.js';
@@ -37,7 +37,7 @@ export const compare = defineCommand({
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
     const runtime = await initWasm();
-    const source = lessonSource(configs[0]!, out.ctx.cwd);
+    const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;

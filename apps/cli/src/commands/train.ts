@@ -1,7 +1,7 @@
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { lessonSource } from '../lesson-data.js';
+import { runData } from '../lesson-data.js';
 import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
@@ -35,7 +35,7 @@ export const train = defineCommand({
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
       ),
     );
-    const source = lessonSource(configs[0]!, out.ctx.cwd);
+    const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
