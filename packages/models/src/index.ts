@@ -3,6 +3,7 @@ export {
   encodeKerasArtifacts,
   encodeKerasModel,
   KERAS_VERSION,
+  type KerasFileFormat,
   type KerasFormat,
 } from './keras/encode.js';
 export type { GatedArgs, RecurrentArgs } from './layers/_rnn.js';

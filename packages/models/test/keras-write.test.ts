@@ -61,7 +61,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function check(files: string[], inputs: unknown): Promise<Record<string, Report>> {
+function check(
+  files: string[],
+  inputs: unknown,
+  configs: Record<string, string> = {},
+): Promise<Record<string, Report>> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [CHECKER], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -77,7 +81,7 @@ function check(files: string[], inputs: unknown): Promise<Record<string, Report>
       if (code !== 0) reject(new Error(`check_keras.py exited with ${code}: ${err}`));
       else resolve(JSON.parse(out) as Record<string, Report>);
     });
-    child.stdin.end(JSON.stringify({ files, inputs }));
+    child.stdin.end(JSON.stringify({ files, inputs, configs }));
   });
 }
 
@@ -408,11 +412,16 @@ describe('saveKerasModel and the Keras-file save router (Node)', () => {
     await model.save(join(dir, 'Ex2.h5'));
     await model.save(`file://${join(dir, 'best.keras')}`);
     await saveKerasModel(model, join(dir, 'gru.keras')); // replaces it
-    expect((await readdir(dir)).sort()).toEqual(['Ex2.h5', 'best.keras', 'gru.keras']);
+    await model.save(join(dir, 'gru.weights.h5')); // Keras 3's model.save_weights file
+    expect((await readdir(dir)).sort()).toEqual(['Ex2.h5', 'best.keras', 'gru.keras', 'gru.weights.h5']);
     const ids = IDS.map((row) => row.slice(90).map((v) => v % 40));
     const reports = await check(
-      ['gru.keras', 'Ex2.h5', 'best.keras'].map((f) => join(dir, f)),
+      ['gru.keras', 'Ex2.h5', 'best.keras', 'gru.weights.h5'].map((f) => join(dir, f)),
       ids,
+      { [join(dir, 'gru.weights.h5')]: join(dir, 'gru.keras') },
+    );
+    expect(Object.keys(reports[join(dir, 'gru.weights.h5')]!.weights!)).toEqual(
+      Object.keys(reports[join(dir, 'gru.keras')]!.weights!),
     );
     const x = tf.tensor2d(ids, undefined, 'int32');
     const want = predict(model, x);
@@ -424,8 +433,8 @@ describe('saveKerasModel and the Keras-file save router (Node)', () => {
     await expect(saveKerasModel(model, join(dir, 'gru.json'))).rejects.toThrow(
       new ModelsError(
         'INVALID_OPTION',
-        'saveKerasModel: expected a path ending in .keras, .h5 or .hdf5 (the extension picks the format, as in ' +
-          `Keras), got ${JSON.stringify(join(dir, 'gru.json'))}.`,
+        'saveKerasModel: expected a path ending in .keras, .h5, .hdf5 or .weights.h5 (the extension picks the ' +
+          `format, as in Keras), got ${JSON.stringify(join(dir, 'gru.json'))}.`,
       ),
     );
     // A failed encode leaves no file and no temp file behind.
@@ -433,7 +442,7 @@ describe('saveKerasModel and the Keras-file save router (Node)', () => {
     await expect(saveKerasModel(stock, join(dir, 'bad.keras'))).rejects.toMatchObject({
       code: 'KERAS_EXPORT_UNSUPPORTED',
     });
-    expect((await readdir(dir)).sort()).toEqual(['Ex2.h5', 'best.keras', 'gru.keras']);
+    expect((await readdir(dir)).sort()).toEqual(['Ex2.h5', 'best.keras', 'gru.keras', 'gru.weights.h5']);
     expect((await readFile(join(dir, 'best.keras'))).subarray(0, 2).toString()).toBe('PK');
     stock.dispose();
     model.dispose();

@@ -24,6 +24,12 @@ const BACKEND = 'tensorflow';
 
 export const KERAS_FORMATS: readonly KerasFormat[] = ['h5', 'keras'];
 
+/**
+ * What {@link encodeKerasArtifacts} writes: a {@link KerasFormat}, or `'weights.h5'`, the weights-only file of
+ * Keras 3's `model.save_weights("x.weights.h5")` (the `model.weights.h5` of a `.keras` zip, on its own).
+ */
+export type KerasFileFormat = KerasFormat | 'weights.h5';
+
 function checkFormat(format: unknown): KerasFormat {
   if (format !== 'h5' && format !== 'keras') {
     throw new ModelsError(
@@ -141,17 +147,18 @@ function dateSaved(now: Date): string {
 
 /**
  * Encodes tfjs `ModelArtifacts` (what `model.save` hands an IOHandler) as a Keras file. See
- * {@link encodeKerasModel}.
+ * {@link encodeKerasModel}; `'weights.h5'` writes Keras 3's weights-only file (`model.load_weights` reads it).
  */
 export async function encodeKerasArtifacts(
   artifacts: tf.io.ModelArtifacts,
-  format: KerasFormat,
+  format: KerasFileFormat,
   now: Date = new Date(),
 ): Promise<Uint8Array> {
-  checkFormat(format);
+  if (format !== 'weights.h5') checkFormat(format);
   const model = await toKerasModel(artifacts);
   const modelName = String((model.config['config'] as { name: string }).name);
   if (format === 'h5') return writeH5((h5) => writeLegacyH5(h5, model));
+  if (format === 'weights.h5') return writeH5((h5) => writeWeightsStore(h5, model, modelName));
   const weights = await writeH5((h5) => writeWeightsStore(h5, model, modelName));
   const metadata = JSON.stringify({
     keras_version: KERAS_VERSION,

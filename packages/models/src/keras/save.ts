@@ -7,12 +7,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
-import { encodeKerasArtifacts, encodeKerasModel, type KerasFormat } from './encode.js';
+import { encodeKerasArtifacts, type KerasFileFormat } from './encode.js';
 
-/** The Keras format a path's extension names, as Keras' `model.save` picks it (`.keras`; `.h5`, `.hdf5`). */
-export function kerasFormatOf(path: string): KerasFormat | undefined {
+/**
+ * The Keras format a path's extension names, as Keras picks it: `.keras` (`model.save`), `.weights.h5`
+ * (`model.save_weights`: the weights alone), `.h5` / `.hdf5` (`model.save`, legacy HDF5).
+ */
+export function kerasFormatOf(path: string): KerasFileFormat | undefined {
   const lower = path.toLowerCase();
   if (lower.endsWith('.keras')) return 'keras';
+  if (lower.endsWith('.weights.h5')) return 'weights.h5';
   if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
   return undefined;
 }
@@ -52,12 +56,13 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-function formatFor(path: string, caller: string): KerasFormat {
+function formatFor(path: string, caller: string): KerasFileFormat {
   const format = typeof path === 'string' ? kerasFormatOf(path) : undefined;
   if (format === undefined) {
     throw new ModelsError(
       'INVALID_OPTION',
-      `${caller}: expected a path ending in .keras, .h5 or .hdf5 (the extension picks the format, as in Keras), ` +
+      `${caller}: expected a path ending in .keras, .h5, .hdf5 or .weights.h5 (the extension picks the format, ` +
+        'as in Keras), ' +
         `got ${JSON.stringify(path)}.`,
     );
   }
@@ -66,7 +71,9 @@ function formatFor(path: string, caller: string): KerasFormat {
 
 /**
  * Saves a tfjs model as a Keras model file (Node): `.keras` writes Keras 3's zip, `.h5`/`.hdf5` the legacy HDF5
- * file, as `encodeKerasModel` encodes them. The write is atomic (a temp file renamed over `path`).
+ * file, as `encodeKerasModel` encodes them, and `.weights.h5` Keras 3's weights-only file (what
+ * `model.save_weights` writes and `model.load_weights` reads). The write is atomic (a temp file renamed over
+ * `path`).
  *
  * @example
  * ```ts
@@ -74,14 +81,14 @@ function formatFor(path: string, caller: string): KerasFormat {
  * ```
  */
 export async function saveKerasModel(model: tfl.LayersModel, path: string): Promise<void> {
-  const format = formatFor(path, 'saveKerasModel');
-  await writeAtomic(resolve(path), await encodeKerasModel(model, format));
+  formatFor(path, 'saveKerasModel');
+  await model.save(new KerasFileHandler(path));
 }
 
 /** A tfjs `IOHandler` that saves to a Keras model file; the format comes from the extension. */
 export class KerasFileHandler implements tf.io.IOHandler {
   readonly path: string;
-  readonly format: KerasFormat;
+  readonly format: KerasFileFormat;
 
   constructor(path: string) {
     this.format = formatFor(path, 'KerasFileHandler');
