@@ -1,6 +1,6 @@
 // Writes an HDF5 file in memory with h5wasm (the HDF5 C library compiled to WebAssembly; Node and browsers) and
 // returns its bytes. Only what Keras files need: groups, string attributes, float32/int32 datasets.
-import h5wasm from 'h5wasm';
+import type { Group } from 'h5wasm';
 import { ModelsError } from '../errors.js';
 
 /** What a Keras file writer does to the HDF5 file; paths are `/`-separated from the root, parents made as needed. */
@@ -14,6 +14,8 @@ export interface H5Writer {
 let files = 0;
 
 export async function writeH5(fill: (writer: H5Writer) => void): Promise<Uint8Array> {
+  // Loaded on first use: the HDF5 engine (4 MB of WebAssembly) stays out of bundles that never write Keras files.
+  const { default: h5wasm } = await import('h5wasm');
   const { FS } = await h5wasm.ready;
   if (FS == null) throw new ModelsError('SAVE_FAILED', 'h5wasm: the in-memory file system is not available.');
   const name = `/seqlab-keras-${++files}.h5`;
@@ -28,8 +30,7 @@ export async function writeH5(fill: (writer: H5Writer) => void): Promise<Uint8Ar
       file.create_group(path);
       made.add(path);
     };
-    const entity = (path: string) =>
-      path === '' ? file : (file.get(path) as InstanceType<typeof h5wasm.Group>);
+    const entity = (path: string) => (path === '' ? file : (file.get(path) as Group));
     fill({
       group,
       attr(path, attrName, value) {
