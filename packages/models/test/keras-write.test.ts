@@ -23,6 +23,7 @@ import {
   MODEL_NAMES,
   type ModelName,
   ModelsError,
+  oneHot,
   saveKerasModel,
 } from '../src/index.node.js';
 
@@ -396,6 +397,18 @@ describe('encodeKerasModel', () => {
     await expect(encodeKerasModel(other, 'h5')).rejects.toThrow(
       /layer "rep": class "RepeatVector" is not exported to Keras\. Exported classes: Activation, Add,/,
     );
+    const ids = tfl.input({ shape: [4], name: 'ids' });
+    const both = tfl.layers
+      .concatenate({ name: 'both' })
+      .apply([
+        oneHot({ depth: 3, name: 'hot' }).apply(ids) as tfl.SymbolicTensor,
+        tfl.layers.reshape({ targetShape: [4, 1] }).apply(ids) as tfl.SymbolicTensor,
+      ]);
+    const twice = tfl.model({ inputs: ids, outputs: both as tfl.SymbolicTensor });
+    await expect(encodeKerasModel(twice, 'keras')).rejects.toThrow(
+      /layer "hot": a OneHot layer is exported only directly after a model input that nothing else reads/,
+    );
+    twice.dispose();
     await expect(encodeKerasModel(other, 'zip' as KerasFormat)).rejects.toThrow(
       new ModelsError('INVALID_OPTION', `encodeKerasModel: format must be one of 'h5', 'keras', got "zip".`),
     );

@@ -108,11 +108,13 @@ function oneHotInput(layer: tfl.layers.Layer): { input: string; depth: number } 
     node === undefined ||
     source === undefined ||
     source.getClassName() !== 'InputLayer' ||
-    node.inboundLayers.length !== 1
+    node.inboundLayers.length !== 1 ||
+    source.outboundNodes.length !== 1
   ) {
     throw unsupported(
       layer.name,
-      'a OneHot layer is exported only directly after a model input (the input then takes one-hot rows).',
+      'a OneHot layer is exported only directly after a model input that nothing else reads (the input then ' +
+        'takes one-hot rows).',
     );
   }
   return { input: source.name, depth: layer.getConfig()['depth'] as number };
@@ -174,7 +176,8 @@ function convert(artifacts: tf.io.ModelArtifacts, topology: JsonObject, model: t
 
   for (const layer of modelLayers) {
     const className = layer.getClassName();
-    if (className === 'SeqlabOneHot') continue;
+    // The OneHot is dropped (its input takes one-hot rows); a Sequential's InputLayer is written above.
+    if (className === 'SeqlabOneHot' || (sequential && className === 'InputLayer')) continue;
     const raw = configs.get(layer.name);
     if (raw === undefined) throw fail(`layer ${JSON.stringify(layer.name)} is missing from the topology.`);
     let keras: KerasLayer;
