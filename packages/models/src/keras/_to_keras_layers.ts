@@ -266,6 +266,9 @@ function bidirectional(layer: TfjsLayer, weights: WeightValue[]): KerasLayer {
     `${layer.name}/${backwardName}`,
     'backward_layer/cell',
   );
+  // Keras 3's Bidirectional sets its layers' zero_output_for_mask to its return_sequences.
+  for (const side of [forward, backward])
+    side.config['zero_output_for_mask'] = side.config['return_sequences'] === true;
   if (forward.registeredName !== null) {
     throw unsupported(layer.name, 'a Bidirectional peephole LSTM is not exported.');
   }
