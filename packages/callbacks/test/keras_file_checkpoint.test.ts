@@ -68,6 +68,6 @@ describe('modelCheckpoint to Keras model files', () => {
       expect(report.errors).toEqual([]);
       expect(report.predictions[0]).toBeCloseTo(1 / (1 + Math.exp(-1.5)), 6);
       m.dispose();
-    });
+    }, 60_000);
   }
 });

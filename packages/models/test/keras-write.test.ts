@@ -379,7 +379,7 @@ describe('encodeKerasModel', () => {
     const h5 = await encodeKerasModel(model, 'h5');
     expect(Array.from(h5.slice(0, 8))).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
     model.dispose();
-  });
+  }, 60_000);
 
   it('refuses what Keras 3 would compute differently, naming the layer and the option', async () => {
     const stock = tfl.sequential({
@@ -414,7 +414,7 @@ describe('encodeKerasModel', () => {
     );
     stock.dispose();
     other.dispose();
-  });
+  }, 60_000);
 });
 
 describe('saveKerasModel and the Keras-file save router (Node)', () => {
