@@ -233,7 +233,7 @@ describe('zoo models in stock TensorFlow.js', () => {
     tf.dispose(x);
     model.dispose();
     loaded.dispose();
-  });
+  }, 30_000);
 });
 
 describe('loading with @seqlab/models imported', () => {
