@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvLogger } from '@seqlab/callbacks';
+import { csvLogger, modelCheckpoint } from '@seqlab/callbacks';
 import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
 import type { ModelName } from '@seqlab/models';
+import '@seqlab/models'; // registers the file:// and Keras-file (.keras, .h5) save routers
 import { renderSvgChart } from '@seqlab/plot';
 import { textVectorizationToJSON } from '@seqlab/sequence';
 import type { Output } from './context.js';
@@ -46,7 +47,7 @@ export async function trainOne(
   config: RunConfig,
   source: LessonData,
   out: Output,
-  options: { runsRoot: string; label?: string; announceData?: boolean },
+  options: { runsRoot: string; label?: string; announceData?: boolean; saveKeras?: string },
 ): Promise<TrainedRun> {
   const dir = newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
   mkdirSync(dir, { recursive: true });
@@ -72,7 +73,13 @@ export async function trainOne(
     dropout: config.dropout,
     seed: config.seed,
     checkpoint: `file://${join(dir, RUN_FILES.best)}`,
-    callbacks: [csvLogger(join(dir, RUN_FILES.csv))],
+    callbacks: [
+      csvLogger(join(dir, RUN_FILES.csv)),
+      // Keras' ModelCheckpoint('Ex2.keras', save_best_only=True): @seqlab/models routes .keras/.h5 paths.
+      ...(options.saveKeras
+        ? [modelCheckpoint(options.saveKeras, { monitor: 'val_loss', saveBestOnly: true })]
+        : []),
+    ],
     signal: out.ctx.signal,
     onEvent: (event) => {
       if (event.type === 'data' && options.announceData) {

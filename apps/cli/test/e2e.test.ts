@@ -242,6 +242,31 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect(trained?.stoppedEarly).toBe(true);
   });
 
+  it('train --save-keras writes the best model as a Keras 3 file', async () => {
+    const r = await seqlab([
+      'train',
+      '--model',
+      'gru',
+      '--limit',
+      '200',
+      '--epochs',
+      '2',
+      '--seed',
+      '5',
+      '--save-keras',
+      'Ex2.keras',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = readFileSync(join(work, 'Ex2.keras'));
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(bytes.includes(Buffer.from('model.weights.h5'))).toBe(true);
+    const bad = await seqlab(['train', '--save-keras', 'model.json']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "error: --save-keras needs a .keras or .h5 file name; got 'model.json'.",
+    ]);
+  });
+
   it('train prints one Keras-style line per epoch when not on a terminal', async () => {
     const r = await seqlab(['train', '--model', 'conv1d', '--limit', '200', '--epochs', '2', '--seed', '1']);
     expect(r.code, r.stderr).toBe(0);
