@@ -10,4 +10,6 @@ export {
   registerFileSystemRouter,
 } from './io/_file_system.js';
 
+export { inspectKerasModel, loadKerasModel } from './keras/_read_file.js';
+
 registerFileSystemRouter();

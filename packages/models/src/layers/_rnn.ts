@@ -53,6 +53,12 @@ export interface RecurrentArgs {
    */
   returnSequences?: boolean;
   /**
+   * Whether the layer reads the sequence backwards (and returns the output sequence reversed), as Keras'
+   * `go_backwards`. Runs the per-step loop.
+   * @default false
+   */
+  goBackwards?: boolean;
+  /**
    * Run the layer with `@seqlab/wasm`'s fused WebAssembly SIMD kernel (whole sequence, forward and backward, in one
    * call; same math) whenever possible — not with `recurrentDropout` in training, which needs the per-step loop.
    * @default true
@@ -393,6 +399,7 @@ export abstract class CellRNN extends tfl.layers.RNN {
     super({
       cell,
       returnSequences: args.returnSequences ?? false,
+      goBackwards: args.goBackwards ?? false,
       name: args.name,
       inputShape: args.inputShape,
       batchInputShape: args.batchInputShape,
