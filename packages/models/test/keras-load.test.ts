@@ -77,6 +77,7 @@ describe('real Keras files (../shared/keras-models) predict like the Keras that 
       kerasVersion: '2.15.0',
       backend: 'tensorflow',
       modelClass: 'Sequential',
+      inputKind: 'ids',
       numWords: 5000,
       maxlen: 500,
     });
@@ -126,6 +127,15 @@ describe('seqlab fixtures in Keras layouts predict like the NumPy forward pass o
     expect(checkPredictions(model, own[name]!)).toBeLessThanOrEqual(1e-4);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("inspects the lesson's one-hot SimpleRNN: numWords is the one-hot depth", async () => {
+    const info = await inspectKerasModel(join(FIXTURES, 'k2-simple-rnn-onehot.h5'));
+    expect(info).toMatchObject({ inputKind: 'one-hot', numWords: 12, maxlen: 6, kerasVersion: '2.15.0' });
+    expect(info.inputs).toEqual([{ name: 'simple_rnn_input', batchShape: [null, 6, 12], dtype: 'float32' }]);
+    const functional = await inspectKerasModel(join(FIXTURES, 'k2-functional-two-inputs.h5'));
+    expect(functional).toMatchObject({ modelClass: 'Functional', inputKind: 'ids', numWords: 30, maxlen: 8 });
+    expect(functional.inputs.map((i) => i.name)).toEqual(['ids', 'feats']);
   });
 
   it('takes an ArrayBuffer as well as a Uint8Array', async () => {

@@ -38,7 +38,16 @@ export interface KerasModelInfo {
   inputs: { name: string; batchShape: (number | null)[] | undefined; dtype: string | undefined }[];
   /** Every layer, in the config's order, with its Keras class name. */
   layers: { name: string; className: string }[];
-  /** The vocabulary size: `input_dim` of the first `Embedding` layer (Keras `num_words`), if there is one. */
+  /**
+   * How the first input takes words: `'ids'` (`[batch, steps]` word ids into an `Embedding`), `'one-hot'`
+   * (`[batch, steps, depth]` rows, as the lesson's `to_categorical` makes them for its `SimpleRNN`), or
+   * `undefined` for other shapes.
+   */
+  inputKind: 'ids' | 'one-hot' | undefined;
+  /**
+   * The vocabulary size (Keras `num_words`): `input_dim` of the first `Embedding` layer, or the one-hot depth (the
+   * last input dimension) of a model without one.
+   */
   numWords: number | undefined;
   /** The sequence length: the first input's step count when the model fixes it (Keras `maxlen`). */
   maxlen: number | undefined;
@@ -97,8 +106,15 @@ export async function inspectKerasModel(
       };
     });
     const embedding = spec.layers.find((l) => l.className === 'Embedding');
-    const inputDim = embedding?.config['input_dim'];
-    const steps = inputs[0]?.batchShape?.[1];
+    const first = inputs[0]?.batchShape;
+    const steps = first?.[1];
+    const inputKind =
+      embedding !== undefined && first?.length === 2
+        ? 'ids'
+        : first?.length === 3 && embedding === undefined
+          ? 'one-hot'
+          : undefined;
+    const inputDim = inputKind === 'one-hot' ? first?.[2] : embedding?.config['input_dim'];
     return {
       format: file.format,
       kerasVersion: file.kerasVersion,
@@ -107,6 +123,7 @@ export async function inspectKerasModel(
       name: spec.name,
       inputs,
       layers: spec.layers.map((l) => ({ name: l.name, className: l.className })),
+      inputKind,
       numWords: typeof inputDim === 'number' ? inputDim : undefined,
       maxlen: typeof steps === 'number' ? steps : undefined,
     };
