@@ -341,6 +341,9 @@ function rnnLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
   const layer = recurrent(ctx, spec, spec.name);
   const after: tfl.layers.Layer[] = [];
   const returnSequences = bool(spec, 'return_sequences', false);
+  if (!returnSequences && bool(spec, 'zero_output_for_mask', false)) {
+    throw unsupported(ctx, spec, 'zero_output_for_mask', true, 'false unless return_sequences=True');
+  }
   if (returnSequences && bool(spec, 'zero_output_for_mask', false)) {
     after.push(new KerasZeroMaskedSteps({ name: `${spec.name}_zero_masked` }));
   }
