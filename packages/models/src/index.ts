@@ -20,6 +20,13 @@ export {
   KerasGlobalAveragePooling1D,
   type KerasGlobalAveragePooling1DArgs,
 } from './layers/keras_global_average_pooling1d.js';
+export { KerasMaskReset, type KerasMaskResetArgs } from './layers/keras_mask_reset.js';
+export {
+  KerasAdd,
+  KerasConcatenate,
+  type KerasConcatenateArgs,
+  KerasMultiply,
+} from './layers/keras_merge.js';
 export { KerasZeroMaskedSteps, type KerasZeroMaskedStepsArgs } from './layers/keras_zero_masked_steps.js';
 export { KerasLSTM, type KerasLSTMArgs, KerasLSTMCell, kerasLSTM } from './layers/lstm.js';
 export { OneHot, type OneHotArgs, oneHot } from './layers/one_hot.js';

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inspectKerasModel, loadKerasModel } from '../src/index.node.js';
+import { fileSystem, inspectKerasModel, loadKerasModel } from '../src/index.node.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/keras');
 const SHARED = join(import.meta.dirname, '../../../../shared/keras-models');
@@ -144,5 +146,23 @@ describe('seqlab fixtures in Keras layouts predict like the NumPy forward pass o
     const model = await loadKerasModel(buffer);
     expect(checkPredictions(model, own['k3-bidirectional-concat.keras']!)).toBeLessThanOrEqual(1e-4);
     model.dispose();
+  });
+});
+
+describe('a loaded Keras model saved in the tfjs layers format loads again and predicts the same', {
+  timeout: 60_000,
+}, () => {
+  it.each(Object.keys(own))('%s', async (name) => {
+    const dir = await mkdtemp(join(tmpdir(), 'seqlab-keras-'));
+    try {
+      const model = await loadKerasModel(join(FIXTURES, name));
+      await model.save(fileSystem(dir));
+      model.dispose();
+      const again = await tfl.loadLayersModel(fileSystem(join(dir, 'model.json')));
+      expect(checkPredictions(again, own[name]!)).toBeLessThanOrEqual(1e-4);
+      again.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import type { ActivationName } from '../layers/_util.js';
@@ -7,6 +7,7 @@ import { KerasEmbedding } from '../layers/embedding.js';
 import { KerasGRU } from '../layers/gru.js';
 import { KerasActivation, type KerasActivationName, kerasActivationFn } from '../layers/keras_activation.js';
 import { KerasGlobalAveragePooling1D } from '../layers/keras_global_average_pooling1d.js';
+import { KerasAdd, KerasConcatenate, KerasMultiply } from '../layers/keras_merge.js';
 import { KerasZeroMaskedSteps } from '../layers/keras_zero_masked_steps.js';
 import { KerasLSTM } from '../layers/lstm.js';
 import { KerasSimpleRNN } from '../layers/simple_rnn.js';
@@ -31,6 +32,8 @@ export interface BuiltLayer {
   outputMasked(inputMasked: boolean): boolean;
   /** Where a Keras 3 weights file keeps this layer's variables, below the layer's own path, in tfjs' order. */
   varPaths: string[];
+  /** Whether the layer computes with its input's mask (recurrent layers, the masked average). */
+  readsMask: boolean;
 }
 
 type Args<F extends (...a: never[]) => unknown> = Parameters<F>[0];
@@ -222,6 +225,7 @@ function simple(main: tfl.layers.Layer, after: tfl.layers.Layer[], rule: MaskRul
     after,
     outputMasked: (masked) => rule === 'pass' && masked,
     varPaths: [''],
+    readsMask: false,
   };
 }
 
@@ -352,6 +356,7 @@ function rnnLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     after,
     outputMasked: (masked) => masked && returnSequences,
     varPaths: ['cell'],
+    readsMask: true,
   };
 }
 
@@ -409,6 +414,7 @@ function bidirectional(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     after,
     outputMasked: (masked) => masked && returnSequences,
     varPaths: ['forward_layer/cell', 'backward_layer/cell'],
+    readsMask: true,
   };
 }
 
@@ -459,11 +465,17 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
         embeddingsInitializer: 'zeros',
         name: s.name,
       });
-      return { main: layer, after: [], outputMasked: (masked) => maskZero || masked, varPaths: [''] };
+      return {
+        main: layer,
+        after: [],
+        outputMasked: (masked) => maskZero || masked,
+        varPaths: [''],
+        readsMask: false,
+      };
     }
     case 'Masking': {
       const layer = tfl.layers.masking({ maskValue: num(ctx, s, 'mask_value', 0), name: s.name });
-      return { main: layer, after: [], outputMasked: () => true, varPaths: [''] };
+      return { main: layer, after: [], outputMasked: () => true, varPaths: [''], readsMask: false };
     }
     case 'SimpleRNN':
     case 'LSTM':
@@ -527,6 +539,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
         after: [],
         outputMasked: () => false,
         varPaths: [''],
+        readsMask: true,
       };
     }
     case 'Dropout':
@@ -558,15 +571,17 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
       const axis = get(s, 'axis', -1);
       if (typeof axis !== 'number' || !Number.isInteger(axis))
         throw unsupported(ctx, s, 'axis', axis, 'an integer');
-      const layer = tfl.layers.concatenate({ axis, name: s.name });
-      layer.computeMask = (inputs, mask) => concatenateMask(inputs, mask, axis, ctx.kerasVersion);
-      return { main: layer, after: [], outputMasked: (masked) => masked, varPaths: [''] };
+      const layer = new KerasConcatenate({
+        axis,
+        maskReduce: ctx.kerasVersion === 3 ? 'any' : 'all',
+        name: s.name,
+      });
+      return { main: layer, after: [], outputMasked: (masked) => masked, varPaths: [''], readsMask: false };
     }
     case 'Add':
     case 'Multiply': {
-      const layer = cls === 'Add' ? tfl.layers.add({ name: s.name }) : tfl.layers.multiply({ name: s.name });
-      layer.computeMask = (_inputs, mask) => mergeMask(mask);
-      return { main: layer, after: [], outputMasked: (masked) => masked, varPaths: [''] };
+      const layer = cls === 'Add' ? new KerasAdd({ name: s.name }) : new KerasMultiply({ name: s.name });
+      return { main: layer, after: [], outputMasked: (masked) => masked, varPaths: [''], readsMask: false };
     }
     case 'Activation': {
       const { tfjs, after } = splitActivation(ctx, s, 'activation', 'linear');
@@ -582,6 +597,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
           after: [],
           outputMasked: (m) => m,
           varPaths: [''],
+          readsMask: false,
         };
       }
       return simple(tfl.layers.activation({ activation: tfjs as 'linear', name: s.name }), [], 'pass');
@@ -632,52 +648,4 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
           `rebuild; supported: ${SUPPORTED_LAYERS.join(', ')}.`,
       );
   }
-}
-
-type MaskArg = tf.Tensor | tf.Tensor[] | null | undefined;
-
-/**
- * Keras' `Merge.compute_mask` (Add, Multiply): the AND of the inputs' masks (tfjs 4.22's skips the last mask and
- * keeps an extra axis). Port of keras/src/layers/merging/base_merge.py.
- */
-export function mergeMask(mask: MaskArg): tf.Tensor {
-  const masks = (Array.isArray(mask) ? mask : [mask]).filter((m): m is tf.Tensor => m != null);
-  if (masks.length === 0) return null as unknown as tf.Tensor;
-  return tf.tidy(() => masks.map((m) => tf.cast(m, 'bool')).reduce((a, b) => tf.logicalAnd(a, b)));
-}
-
-/**
- * Keras' `Concatenate.compute_mask`: each input's mask broadcast over its features (all-true where an input has
- * none), concatenated along the axis, then reduced over the last axis — with `all` in Keras 2, `any` in Keras 3.
- * Port of keras/src/layers/merging/concatenate.py and tf.keras 2's.
- */
-export function concatenateMask(
-  inputs: tf.Tensor | tf.Tensor[],
-  mask: MaskArg,
-  axis: number,
-  version: 2 | 3,
-): tf.Tensor {
-  const list = Array.isArray(inputs) ? inputs : [inputs];
-  const masks = Array.isArray(mask) ? mask : [mask];
-  if (masks.every((m) => m == null)) return null as unknown as tf.Tensor;
-  return tf.tidy(() => {
-    const full = list.map((x, i) => {
-      const m = masks[i];
-      if (m == null) return tf.cast(tf.onesLike(x), 'bool');
-      const b = tf.cast(m, 'bool');
-      return b.rank < x.rank ? tf.broadcastTo(tf.expandDims(b, -1), x.shape) : b;
-    });
-    const joined = tf.concat(full, axis);
-    return version === 3 ? tf.any(joined, -1) : tf.all(joined, -1);
-  });
-}
-
-/** Strips a stale mask from the call of a layer whose input Keras gives no mask (tfjs' executor keeps the last one). */
-export function ignoreIncomingMask(layer: tfl.layers.Layer): void {
-  const call = layer.call.bind(layer);
-  layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => {
-    if (kwargs?.['mask'] == null) return call(inputs, kwargs);
-    const { mask: _mask, ...rest } = kwargs;
-    return call(inputs, rest);
-  };
 }

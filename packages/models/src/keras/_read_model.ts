@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
-import {
-  type BuildContext,
-  type BuiltLayer,
-  buildLayer,
-  canonicalClass,
-  ignoreIncomingMask,
-} from './_from_keras_layers.js';
+import { KerasMaskReset } from '../layers/keras_mask_reset.js';
+import { type BuildContext, type BuiltLayer, buildLayer, canonicalClass } from './_from_keras_layers.js';
 import { type H5Array, type H5Limits, H5Reader, isHdf5 } from './_h5_read.js';
 import {
   isObject,
@@ -158,11 +153,22 @@ function makeInput(label: string, spec: LayerSpec, name: string): Sym {
   return tfl.input({ batchShape: shape, dtype: inputDtype(spec.config), name });
 }
 
-function applyBuilt(built: BuiltLayer, inputs: Sym[], list: boolean, masked: boolean): Output {
+/**
+ * Applies a built layer. `resetMask`: the model has masks somewhere, and tfjs' executor hands a layer whose input
+ * has none the last mask it saw; a mask-reading layer whose input Keras gives no mask then gets a
+ * {@link KerasMaskReset} in front (an explicit all-true mask), which is saved with the model.
+ */
+function applyBuilt(
+  built: BuiltLayer,
+  inputs: Sym[],
+  list: boolean,
+  masked: boolean,
+  resetMask: boolean,
+): Output {
   const layers = [built.main, ...built.after];
-  // tfjs' executor hands a layer the last mask it saw when the layer's own input has none: strip it where Keras
-  // gives the input no mask.
-  if (!masked) for (const layer of layers) ignoreIncomingMask(layer);
+  if (resetMask && built.readsMask && !masked && !list) {
+    layers.unshift(new KerasMaskReset({ name: `${built.main.name}_no_mask` }));
+  }
   let y: Sym | Sym[] = list ? inputs : inputs[0]!;
   for (const layer of layers) y = layer.apply(y) as Sym | Sym[];
   return { tensors: Array.isArray(y) ? y : [y], masked: built.outputMasked(masked) };
@@ -180,6 +186,9 @@ export function buildModel(
   ctx: BuildContext,
 ): { model: tfl.LayersModel; entries: BuiltEntry[] } {
   const entries: BuiltEntry[] = [];
+  const resetMask = spec.layers.some(
+    (l) => l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
+  );
   if (spec.className === 'Sequential') {
     const layers = [...spec.layers];
     if (layers.length === 0) throw malformedConfig(ctx.label, 'the Sequential model has no layers.');
@@ -198,7 +207,7 @@ export function buildModel(
           `${ctx.label}: layer ${JSON.stringify(layer.name)} follows a layer with ${out.tensors.length} outputs in a Sequential model.`,
         );
       }
-      out = applyBuilt(built, out.tensors, false, out.masked);
+      out = applyBuilt(built, out.tensors, false, out.masked, resetMask);
     }
     return { model: tfl.model({ inputs: input, outputs: out.tensors, name: spec.name }), entries };
   }
@@ -238,6 +247,7 @@ export function buildModel(
         ins.map((r) => r.tensor),
         node.list,
         ins.some((r) => r.masked),
+        resetMask,
       );
       const list = outputs.get(layer.name) ?? [];
       list.push(out);

@@ -83,9 +83,11 @@ export class KerasActivation extends tfl.layers.Layer {
 
   constructor(args: KerasActivationArgs) {
     super({ name: args.name });
-    this.activation = args.activation;
+    // tfjs camelCases string values when it loads a saved config ('hard_sigmoid' → 'hardSigmoid').
+    const name = args.activation.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() as KerasActivationName;
+    this.activation = name;
     this.kerasVersion = args.kerasVersion ?? 3;
-    const fn = kerasActivationFn(args.activation, this.kerasVersion);
+    const fn = kerasActivationFn(name, this.kerasVersion);
     if (fn === undefined) {
       throw new ModelsError(
         'INVALID_OPTION',
