@@ -138,6 +138,8 @@ describe('seqlab fixtures in Keras layouts predict like the NumPy forward pass o
     const functional = await inspectKerasModel(join(FIXTURES, 'k2-functional-two-inputs.h5'));
     expect(functional).toMatchObject({ modelClass: 'Functional', inputKind: 'ids', numWords: 30, maxlen: 8 });
     expect(functional.inputs.map((i) => i.name)).toEqual(['ids', 'feats']);
+    const built = await inspectKerasModel(join(FIXTURES, 'k3-sequential-build-input-shape.keras'));
+    expect(built).toMatchObject({ inputKind: 'ids', numWords: 30, maxlen: 5 });
   });
 
   it('takes an ArrayBuffer as well as a Uint8Array', async () => {

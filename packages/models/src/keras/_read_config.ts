@@ -28,6 +28,8 @@ export interface ModelSpec {
   layers: LayerSpec[];
   inputs: TensorRef[];
   outputs: TensorRef[];
+  /** Keras 3 Sequential's `build_input_shape`, for a model built on data without an `InputLayer`. */
+  buildInputShape?: (number | null)[];
 }
 
 export function isObject(value: unknown): value is Json {
@@ -187,7 +189,10 @@ export function readModelConfig(root: Json, label: string): ModelSpec {
     if (!Array.isArray(list)) throw malformedConfig(label, 'Sequential config has no list of layers.');
     const name = isObject(config) && typeof config['name'] === 'string' ? config['name'] : 'sequential';
     const layers = list.map((l, i) => layerSpec(l, label, i));
-    return { className: 'Sequential', name, layers, inputs: [], outputs: [] };
+    const spec: ModelSpec = { className: 'Sequential', name, layers, inputs: [], outputs: [] };
+    const build = isObject(config) ? config['build_input_shape'] : undefined;
+    if (Array.isArray(build)) spec.buildInputShape = build as (number | null)[];
+    return spec;
   }
   if (className === 'Functional' || className === 'Model') {
     if (!isObject(config) || !Array.isArray(config['layers'])) {

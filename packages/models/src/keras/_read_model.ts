@@ -193,10 +193,16 @@ export function buildModel(
     const layers = [...spec.layers];
     if (layers.length === 0) throw malformedConfig(ctx.label, 'the Sequential model has no layers.');
     const first = layers[0]!;
+    const declared =
+      first.className !== 'InputLayer' &&
+      declaredBatchShape(first.config) === undefined &&
+      spec.buildInputShape
+        ? { ...first, config: { ...first.config, batch_input_shape: spec.buildInputShape } }
+        : first;
     const input =
       first.className === 'InputLayer'
         ? makeInput(ctx.label, layers.shift()!, first.name)
-        : makeInput(ctx.label, first, `${first.name}_input`);
+        : makeInput(ctx.label, declared, `${first.name}_input`);
     let out: Output = { tensors: [input], masked: false };
     for (const layer of layers) {
       const built = buildLayer(ctx, layer);

@@ -101,7 +101,9 @@ export async function inspectKerasModel(
       const dtype = l.config['dtype'];
       return {
         name: l.className === 'InputLayer' ? l.name : `${l.name}_input`,
-        batchShape: declaredBatchShape(l.config),
+        batchShape:
+          declaredBatchShape(l.config) ??
+          (spec.className === 'Sequential' ? spec.buildInputShape : undefined),
         dtype: typeof dtype === 'string' ? dtype : undefined,
       };
     });
