@@ -51,6 +51,8 @@ const TFJS_SAME: Record<string, string> = {
   softsign: 'softsign',
 };
 
+const CAUSAL_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'hardSigmoid'];
+
 /** Keras class names this reader rebuilds. */
 export const SUPPORTED_LAYERS = [
   'InputLayer',
@@ -85,7 +87,6 @@ const ALIASES: Record<string, string> = {
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalAvgPool1D: 'GlobalAveragePooling1D',
   GlobalAveragePool1D: 'GlobalAveragePooling1D',
-  CuDNNLSTM: 'CuDNNLSTM',
 };
 
 export function canonicalClass(className: string): string {
@@ -495,20 +496,20 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
       if (pad === 'causal') {
         // tfjs' Conv1D gets the output length of padding='causal' wrong (it computes the 'valid' length).
         if (strides !== 1) throw unsupported(ctx, s, 'strides', strides, "1 with padding='causal'");
+        // CausalConv1D applies the activations the seqlab layers share; others run in a tfjs Activation after it.
+        const own = CAUSAL_ACTIVATIONS.includes(tfjs);
         const layer = new CausalConv1D({
           filters: int(ctx, s, 'filters'),
           kernelSize: int(ctx, s, 'kernel_size'),
           dilationRate: int(ctx, s, 'dilation_rate', 1),
           useBias: bool(s, 'use_bias', true),
-          activation:
-            tfjs === 'relu' || tfjs === 'linear' || tfjs === 'tanh' || tfjs === 'sigmoid' ? tfjs : 'linear',
+          activation: own ? (tfjs as ActivationName) : 'linear',
           kernelInitializer: tfl.initializers.zeros(),
           name: s.name,
         });
-        const extra =
-          tfjs === 'relu' || tfjs === 'linear' || tfjs === 'tanh' || tfjs === 'sigmoid'
-            ? []
-            : [tfl.layers.activation({ activation: tfjs as 'linear', name: `${s.name}_${tfjs}` })];
+        const extra = own
+          ? []
+          : [tfl.layers.activation({ activation: tfjs as 'linear', name: `${s.name}_${tfjs}` })];
         return simple(layer, [...extra, ...after], 'drop');
       }
       const layer = tfl.layers.conv1d({

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import { KerasMaskReset } from '../layers/keras_mask_reset.js';
-import { type BuildContext, type BuiltLayer, buildLayer, canonicalClass } from './_from_keras_layers.js';
+import { type BuildContext, type BuiltLayer, buildLayer } from './_from_keras_layers.js';
 import { type H5Array, type H5Limits, H5Reader, isHdf5 } from './_h5_read.js';
 import {
   isObject,
@@ -373,11 +373,8 @@ export function setWeights(file: OpenedKerasFile, entries: BuiltEntry[]): void {
       : 'layers';
   const used = new Map<string, number>();
   for (const entry of entries) {
-    let key = toSnakeCase(
-      entry.spec.className === canonicalClass(entry.spec.className)
-        ? entry.spec.className
-        : entry.spec.className,
-    );
+    // Keras names the group after the Python class, which is the config's class_name.
+    let key = toSnakeCase(entry.spec.className);
     const n = used.get(key);
     used.set(key, n === undefined ? 0 : n + 1);
     if (n !== undefined) key = `${key}_${n + 1}`;
