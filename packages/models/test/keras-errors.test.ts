@@ -4,6 +4,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as browser from '../src/index.js';
 import { inspectKerasModel, loadKerasModel, ModelsError } from '../src/index.node.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/keras');
@@ -193,5 +194,15 @@ describe('bad arguments', () => {
     const path = join(FIXTURES, 'bad-lambda.h5');
     const e = await failure(loadKerasModel(path), 'KERAS_UNSUPPORTED');
     expect(e.message.startsWith(`${path}: layer "lam"`)).toBe(true);
+  });
+});
+
+describe('the default (browser) entry', () => {
+  it('loads from bytes, and refuses a path with a typed error', async () => {
+    const model = await browser.loadKerasModel(fixture('k3-conv-causal.keras'));
+    expect(model.outputs[0]!.shape).toEqual([null, 2]);
+    model.dispose();
+    const e = await failure(browser.loadKerasModel('Ex2.h5' as unknown as Uint8Array), 'INVALID_OPTION');
+    expect(e.message).toMatch(/^loadKerasModel: expected the file's bytes as a Uint8Array or ArrayBuffer/);
   });
 });
