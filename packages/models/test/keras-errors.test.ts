@@ -202,6 +202,7 @@ describe('the default (browser) entry', () => {
     const model = await browser.loadKerasModel(fixture('k3-conv-causal.keras'));
     expect(model.outputs[0]!.shape).toEqual([null, 2]);
     model.dispose();
+    expect(await h5FilesLeft()).toEqual([]);
     const e = await failure(browser.loadKerasModel('Ex2.h5' as unknown as Uint8Array), 'INVALID_OPTION');
     expect(e.message).toMatch(/^loadKerasModel: expected the file's bytes as a Uint8Array or ArrayBuffer/);
   });
