@@ -161,6 +161,14 @@ describe('what seqlab does not run is a typed error naming the layer and the opt
     );
   });
 
+  it('a file written by Keras 1', async () => {
+    const e = await failure(loadKerasModel(fixture('bad-keras1.h5')), 'KERAS_UNSUPPORTED');
+    expect(e.message).toBe(
+      'Keras model: written by Keras 1.2.2; seqlab reads files of Keras 2 and 3 (Keras 1 configs name their ' +
+        'options differently). Load it in Keras 2 and save it again.',
+    );
+  });
+
   it('a subclassed model', async () => {
     const archive = unzipSync(fixture('k3-bidirectional-concat.keras'));
     archive['config.json'] = strToU8(

@@ -96,6 +96,13 @@ export async function openKerasFile(
 /** Keras' major version: from the file's `keras_version`, else from the config's style (Keras 3 writes `module`). */
 export function kerasMajor(file: OpenedKerasFile): 2 | 3 {
   const major = majorVersion(file.kerasVersion);
+  if (major !== undefined && major < 2) {
+    throw new ModelsError(
+      'KERAS_UNSUPPORTED',
+      `${file.label}: written by Keras ${file.kerasVersion}; seqlab reads files of Keras 2 and 3 (Keras 1 ` +
+        'configs name their options differently). Load it in Keras 2 and save it again.',
+    );
+  }
   if (major !== undefined) return major >= 3 ? 3 : 2;
   if (file.format === 'keras') return 3;
   return file.spec.layers.some((l) => l.config['dtype'] !== undefined && isObject(l.config['dtype'])) ? 3 : 2;
