@@ -457,7 +457,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
   const s: LayerSpec = cls === spec.className ? spec : { ...spec, className: cls };
   switch (cls) {
     case 'Embedding': {
-      requireOff(ctx, s, ['lora_rank', 'sparse']);
+      requireOff(ctx, s, ['lora_rank', 'sparse', 'quantization_config']);
       const maskZero = bool(s, 'mask_zero', false);
       const layer = new KerasEmbedding({
         inputDim: int(ctx, s, 'input_dim'),
@@ -487,7 +487,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     case 'Conv1D': {
       channelsLast(ctx, s);
       checkDtype(ctx, s);
-      requireOff(ctx, s, ['lora_rank']);
+      requireOff(ctx, s, ['lora_rank', 'quantization_config']);
       const groups = get(s, 'groups', 1);
       if (groups !== 1) throw unsupported(ctx, s, 'groups', groups, '1');
       const { tfjs, after } = splitActivation(ctx, s, 'activation', 'linear');
@@ -554,7 +554,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     }
     case 'Dense': {
       checkDtype(ctx, s);
-      requireOff(ctx, s, ['lora_rank']);
+      requireOff(ctx, s, ['lora_rank', 'quantization_config']);
       const { tfjs, after } = splitActivation(ctx, s, 'activation', 'linear');
       const layer = tfl.layers.dense({
         units: int(ctx, s, 'units'),
