@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initWasm } from '@seqlab/wasm';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
@@ -34,7 +34,10 @@ it.each([
   ["the lesson's one-hot SimpleRNN", join(FIXTURES, 'k2-simple-rnn-onehot.h5')],
   ['the real Keras 3.13 .keras', join(SHARED, '13-movie-lstm-k3.13.keras')],
 ])('the README example runs as written on %s', { timeout: 60_000 }, async (_what, file) => {
-  const path = join(import.meta.dirname, `.readme-example-${run++}-${process.pid}.ts`);
+  // Inside the package (so that its dependencies resolve), in the git-ignored .vitest folder.
+  const dir = join(import.meta.dirname, '../.vitest');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `readme-example-${run++}-${process.pid}.ts`);
   temp.push(path);
   writeFileSync(path, example(file));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
