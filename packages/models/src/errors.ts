@@ -6,7 +6,9 @@ export type ModelsErrorCode =
   | 'SAVE_FAILED'
   | 'LOAD_FAILED'
   | 'NOT_A_MODEL_DIR'
-  | 'KERAS_EXPORT_UNSUPPORTED';
+  | 'KERAS_EXPORT_UNSUPPORTED'
+  | 'KERAS_MALFORMED'
+  | 'KERAS_UNSUPPORTED';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {

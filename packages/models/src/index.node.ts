@@ -10,6 +10,7 @@ export {
   fileSystemRouter,
   registerFileSystemRouter,
 } from './io/_file_system.js';
+export { inspectKerasModel, loadKerasModel } from './keras/_read_file.js';
 export {
   KerasFileHandler,
   kerasFileRouter,

@@ -6,11 +6,35 @@ export {
   type KerasFileFormat,
   type KerasFormat,
 } from './keras/encode.js';
+export {
+  inspectKerasModel,
+  type KerasModelInfo,
+  type KerasModelSource,
+  type LoadKerasOptions,
+  loadKerasModel,
+} from './keras/load.js';
 export type { GatedArgs, RecurrentArgs } from './layers/_rnn.js';
 export type { ActivationName, InitializerConfig } from './layers/_util.js';
 export { CausalConv1D, type CausalConv1DArgs, causalConv1d } from './layers/causal_conv1d.js';
 export { KerasEmbedding, type KerasEmbeddingArgs, kerasEmbedding } from './layers/embedding.js';
 export { KerasGRU, type KerasGRUArgs, KerasGRUCell, kerasGRU } from './layers/gru.js';
+export {
+  KerasActivation,
+  type KerasActivationArgs,
+  type KerasActivationName,
+} from './layers/keras_activation.js';
+export {
+  KerasGlobalAveragePooling1D,
+  type KerasGlobalAveragePooling1DArgs,
+} from './layers/keras_global_average_pooling1d.js';
+export { KerasMaskReset, type KerasMaskResetArgs } from './layers/keras_mask_reset.js';
+export {
+  KerasAdd,
+  KerasConcatenate,
+  type KerasConcatenateArgs,
+  KerasMultiply,
+} from './layers/keras_merge.js';
+export { KerasZeroMaskedSteps, type KerasZeroMaskedStepsArgs } from './layers/keras_zero_masked_steps.js';
 export { KerasLSTM, type KerasLSTMArgs, KerasLSTMCell, kerasLSTM } from './layers/lstm.js';
 export { OneHot, type OneHotArgs, oneHot } from './layers/one_hot.js';
 export {

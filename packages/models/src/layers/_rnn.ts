@@ -53,8 +53,8 @@ export interface RecurrentArgs {
    */
   returnSequences?: boolean;
   /**
-   * Process the sequence backwards and return the reversed sequence (Keras `go_backwards`; the per-step loop runs
-   * it, as a Bidirectional layer's backward copy does).
+   * Whether the layer reads the sequence backwards (and returns the output sequence reversed), as Keras'
+   * `go_backwards`. Runs the per-step loop.
    * @default false
    */
   goBackwards?: boolean;

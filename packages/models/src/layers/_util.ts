@@ -34,7 +34,7 @@ function isConfig(value: Initializer | InitializerConfig): value is InitializerC
 }
 
 /** Name of an activation the seqlab layers accept (Keras names, camelCase). */
-export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
+export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' | 'relu' | 'linear';
 
 /** Activations by Keras name. */
 export const ACTIVATIONS: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
@@ -42,6 +42,8 @@ export const ACTIVATIONS: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = 
   sigmoid: (x: tf.Tensor) => tf.sigmoid(x),
   // Keras 3 hard_sigmoid: relu6(x + 3) / 6; tfjs' hardSigmoid is the Keras 2 slope 0.2 variant.
   hardSigmoid: (x: tf.Tensor) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
+  // Keras 3's hard_sigmoid (for models read from Keras 3 files; per-step path, not fused).
+  hardSigmoidKeras3: (x: tf.Tensor) => tf.div(tf.clipByValue(tf.add(x, 3), 0, 6), 6),
   relu: (x: tf.Tensor) => tf.relu(x),
   linear: (x: tf.Tensor) => x,
 };
