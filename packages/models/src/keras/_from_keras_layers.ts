@@ -10,6 +10,7 @@ import { KerasGlobalAveragePooling1D } from '../layers/keras_global_average_pool
 import { KerasAdd, KerasConcatenate, KerasMultiply } from '../layers/keras_merge.js';
 import { KerasZeroMaskedSteps } from '../layers/keras_zero_masked_steps.js';
 import { KerasLSTM } from '../layers/lstm.js';
+import { PeepholeLSTM } from '../layers/peephole_lstm.js';
 import { KerasSimpleRNN } from '../layers/simple_rnn.js';
 import { isObject, type Json, type LayerSpec } from './_read_config.js';
 
@@ -61,6 +62,7 @@ export const SUPPORTED_LAYERS = [
   'SimpleRNN',
   'LSTM',
   'GRU',
+  'PeepholeLSTM',
   'Bidirectional',
   'Conv1D',
   'MaxPooling1D',
@@ -87,6 +89,8 @@ const ALIASES: Record<string, string> = {
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalAvgPool1D: 'GlobalAveragePooling1D',
   GlobalAveragePool1D: 'GlobalAveragePooling1D',
+  // seqlab's own export of its peephole LSTM (Keras has none): registered in Keras 3 as `seqlab>PeepholeLSTM`.
+  'seqlab>PeepholeLSTM': 'PeepholeLSTM',
 };
 
 export function canonicalClass(className: string): string {
@@ -247,7 +251,7 @@ function cellActivation(name: string, ctx: BuildContext): ActivationName | undef
 
 /** Builds the recurrent layer of a Keras `SimpleRNN`/`LSTM`/`GRU` config (not yet wrapped). */
 function recurrent(ctx: BuildContext, spec: LayerSpec, name: string): tfl.layers.RNN {
-  const cls = spec.className;
+  const cls = canonicalClass(spec.className);
   requireOff(ctx, spec, ['return_state', 'stateful', 'time_major']);
   checkDtype(ctx, spec);
   const units = int(ctx, spec, 'units');
@@ -309,6 +313,23 @@ function recurrent(ctx: BuildContext, spec: LayerSpec, name: string): tfl.layers
       activation: tfjsName(act, 'activation'),
       recurrentActivation: tfjsName(recAct, 'recurrent_activation'),
     } as Args<typeof tfl.layers.gru>);
+  }
+  if (cls === 'PeepholeLSTM') {
+    if (!useBias || cellAct === undefined || cellRecAct === undefined) {
+      throw unsupported(
+        ctx,
+        spec,
+        'activation',
+        act,
+        "seqlab's PeepholeLSTM as seqlab writes it (a bias, tanh/sigmoid)",
+      );
+    }
+    return new PeepholeLSTM({
+      ...base,
+      activation: cellAct,
+      recurrentActivation: cellRecAct,
+      unitForgetBias: false,
+    } as never);
   }
   if (cls === 'LSTM') {
     if (useBias && cellAct !== undefined && cellRecAct !== undefined) {
@@ -481,6 +502,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU':
+    case 'PeepholeLSTM':
       return rnnLayer(ctx, s);
     case 'Bidirectional':
       return bidirectional(ctx, s);
