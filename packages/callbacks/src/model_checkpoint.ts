@@ -27,7 +27,8 @@ export interface ModelCheckpointArgs {
   verbose?: number;
   /**
    * Save only when the monitored quantity improves on the best so far. Without `{epoch}` in the filepath, each
-   * better model overwrites the previous one.
+   * better model overwrites the previous one. An epoch whose logs lack the monitored quantity is not saved (with a
+   * warning), as in tf.keras; Keras 3 saves it.
    * @default false
    */
   saveBestOnly?: boolean;
@@ -87,6 +88,9 @@ export interface ModelCheckpointArgs {
  * Saves the model (or its weights) during training, every epoch, every N batches, or only when the monitored
  * quantity improves. Port of keras/src/callbacks/model_checkpoint.py (Keras 3) over tfjs IOHandlers.
  *
+ * Only finished epochs are saved (with `saveFreq: 'epoch'`): an epoch stopped mid-way by `model.stopTraining`
+ * (Ctrl-C, say), which tfjs ends without validation, never writes a checkpoint.
+ *
  * Atomicity is the IOHandler's: `@seqlab/models`' `file://` handler writes a directory elsewhere and renames it
  * into place, IndexedDB writes in one transaction, so a failed save leaves the previous checkpoint as it was.
  */
@@ -111,6 +115,7 @@ export class ModelCheckpoint extends tfl.Callback {
   private batchesSinceLastSave = 0;
   private lastBatchSeen = 0;
   private currentEpoch = 0;
+  private batchesThisEpoch = 0;
 
   constructor(filepath: string, args: ModelCheckpointArgs = {}) {
     super();
@@ -153,9 +158,11 @@ export class ModelCheckpoint extends tfl.Callback {
 
   override async onEpochBegin(epoch: number): Promise<void> {
     this.currentEpoch = epoch;
+    this.batchesThisEpoch = 0;
   }
 
   override async onBatchEnd(batch: number, unresolved?: UnresolvedLogs): Promise<void> {
+    this.batchesThisEpoch += 1;
     if (!this.shouldSaveOnBatch(batch)) return;
     const logs = { ...(await resolveLogs(unresolved)) };
     // tfjs adds `batch` (0-based) and `size` to batch logs; Keras' `{batch}` is 1-based and logs have neither.
@@ -166,7 +173,45 @@ export class ModelCheckpoint extends tfl.Callback {
 
   override async onEpochEnd(epoch: number, unresolved?: UnresolvedLogs): Promise<void> {
     const logs = await resolveLogs(unresolved);
-    if (this.saveFreq === 'epoch') await this.saveModel(epoch, undefined, logs);
+    if (this.saveFreq !== 'epoch') return;
+    const interrupted = this.interruption(logs);
+    if (interrupted !== undefined) {
+      this.warn(
+        `ModelCheckpoint: epoch ${epoch + 1} was stopped before its end (${interrupted}); ` +
+          'not saving the weights of an unfinished epoch.',
+      );
+      return;
+    }
+    await this.saveModel(epoch, undefined, logs);
+  }
+
+  /**
+   * Why the epoch that just ended is unfinished, or undefined when it ran to its end: tfjs ends an epoch stopped
+   * mid-way (`model.stopTraining` set during a batch, e.g. on Ctrl-C) with `onEpochEnd`, but without its remaining
+   * batches and without validation, so its logs describe weights nobody validated.
+   */
+  private interruption(logs: Logs): string | undefined {
+    const params = (this.params ?? {}) as {
+      doValidation?: unknown;
+      steps?: unknown;
+      samples?: unknown;
+      batchSize?: unknown;
+    };
+    if (params.doValidation === true && !Object.keys(logs).some((key) => key.startsWith('val_'))) {
+      return 'no validation metrics in its logs';
+    }
+    const model = this.model as (tfl.LayersModel & { stopTraining?: boolean }) | undefined;
+    if (model?.stopTraining !== true) return undefined;
+    const steps =
+      typeof params.steps === 'number'
+        ? params.steps
+        : typeof params.samples === 'number' && typeof params.batchSize === 'number' && params.batchSize > 0
+          ? Math.ceil(params.samples / params.batchSize)
+          : undefined;
+    if (steps !== undefined && this.batchesThisEpoch < steps) {
+      return `after ${this.batchesThisEpoch} of ${steps} batches`;
+    }
+    return undefined;
   }
 
   /** The filepath for a save at 0-based `epoch` (and `batch`): Keras' `filepath.format(epoch=epoch + 1, **logs)`. */
@@ -217,11 +262,13 @@ export class ModelCheckpoint extends tfl.Callback {
     }
     const current = lookupMonitor(logs, this.monitor);
     if (current === undefined) {
+      // Keras 3 saves anyway here; tf.keras (Keras 2) skips, which is what "save the best" can promise: a model
+      // whose monitored value is unknown cannot be the best one.
       this.warn(
-        `Can save best model only with ${this.monitor} available. ` +
+        `Can save best model only with ${this.monitor} available, skipping. ` +
           `Available metrics are: ${Object.keys(logs).join(',')}`,
       );
-      return true;
+      return false;
     }
     const bestText = this.fmt5(this.best);
     if (this.isImprovement(current)) {
