@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { epochInterruption } from './_interruption.js';
 import {
   defaultWarning,
   type Logs,
@@ -10,6 +11,8 @@ import {
 } from './_logs.js';
 import { checkMode, type MonitorMode, resolveDirection } from './_monitor.js';
 import { type PyValue, pyFormat, pyFormatValue } from './_pyformat.js';
+import { saveModelThrough } from './_save.js';
+import { type CallbackState, decodeNumber, encodeNumber } from './_state.js';
 import { type IOHandlerFactory, resolveHandler } from './_target.js';
 import { CallbackError } from './errors.js';
 
@@ -156,6 +159,16 @@ export class ModelCheckpoint extends tfl.Callback {
     this.print = args.onMessage ?? defaultWarning;
   }
 
+  /** `best` (the only state Keras' ModelCheckpoint carries across epochs with `saveFreq: 'epoch'`). */
+  getState(): CallbackState {
+    return { values: { best: encodeNumber(this.best) } };
+  }
+
+  /** Restores {@link ModelCheckpoint.getState}'s state for a resumed run. */
+  setState(state: CallbackState): void {
+    this.best = decodeNumber(state.values['best']) ?? this.best;
+  }
+
   override async onEpochBegin(epoch: number): Promise<void> {
     this.currentEpoch = epoch;
     this.batchesThisEpoch = 0;
@@ -174,7 +187,7 @@ export class ModelCheckpoint extends tfl.Callback {
   override async onEpochEnd(epoch: number, unresolved?: UnresolvedLogs): Promise<void> {
     const logs = await resolveLogs(unresolved);
     if (this.saveFreq !== 'epoch') return;
-    const interrupted = this.interruption(logs);
+    const interrupted = epochInterruption(this, logs, this.batchesThisEpoch);
     if (interrupted !== undefined) {
       this.warn(
         `ModelCheckpoint: epoch ${epoch + 1} was stopped before its end (${interrupted}); ` +
@@ -183,35 +196,6 @@ export class ModelCheckpoint extends tfl.Callback {
       return;
     }
     await this.saveModel(epoch, undefined, logs);
-  }
-
-  /**
-   * Why the epoch that just ended is unfinished, or undefined when it ran to its end: tfjs ends an epoch stopped
-   * mid-way (`model.stopTraining` set during a batch, e.g. on Ctrl-C) with `onEpochEnd`, but without its remaining
-   * batches and without validation, so its logs describe weights nobody validated.
-   */
-  private interruption(logs: Logs): string | undefined {
-    const params = (this.params ?? {}) as {
-      doValidation?: unknown;
-      steps?: unknown;
-      samples?: unknown;
-      batchSize?: unknown;
-    };
-    if (params.doValidation === true && !Object.keys(logs).some((key) => key.startsWith('val_'))) {
-      return 'no validation metrics in its logs';
-    }
-    const model = this.model as (tfl.LayersModel & { stopTraining?: boolean }) | undefined;
-    if (model?.stopTraining !== true) return undefined;
-    const steps =
-      typeof params.steps === 'number'
-        ? params.steps
-        : typeof params.samples === 'number' && typeof params.batchSize === 'number' && params.batchSize > 0
-          ? Math.ceil(params.samples / params.batchSize)
-          : undefined;
-    if (steps !== undefined && this.batchesThisEpoch < steps) {
-      return `after ${this.batchesThisEpoch} of ${steps} batches`;
-    }
-    return undefined;
   }
 
   /** The filepath for a save at 0-based `epoch` (and `batch`): Keras' `filepath.format(epoch=epoch + 1, **logs)`. */
@@ -286,33 +270,6 @@ export class ModelCheckpoint extends tfl.Callback {
     return false;
   }
 
-  /**
-   * `model.save`, minus a tfjs leak: with `includeOptimizer`, tfjs-layers encodes the optimizer's fresh `iter`
-   * scalar (Optimizer.saveIterations) and never disposes it; this disposes it once the save is done.
-   */
-  private async saveThrough(adapter: tf.io.IOHandler, includeOptimizer: boolean): Promise<void> {
-    const optimizer = this.model.optimizer as tf.Optimizer | undefined;
-    if (!includeOptimizer || optimizer == null) {
-      await this.model.save(adapter, { includeOptimizer: false });
-      return;
-    }
-    const fresh: tf.Tensor[] = [];
-    const hadOwn = Object.hasOwn(optimizer, 'getWeights');
-    const original = optimizer.getWeights;
-    optimizer.getWeights = async function (this: tf.Optimizer) {
-      const weights = await original.call(this);
-      for (const w of weights) if (w.name === 'iter') fresh.push(w.tensor);
-      return weights;
-    };
-    try {
-      await this.model.save(adapter, { includeOptimizer: true });
-    } finally {
-      if (hadOwn) optimizer.getWeights = original;
-      else delete (optimizer as { getWeights?: unknown }).getWeights;
-      tf.dispose(fresh);
-    }
-  }
-
   private async saveModel(epoch: number, batch: number | undefined, logs: Logs): Promise<void> {
     const filepath = this.formatFilepath(epoch, batch, logs);
     const previousBest = this.best;
@@ -337,7 +294,7 @@ export class ModelCheckpoint extends tfl.Callback {
           return result;
         },
       };
-      await this.saveThrough(adapter, !weightsOnly && this.includeOptimizer);
+      await saveModelThrough(this.model, adapter, !weightsOnly && this.includeOptimizer);
     } catch (error) {
       this.best = previousBest;
       const wrapped =
