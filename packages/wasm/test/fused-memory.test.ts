@@ -1,7 +1,14 @@
 // The fused ops keep a forward's activations in the module's memory only while a backward can still need them.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedGru, fusedLstm, fusedMemoryStats, fusedSimpleRnn, initWasm } from '../src/index.js';
+import {
+  FusedRnnError,
+  fusedGru,
+  fusedLstm,
+  fusedMemoryStats,
+  fusedSimpleRnn,
+  initWasm,
+} from '../src/index.js';
 import { rand } from './fused-reference.js';
 
 beforeAll(async () => {
@@ -76,5 +83,26 @@ describe('fused ops: memory of saved activations', () => {
       expect(Array.from(recomputed[i]!.dataSync())).toEqual(Array.from(g.dataSync()));
     }
     tf.dispose([...kept, ...recomputed, ...Object.values(trainable), ...Object.values(frozen)]);
+  });
+
+  it('a call that needs more than a WebAssembly memory holds is refused before the memory grows', () => {
+    const before = fusedMemoryStats();
+    const ids = tf.zeros([1, 2 ** 20], 'int32');
+    const table = tf.zeros([2, 3]);
+    const kernel = tf.zeros([3, 4 * 256]);
+    const recurrent = tf.zeros([256, 4 * 256]);
+    let error: unknown;
+    try {
+      fusedLstm(ids, kernel, recurrent, null, { embeddings: table });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FusedRnnError);
+    expect((error as FusedRnnError).code).toBe('INVALID_SHAPE');
+    expect((error as Error).message).toMatch(
+      /^The fused recurrent kernels need \d+ bytes for this call; expected at most 4294967296 \(a WebAssembly memory holds 4 GiB\)\./,
+    );
+    expect(fusedMemoryStats()).toEqual(before);
+    tf.dispose([ids, table, kernel, recurrent]);
   });
 });
