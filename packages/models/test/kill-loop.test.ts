@@ -119,6 +119,20 @@ describe('file-system checkpoints under SIGKILL', () => {
     expect(await leftovers(root, 'cut')).toEqual([]);
   });
 
+  it('a complete sibling of a live-looking owner (a reused pid) is recovered after a short wait', async () => {
+    const dir = join(root, 'reused');
+    await new FileSystemHandler(dir).save({
+      modelTopology: { class_name: 'Sequential', config: { name: 'x', layers: [] } },
+      weightSpecs: [{ name: 'w', shape: [1], dtype: 'float32' }],
+      weightData: new Float32Array([5]).buffer,
+    });
+    // pid 1 always runs: the folder looks like a live saver's, yet no swap completes.
+    await rename(dir, join(root, '.reused.tmp-1-cc'));
+    const artifacts = await new FileSystemHandler(dir).load();
+    expect(Array.from(new Float32Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData!)))).toEqual([5]);
+    expect(await leftovers(root, 'reused')).toEqual([]);
+  });
+
   it('100 SIGKILLs during a save loop always leave a loadable, up-to-date checkpoint and no pile of temp folders', async () => {
     expect(existsSync(built)).toBe(true);
     const dir = join(root, 'runs');

@@ -143,10 +143,10 @@ const LIVE_SWAP_WAIT_MS = 2000;
 
 /**
  * Brings back the checkpoint of a save that was killed between its two renames, and removes the temporary
- * siblings left by processes that no longer run; the file-system handler's `save` and `load` call it first. When the target is missing
- * and a live process is mid-swap, waits for it (up to 2 s). Returns the directory to read: the target, or a
- * complete sibling when the target cannot be renamed into place (a read-only parent); undefined when there is
- * no checkpoint at all.
+ * siblings left by processes that no longer run; the file-system handler's `save` and `load` call it first. When
+ * the target is missing and a live process is mid-swap, waits for it (up to 2 s), then recovers anyway. Returns the
+ * directory to read: the target, or a complete sibling when the target cannot be renamed into place (a read-only
+ * parent); undefined when there is no checkpoint at all.
  */
 export async function recoverCheckpointDir(dir: string): Promise<string | undefined> {
   let leftovers = await leftoversOf(dir);
@@ -163,8 +163,9 @@ export async function recoverCheckpointDir(dir: string): Promise<string | undefi
   if ((await statOrUndefined(dir)) !== undefined) readFrom = dir;
   else {
     // The newest complete sibling: the new model (tmp) of a swap cut short is newer than the old one it replaces.
+    // After the wait, a "live" owner is taken for dead too: its pid was reused, or it stalled mid-swap.
     let best: { leftover: Leftover; at: number } | undefined;
-    for (const leftover of dead) {
+    for (const leftover of leftovers) {
       const at = await completeAt(leftover.path);
       if (at === undefined) continue;
       const newer =
