@@ -106,7 +106,7 @@ describe('modelCheckpoint when training is interrupted', () => {
     ]);
     m.optimizer.dispose();
     m.dispose();
-  });
+  }, 60_000);
 
   it('an interrupt later keeps best/ equal, bit for bit, to the best validated weights', async () => {
     const dir = join(work, 'later');
@@ -125,5 +125,5 @@ describe('modelCheckpoint when training is interrupted', () => {
     m.optimizer.dispose();
     m.dispose();
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 60_000);
 });

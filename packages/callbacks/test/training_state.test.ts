@@ -124,7 +124,7 @@ describe('training state', () => {
       m.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 60_000);
 
   it('refuses a plain checkpoint and an uncompiled model with typed errors', async () => {
     const m = model();
@@ -143,5 +143,5 @@ describe('training state', () => {
     m.optimizer.dispose();
     m.dispose();
     bare.dispose();
-  });
+  }, 60_000);
 });
