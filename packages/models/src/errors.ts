@@ -8,7 +8,8 @@ export type ModelsErrorCode =
   | 'NOT_A_MODEL_DIR'
   | 'KERAS_EXPORT_UNSUPPORTED'
   | 'KERAS_MALFORMED'
-  | 'KERAS_UNSUPPORTED';
+  | 'KERAS_UNSUPPORTED'
+  | 'NON_FINITE_PREDICTION';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {
