@@ -1,5 +1,5 @@
 import { LESSON_DEFAULTS as D } from '@seqlab/lesson';
-import { listModels } from '@seqlab/models';
+import { createModel, listModels, type ModelName, ModelsError } from '@seqlab/models';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { usageError } from './errors.js';
 import type { RunConfig } from './run.js';
@@ -176,4 +176,24 @@ export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FL
     labelColumn: flags.labelColumn,
     unicode: flags.unicode === true,
   };
+}
+
+/**
+ * Builds the model once before any run folder exists, so options that do not fit together (`--maxlen 4` for
+ * conv1d's kernel of 5, `--num-words 2`, `--units 1e8`) are a usage error (exit 2), not a crash mid-run.
+ */
+export function checkModelOptions(config: RunConfig): void {
+  try {
+    createModel(config.model as ModelName, {
+      numWords: config.numWords,
+      maxlen: config.maxlen,
+      units: config.units,
+      embeddingDim: config.embeddingDim,
+      dropout: config.dropout,
+      seed: config.seed,
+    }).dispose();
+  } catch (error) {
+    if (error instanceof ModelsError && error.code === 'INVALID_OPTION') throw usageError(error.message);
+    throw error;
+  }
 }

@@ -92,6 +92,17 @@ describe('argument errors', () => {
     ]);
   });
 
+  it('options that do not fit together exit 2 before any run folder exists', async () => {
+    const out = join(work, 'never');
+    const conv = await seqlab(['train', '--model', 'conv1d', '--maxlen', '4', '--out', out]);
+    expect(conv.code).toBe(2);
+    expect(conv.stderr).toMatch(/^error: createModel\('conv1d'\): .*maxlen/);
+    const words = await seqlab(['train', '--num-words', '2', '--out', out]);
+    expect(words.code).toBe(2);
+    expect(words.stderr).toMatch(/numWords/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a bad number exits 2', async () => {
     const r = await seqlab(['train', '--batch-size', 'big']);
     expect([r.code, r.stderr.trim()]).toEqual([2, "error: --batch-size expects an integer; got 'big'."]);

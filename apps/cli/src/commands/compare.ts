@@ -5,7 +5,7 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
 import { runData } from '../lesson-data.js';
-import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { COMPARE_FILE } from '../run.js';
 import { newRunDir, type TrainedRun, trainOne } from '../training.js';
 import { renderTable } from '../ui/table.js';
@@ -36,6 +36,7 @@ export const compare = defineCommand({
     // One seed for every model, so the comparison is of the models, not of their luck.
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
+    for (const config of configs) checkModelOptions(config);
     const runtime = await initWasm();
     const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { imdb } from '@seqlab/datasets';
+import { assertFinitePredictions } from '@seqlab/models';
 import { padSequences, textVectorizationFromJSON } from '@seqlab/sequence';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -102,6 +103,13 @@ export const predict = defineCommand({
       const input = tf.tensor2d(x.data, [x.shape[0], x.shape[1]], 'int32');
       return (model.predict(input) as tf.Tensor).dataSync();
     });
+    // A model with NaN weights predicts NaN: say so instead of calling it "negative".
+    try {
+      assertFinitePredictions(probs);
+    } catch (cause) {
+      model.dispose();
+      throw new CliError('NON_FINITE_PREDICTION', (cause as Error).message, { cause });
+    }
     model.dispose();
     const probability = probs[probs.length - 1] as number;
     const label = (probability >= 0.5 ? classNames[1] : classNames[0]) as string;

@@ -3,7 +3,7 @@ import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
 import { runData } from '../lesson-data.js';
-import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -40,6 +40,7 @@ export const train = defineCommand({
     if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
       throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
     const configs = names.map((name) => resolveConfig(name, flags));
+    for (const config of configs) checkModelOptions(config);
     const runtime = await initWasm();
     out.info(
       out.color.dim(
