@@ -11,7 +11,11 @@ export type DatasetErrorCode =
   | 'HASH_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND'
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  | 'PICKLE_LIMIT'
+  | 'SIZE_LIMIT'
+  | 'BAD_LABELS'
+  | 'CACHE_NOT_WRITABLE';
 
 /**
  * The one error type of `@seqlab/datasets`. `code` says what kind of problem it is, `file` names the file

@@ -7,14 +7,14 @@ import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, inflateRaw as zlibInflateRaw } from 'node:zlib';
 import { DatasetError } from './_errors.js';
-import type { NpyArray } from './_npy.js';
 import {
   type DataSource,
   type GetFileOptions,
   hashAlgorithm,
   hashMismatch,
+  NpzArchive,
+  type NpzOptions,
   offlineError,
-  readNpzWith,
   type SourceSpec,
 } from './_source.js';
 import { readTar } from './_tar.js';
@@ -26,8 +26,16 @@ export const platformName = 'node' as const;
 
 const inflate = promisify(zlibInflateRaw);
 
+/**
+ * Inflates at most `expectedSize` bytes (more is an error, so a member cannot lie about its size). One output
+ * chunk of exactly the declared size (+1, so zlib never allocates a spare chunk): no concatenation copy.
+ */
 export async function inflateRaw(data: Uint8Array, expectedSize: number): Promise<Uint8Array> {
-  return await inflate(data, { maxOutputLength: Math.max(1, expectedSize) });
+  const maxOutputLength = Math.max(1, expectedSize);
+  return await inflate(data, {
+    maxOutputLength,
+    chunkSize: Math.max(64, Math.min(expectedSize + 1, 2 ** 30)),
+  });
 }
 
 /** The folders searched for a dataset file, in order: `SEQLAB_DATA_DIR`, `$KERAS_HOME/datasets`, `~/.keras/datasets`. */
@@ -227,12 +235,14 @@ export async function loadBytes(
   return { bytes: await readFile(path), name: path };
 }
 
-export async function resolveNpz(
+/** Opens an `.npz` source lazily: members are inflated only when asked for. */
+export async function openNpzSource(
   source: DataSource,
   spec: SourceSpec,
-): Promise<{ arrays: Record<string, NpyArray>; name: string }> {
+  options: NpzOptions = {},
+): Promise<NpzArchive> {
   const { bytes, name } = await loadBytes(source, spec);
-  return { arrays: await readNpzWith(bytes, name, inflateRaw), name };
+  return new NpzArchive(bytes, name, inflateRaw, options);
 }
 
 export async function openGunzip(
