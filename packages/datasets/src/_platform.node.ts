@@ -17,7 +17,7 @@ import {
   offlineError,
   type SourceSpec,
 } from './_source.js';
-import { readTar } from './_tar.js';
+import { readTarEntries } from './_tar.js';
 import { readZip } from './_zip.js';
 
 export type { DataSource } from './_source.js';
@@ -164,10 +164,16 @@ async function extractArchive(archive: string): Promise<string> {
     if (/\.(tar\.gz|tgz|tar)$/.test(archive)) {
       const source = createReadStream(archive);
       const stream = archive.endsWith('.tar') ? source : gunzip(source);
-      for await (const entry of readTar(stream as AsyncIterable<Uint8Array>, archive)) {
+      // each file streams to disk: nothing of the archive is held in memory
+      for await (const entry of readTarEntries(stream as AsyncIterable<Uint8Array>, archive)) {
         const path = join(temp, entry.path);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, entry.data);
+        const handle = await open(path, 'w');
+        try {
+          for await (const piece of entry.body()) await handle.write(piece);
+        } finally {
+          await handle.close();
+        }
       }
     } else if (archive.endsWith('.zip')) {
       const { extractZipEntry } = await import('./_zip.js');

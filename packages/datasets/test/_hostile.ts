@@ -1,5 +1,5 @@
 // Builders of hostile (and honest) npy / npz / pickle / tar inputs, made in the tests themselves.
-import { deflateRawSync, constants as zlib } from 'node:zlib';
+import { crc32 as crc32z, deflateRawSync, constants as zlib } from 'node:zlib';
 import { crc32, readZip } from '../src/_zip.js';
 import { fixtureBytes } from './_helpers.js';
 
@@ -163,3 +163,84 @@ export function fakeImdbWith(replace: Record<string, Uint8Array>, extra: ZipMemb
 /** A little-endian typed array's bytes. */
 export const bytesOf = (a: ArrayBufferView): Uint8Array =>
   new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** A ustar header block for a regular file. */
+export function tarHeader(name: string, size: number): Uint8Array {
+  const block = new Uint8Array(512);
+  const put = (text: string, at: number): void => block.set(latin1(text), at);
+  put(name, 0);
+  put('0000644\0', 100);
+  put('0000000\0', 108);
+  put('0000000\0', 116);
+  put(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  put('00000000000\0', 136);
+  put('0', 156);
+  put('ustar\0', 257);
+  put('00', 263);
+  put('        ', 148);
+  let sum = 0;
+  for (const b of block) sum += b;
+  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return block;
+}
+
+/** Part of a stream: bytes, or that many zero bytes (never materialized). */
+export type StreamPart = Uint8Array | { zeros: number };
+
+/**
+ * A gzip file of the parts, built from sync-flushed deflate blocks: zeros cost about 1 KB per MiB and are never
+ * held, so a gigabyte-sized member costs a megabyte. CRC-32 and size are honest.
+ */
+export function gzipOf(parts: StreamPart[]): Uint8Array {
+  const MiB = 1 << 20;
+  const zeroMiB = new Uint8Array(MiB);
+  const sync = { finishFlush: zlib.Z_SYNC_FLUSH, level: 9 };
+  const zeroBlock = deflateRawSync(zeroMiB, sync);
+  const out: Uint8Array[] = [Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff])];
+  let crc = 0;
+  let size = 0;
+  for (const part of parts) {
+    if (part instanceof Uint8Array) {
+      out.push(deflateRawSync(part, sync));
+      crc = crc32z(part, crc);
+      size += part.length;
+      continue;
+    }
+    let left = part.zeros;
+    for (; left >= MiB; left -= MiB) {
+      out.push(zeroBlock);
+      crc = crc32z(zeroMiB, crc);
+    }
+    if (left > 0) {
+      out.push(deflateRawSync(zeroMiB.subarray(0, left), sync));
+      crc = crc32z(zeroMiB.subarray(0, left), crc);
+    }
+    size += part.zeros;
+  }
+  out.push(Uint8Array.from([0x03, 0x00, ...u32(crc >>> 0), ...u32(size % 2 ** 32)]));
+  const bytes = new Uint8Array(out.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of out) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
+/** A tar file entry as stream parts: header, content, padding to 512. */
+export function tarEntry(name: string, content: Uint8Array | { zeros: number }): StreamPart[] {
+  const size = content instanceof Uint8Array ? content.length : content.zeros;
+  const pad = (512 - (size % 512)) % 512;
+  return [tarHeader(name, size), content, { zeros: pad }];
+}
+
+/** The smallest aclImdb layout loadData accepts: one review per folder. */
+export function smallAclEntries(): StreamPart[] {
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  return ['train/pos/1_9', 'train/neg/2_1', 'test/pos/3_8', 'test/neg/4_2'].flatMap((name) =>
+    tarEntry(`aclImdb/${name}.txt`, text(`review ${name}`)),
+  );
+}
+
+/** The end of a tar stream: two zero blocks. */
+export const TAR_END: StreamPart = { zeros: 1024 };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, imdb, openNpz, readNpy, readNpz } from '../src/index.js';
+import { aclImdb, DatasetError, imdb, openNpz, readNpy, readNpz } from '../src/index.js';
 import { inChild } from './_child.js';
 import { expected, fixture } from './_helpers.js';
 import {
@@ -11,8 +11,12 @@ import {
   deepList,
   deflatedZeros,
   fakeImdbWith,
+  gzipOf,
   npy,
   objectArrayPickle,
+  smallAclEntries,
+  TAR_END,
+  tarEntry,
 } from './_hostile.js';
 
 const thrown = (f: () => unknown): DatasetError => {
@@ -139,5 +143,58 @@ describe('imdb labels must be integers in the int32 range', () => {
     const floats = Float64Array.from(expected.raw.y_train);
     const [[, yTrain]] = await imdb.loadData({ path: withLabels('<f8', floats) });
     expect(yTrain).toEqual(want[0][1]);
+  });
+});
+
+describe('tar.gz bombs stay bounded (aclImdb.loadData in a child process)', () => {
+  const MiB = 2 ** 20;
+
+  it('skips an ignored 1 GiB entry as it streams, holding none of it', async () => {
+    const gz = gzipOf([...tarEntry('aclImdb/README', { zeros: 1024 * MiB }), ...smallAclEntries(), TAR_END]);
+    expect(gz.length).toBeLessThan(1.1e6);
+    const result = await inChild('acl', temp('bomb.tar.gz', gz));
+    expect(result).toMatchObject({ ok: true });
+    expect(result.maxRssMB).toBeLessThan(500);
+  });
+
+  it('refuses a 1 GiB review before reading it', async () => {
+    const gz = gzipOf([...tarEntry('aclImdb/train/pos/1_1.txt', { zeros: 1024 * MiB }), TAR_END]);
+    const result = await inChild('acl', temp('bomb.tar.gz', gz));
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'SIZE_LIMIT',
+      message: expect.stringContaining(
+        `entry aclImdb/train/pos/1_1.txt holds ${1024 * MiB} bytes; expected at most maxEntryBytes = ${MiB}`,
+      ),
+    });
+    expect(result.maxRssMB).toBeLessThan(500);
+  });
+
+  it('refuses a gigabyte of reviews past maxTotalBytes, under 500 MB', async () => {
+    const parts = [];
+    for (let i = 0; i < 1100; i++)
+      parts.push(...tarEntry(`aclImdb/train/pos/${i}_7.txt`, { zeros: 900 * 1024 }));
+    const gz = gzipOf([...parts, TAR_END]);
+    expect(gz.length).toBeLessThan(1.5e6);
+    const result = await inChild('acl', temp('bomb.tar.gz', gz));
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'SIZE_LIMIT',
+      message: expect.stringContaining(`expected at most maxTotalBytes = ${2 ** 28}`),
+    });
+    expect(result.maxRssMB).toBeLessThan(500);
+  });
+
+  it('applies the caps in-process too, and reads a well-formed small archive', async () => {
+    const ok = gzipOf([...smallAclEntries(), TAR_END]);
+    const { train, test } = await aclImdb.loadData({ path: ok });
+    expect(train.texts).toEqual(['review train/pos/1_9', 'review train/neg/2_1']);
+    expect(Array.from(test.ratings)).toEqual([8, 2]);
+    await expect(aclImdb.loadData({ path: ok, maxEntryBytes: 10 })).rejects.toMatchObject({
+      code: 'SIZE_LIMIT',
+    });
+    await expect(aclImdb.loadData({ path: ok, maxTotalBytes: 50 })).rejects.toMatchObject({
+      code: 'SIZE_LIMIT',
+    });
   });
 });
