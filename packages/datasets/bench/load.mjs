@@ -13,10 +13,18 @@ const fn = options.packed ? imdb.loadDataPacked : imdb.loadData;
 delete options.packed;
 if (fn === undefined) { console.log('null'); process.exit(0); } // an older build without it
 const start = performance.now();
+const cpu0 = process.cpuUsage();
 const [[xTrain], [xTest]] = await fn(options);
 const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpu0);
+// machine speed right now: 12M writes of a plain typed-array loop (small, so it adds nothing to maxRSS)
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+const a = new Int32Array(1e6);
+const c0 = performance.now();
+for (let k = 0; k < 12; k++) for (let i = 0; i < a.length; i++) a[i] = ((i + k) & 1023) + 3 < 500 ? i : 2;
+const calibrationMs = performance.now() - c0;
 const count = (x) => (Array.isArray(x) ? x.length : x.offsets.length - 1);
-console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, train: count(xTrain), test: count(xTest) }));
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, calibrationMs, maxRssMB, train: count(xTrain), test: count(xTest) }));
 `;
 
 if (!process.env.SEQLAB_DATA_DIR) {
@@ -53,6 +61,8 @@ for (const { name, options } of cases) {
       runs,
       medianMs: Math.round(median(samples.map((s) => s.ms))),
       minMs: Math.round(Math.min(...samples.map((s) => s.ms))),
+      medianCpuMs: Math.round(median(samples.map((s) => s.cpuMs))),
+      medianCalibrationMs: Math.round(median(samples.map((s) => s.calibrationMs))),
       peakRssMB: Math.round(Math.max(...samples.map((s) => s.maxRssMB))),
       medianPeakRssMB: Math.round(median(samples.map((s) => s.maxRssMB))),
       sequences: [samples[0].train, samples[0].test],

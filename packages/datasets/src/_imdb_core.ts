@@ -103,12 +103,14 @@ export function labelsFrom(array: NpyArray | undefined, name: string, file: stri
  * packed form, `x_test` inflating while `x_train` is decoded.
  */
 export async function readImdbMembers(npz: NpzArchive): Promise<ImdbMembers> {
-  const testBytes = npz.bytes('x_test');
+  // Each member is released once read, so the archive's bytes go as soon as the last one is inflated.
+  const yTrain = labelsFrom(await npz.get('y_train', true), 'y_train', npz.file);
+  const yTest = labelsFrom(await npz.get('y_test', true), 'y_test', npz.file);
+  const trainBytes = npz.bytes('x_train', true);
+  const testBytes = npz.bytes('x_test', true);
   testBytes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-  const xTrain = await npz.intLists('x_train');
+  const xTrain = npz.intListsOf(await trainBytes);
   const xTest = npz.intListsOf(await testBytes);
-  const yTrain = labelsFrom(await npz.get('y_train'), 'y_train', npz.file);
-  const yTest = labelsFrom(await npz.get('y_test'), 'y_test', npz.file);
   return { xTrain, yTrain, xTest, yTest };
 }
 
@@ -116,7 +118,23 @@ export async function readImdbMembers(npz: NpzArchive): Promise<ImdbMembers> {
  * `keras.datasets.imdb.load_data` on the arrays of `imdb.npz`, in packed form.
  * Port of keras/src/datasets/imdb.py load_data (every branch, same order of operations).
  */
-export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbPackedData {
+interface Plan {
+  /** Source indices of the reviews kept, in shuffled order. */
+  readonly trainKept: Int32Array;
+  readonly testKept: Int32Array;
+  /** What a sequence starts with: `startChar`, `oovChar` in its place, or nothing (NaN). */
+  readonly startId: number;
+  /** Ids `w + indexFrom` in `[skipTop, top)` stay; others become `oovChar` (or are dropped when it is null). */
+  readonly top: number;
+  readonly skipTop: number;
+  readonly indexFrom: number;
+  readonly oovChar: number | null;
+  /** 1 when a start id may be written, else 0. */
+  readonly offset: number;
+}
+
+/** Everything `load_data` decides before writing a single output id: arguments, shuffle, maxlen, num_words. */
+function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Plan {
   const { numWords, skipTop = 0, maxlen, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
   checkInt('numWords', numWords, true);
   checkInt('skipTop', skipTop, false);
@@ -204,7 +222,26 @@ export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file:
     limit = max;
   }
   const top = limit;
+  const startId =
+    startChar === null
+      ? Number.NaN
+      : skipTop <= startChar && startChar < top
+        ? startChar
+        : (oovChar ?? Number.NaN);
+  return { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar, offset };
+}
 
+/**
+ * `keras.datasets.imdb.load_data` on the arrays of `imdb.npz`, in packed form.
+ * Port of keras/src/datasets/imdb.py load_data (every branch, same order of operations).
+ */
+export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbPackedData {
+  const { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar, offset } = plan(
+    members,
+    options,
+    file,
+  );
+  const hasStart = !Number.isNaN(startId);
   const map = (x: PackedSequences, kept: Int32Array, labels: Int32Array): ImdbPackedSplit => {
     const { ids, offsets } = x;
     const outOffsets = new Int32Array(kept.length + 1);
@@ -216,21 +253,18 @@ export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file:
     }
     const out = new Int32Array(capacity);
     let at = 0;
-    const startId =
-      startChar === null ? 0 : skipTop <= startChar && startChar < top ? startChar : (oovChar ?? Number.NaN);
     for (let i = 0; i < kept.length; i++) {
       const source = kept[i]!;
       y[i] = labels[source]!;
       const from = offsets[source]!;
       const to = offsets[source + 1]!;
+      if (hasStart) out[at++] = startId;
       if (oovChar !== null) {
-        if (startChar !== null) out[at++] = startId;
         for (let j = from; j < to; j++) {
           const w = ids[j]! + indexFrom;
           out[at++] = skipTop <= w && w < top ? w : oovChar;
         }
       } else {
-        if (startChar !== null && !Number.isNaN(startId)) out[at++] = startId;
         for (let j = from; j < to; j++) {
           const w = ids[j]! + indexFrom;
           if (skipTop <= w && w < top) out[at++] = w;
@@ -242,7 +276,47 @@ export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file:
     const packed = at === capacity || at > capacity * 0.75 ? out.subarray(0, at) : out.slice(0, at);
     return [{ ids: packed, offsets: outOffsets }, y];
   };
-  return [map(xTrain, trainKept, yTrain), map(xTest, testKept, yTest)];
+  return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
+}
+
+/**
+ * {@link imdbPacked} written straight into one `number[]` per review (the `loadData` shape), with no packed
+ * copy in between.
+ */
+export function imdbNested(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbData {
+  const { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar } = plan(members, options, file);
+  const hasStart = !Number.isNaN(startId);
+  const map = (x: PackedSequences, kept: Int32Array, labels: Int32Array): ImdbSplit => {
+    const { ids, offsets } = x;
+    const out = new Array<number[]>(kept.length);
+    const y = new Int32Array(kept.length);
+    for (let i = 0; i < kept.length; i++) {
+      const source = kept[i]!;
+      y[i] = labels[source]!;
+      const from = offsets[source]!;
+      const to = offsets[source + 1]!;
+      if (oovChar !== null) {
+        const seq = new Array<number>(to - from + (hasStart ? 1 : 0));
+        let at = 0;
+        if (hasStart) seq[at++] = startId;
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          seq[at++] = skipTop <= w && w < top ? w : oovChar;
+        }
+        out[i] = seq;
+      } else {
+        const seq: number[] = [];
+        if (hasStart) seq.push(startId);
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          if (skipTop <= w && w < top) seq.push(w);
+        }
+        out[i] = seq;
+      }
+    }
+    return [out, y];
+  };
+  return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
 }
 
 /** Packed sequences as one `number[]` per sequence (the shape Keras' lists of ints have). */

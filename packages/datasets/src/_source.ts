@@ -73,8 +73,11 @@ export class NpzArchive implements NpzFile {
     this.keys = [...this.entries.keys()];
   }
 
-  /** The member's bytes, inflated after its declared size passed `maxMemberBytes`. */
-  async bytes(key: string): Promise<{ bytes: Uint8Array; name: string }> {
+  /**
+   * The member's bytes, inflated after its declared size passed `maxMemberBytes`. `release` forgets the member
+   * afterwards, so once every member is released the archive's bytes can be collected.
+   */
+  async bytes(key: string, release = false): Promise<{ bytes: Uint8Array; name: string }> {
     const entry = this.entries.get(key);
     if (entry === undefined) {
       const shown = this.keys.slice(0, 10).join(', ') + (this.keys.length > 10 ? ', …' : '');
@@ -90,20 +93,21 @@ export class NpzArchive implements NpzFile {
         { file: this.file },
       );
     }
+    if (release) this.entries.delete(key);
     return {
       bytes: await extractZipEntry(entry, this.inflateRaw, this.file),
       name: `${this.file}:${entry.name}`,
     };
   }
 
-  async get(key: string): Promise<NpyArray> {
-    const { bytes, name } = await this.bytes(key);
+  async get(key: string, release = false): Promise<NpyArray> {
+    const { bytes, name } = await this.bytes(key, release);
     return readNpy(bytes, name, this.options);
   }
 
   /** A 1-D object array of int lists, packed (see `readNpyIntLists`). */
-  async intLists(key: string): Promise<PackedIntLists> {
-    return this.intListsOf(await this.bytes(key));
+  async intLists(key: string, release = false): Promise<PackedIntLists> {
+    return this.intListsOf(await this.bytes(key, release));
   }
 
   intListsOf(member: { bytes: Uint8Array; name: string }): PackedIntLists {

@@ -3,10 +3,12 @@ import {
   type ImdbData,
   type ImdbLoadOptions,
   type ImdbPackedData,
+  imdbNested,
   imdbPacked,
   readImdbMembers,
   unpackSequences,
 } from './_imdb_core.js';
+import type { NpzArchive } from './_source.js';
 import { textToWords } from './_text.js';
 
 export type {
@@ -51,11 +53,17 @@ export interface LoadDataOptions extends ImdbLoadOptions {
  * ```
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
-  const [[xTrain, yTrain], [xTest, yTest]] = await loadDataPacked(options);
-  return [
-    [unpackSequences(xTrain), yTrain],
-    [unpackSequences(xTest), yTest],
-  ];
+  const { npz, rest } = await open(options);
+  return imdbNested(await readImdbMembers(npz), rest, npz.file);
+}
+
+async function open(options: LoadDataOptions): Promise<{ npz: NpzArchive; rest: ImdbLoadOptions }> {
+  const { path = 'imdb.npz', ...rest } = options;
+  const npz = await openNpzSource(path, {
+    origin: `${ORIGIN_FOLDER}imdb.npz`,
+    fileHash: IMDB_NPZ_SHA256,
+  });
+  return { npz, rest };
 }
 
 /**
@@ -71,11 +79,7 @@ export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData>
  * ```
  */
 export async function loadDataPacked(options: LoadDataOptions = {}): Promise<ImdbPackedData> {
-  const { path = 'imdb.npz', ...rest } = options;
-  const npz = await openNpzSource(path, {
-    origin: `${ORIGIN_FOLDER}imdb.npz`,
-    fileHash: IMDB_NPZ_SHA256,
-  });
+  const { npz, rest } = await open(options);
   return imdbPacked(await readImdbMembers(npz), rest, npz.file);
 }
 
