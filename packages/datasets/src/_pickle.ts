@@ -88,6 +88,51 @@ const ALLOWED_GLOBALS = new Set([...RECONSTRUCT, 'numpy.ndarray', 'numpy.dtype',
 /** Upper bound on a single string/bytes/long length, on top of "must fit in what is left". */
 const MAX_LENGTH = 1 << 30;
 
+/** How many ints the last {@link scanInts} wrote (a second return value without an allocation). */
+let scanned = 0;
+
+/**
+ * Writes the ints of a run of `BININT1` / `BININT2` / `BININT` opcodes (and `FRAME` hints) starting at byte `p`
+ * into `out` from index `n`; returns the byte where the run stops and sets {@link scanned} to the new index.
+ * `out` must have room for every int opcode left (each takes at least 2 bytes). Top-level and monomorphic, so
+ * it compiles to a tight loop.
+ */
+function scanInts(bytes: Uint8Array, p: number, out: Int32Array, n: number): number {
+  const end = bytes.length;
+  const fast = end - 9; // room for the longest opcode read below without a bounds check
+  while (p < fast) {
+    const op = bytes[p]!;
+    if (op === 0x4d) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8);
+      p += 3;
+    } else if (op === 0x4b) {
+      out[n++] = bytes[p + 1]!;
+      p += 2;
+    } else if (op === 0x4a) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8) | (bytes[p + 3]! << 16) | (bytes[p + 4]! << 24);
+      p += 5;
+    } else if (op === 0x95) {
+      p += 9; // FRAME: a buffering hint
+    } else break;
+  }
+  while (p < end) {
+    const op = bytes[p]!;
+    if (op === 0x4b && p + 2 <= end) {
+      out[n++] = bytes[p + 1]!;
+      p += 2;
+    } else if (op === 0x4d && p + 3 <= end) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8);
+      p += 3;
+    } else if (op === 0x4a && p + 5 <= end) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8) | (bytes[p + 3]! << 16) | (bytes[p + 4]! << 24);
+      p += 5;
+    } else if (op === 0x95 && p + 9 <= end) p += 9;
+    else break;
+  }
+  scanned = n;
+  return p;
+}
+
 /** What a value is, for error messages: its type and size, never its content. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'None';
@@ -372,27 +417,8 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
     reserve((bytes.length - pos) >> 1);
     const base = arenaLength;
     const end = bytes.length;
-    let p = pos;
-    let n = base;
-    const a = arena;
-    while (p < end) {
-      const op = bytes[p]!;
-      if (op === 0x4b) {
-        if (p + 2 > end) break;
-        a[n++] = bytes[p + 1]!;
-        p += 2;
-      } else if (op === 0x4d) {
-        if (p + 3 > end) break;
-        a[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8);
-        p += 3;
-      } else if (op === 0x4a) {
-        if (p + 5 > end) break;
-        a[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8) | (bytes[p + 3]! << 16) | (bytes[p + 4]! << 24);
-        p += 5;
-      } else if (op === 0x95 && p + 9 <= end) {
-        p += 9; // FRAME: a buffering hint
-      } else break;
-    }
+    const p = scanInts(bytes, pos, arena, base);
+    const n = scanned;
     if (p >= end || bytes[p] !== 0x65 || n === base) return false; // not `… APPENDS`: run the opcodes one by one
     const added = n - base;
     count(added);

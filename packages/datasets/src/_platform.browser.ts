@@ -14,6 +14,8 @@ export type { DataSource } from './_source.js';
 
 export const platformName = 'browser' as const;
 
+export { crc32 } from './_zip.js';
+
 /** crypto.subtle has no md5: the one md5 Keras uses (the word index) is checked by the sha256 of the same bytes. */
 const SHA256_FOR_MD5: Record<string, string> = {
   bfafd718b763782e994055a2d397834f: '027313fe9a320280f3bf0fac5baf58c4a683cf39a7ed9c3d3d3912bde4284cf6',

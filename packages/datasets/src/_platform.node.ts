@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { createGunzip, inflateRaw as zlibInflateRaw } from 'node:zlib';
 import { DatasetError } from './_errors.js';
 import {
@@ -18,7 +19,7 @@ import {
   type SourceSpec,
 } from './_source.js';
 import { readTarEntries } from './_tar.js';
-import { readZip } from './_zip.js';
+import { crc32 as jsCrc32, readZip } from './_zip.js';
 
 export type { DataSource } from './_source.js';
 
@@ -37,6 +38,12 @@ export async function inflateRaw(data: Uint8Array, expectedSize: number): Promis
     chunkSize: Math.max(64, Math.min(expectedSize + 1, 2 ** 30)),
   });
 }
+
+/** CRC-32 of zip members: zlib's native one where Node has it (20.15+), else the portable one. */
+export const crc32: (bytes: Uint8Array) => number =
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (bytes) => (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(bytes)
+    : jsCrc32;
 
 /** The folders searched for a dataset file, in order: `SEQLAB_DATA_DIR`, `$KERAS_HOME/datasets`, `~/.keras/datasets`. */
 export function dataDirs(cacheSubdir = 'datasets'): string[] {
@@ -238,7 +245,7 @@ async function extractArchive(archive: string): Promise<string> {
         if (entry.name.endsWith('/')) continue;
         const path = join(temp, rel);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, await extractZipEntry(entry, inflateRaw, archive));
+        await writeFile(path, await extractZipEntry(entry, inflateRaw, archive, crc32));
       }
     } else {
       throw new DatasetError('BAD_ARGUMENT', 'extract: expected a .tar.gz, .tgz, .tar or .zip file', {
@@ -311,7 +318,7 @@ export async function openNpzSource(
   options: NpzOptions = {},
 ): Promise<NpzArchive> {
   const { bytes, name } = await loadBytes(source, spec);
-  return new NpzArchive(bytes, name, inflateRaw, options);
+  return new NpzArchive(bytes, name, inflateRaw, options, crc32);
 }
 
 export async function openGunzip(

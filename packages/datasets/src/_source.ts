@@ -1,6 +1,6 @@
 import { DatasetError } from './_errors.js';
 import { type NpyArray, type PackedIntLists, type ReadNpyOptions, readNpy, readNpyIntLists } from './_npy.js';
-import { extractZipEntry, type InflateRaw, readZip, type ZipEntry } from './_zip.js';
+import { crc32, extractZipEntry, type InflateRaw, readZip, type ZipEntry } from './_zip.js';
 
 /** Where a dataset file comes from: a path (Node) or URL (browser), or the file's bytes. */
 export type DataSource = string | Uint8Array | ArrayBuffer | Blob;
@@ -64,6 +64,7 @@ export class NpzArchive implements NpzFile {
     readonly file: string,
     private readonly inflateRaw: InflateRaw,
     private readonly options: NpzOptions = {},
+    private readonly checksum: (bytes: Uint8Array) => number = crc32,
   ) {
     for (const entry of readZip(bytes, file)) {
       const key = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
@@ -95,7 +96,7 @@ export class NpzArchive implements NpzFile {
     }
     if (release) this.entries.delete(key);
     return {
-      bytes: await extractZipEntry(entry, this.inflateRaw, this.file),
+      bytes: await extractZipEntry(entry, this.inflateRaw, this.file, this.checksum),
       name: `${this.file}:${entry.name}`,
     };
   }
@@ -121,8 +122,9 @@ export async function readNpzWith(
   file: string,
   inflateRaw: InflateRaw,
   options: NpzOptions = {},
+  checksum: (bytes: Uint8Array) => number = crc32,
 ): Promise<Record<string, NpyArray>> {
-  const npz = new NpzArchive(bytes, file, inflateRaw, options);
+  const npz = new NpzArchive(bytes, file, inflateRaw, options, checksum);
   const out: Record<string, NpyArray> = {};
   for (const key of npz.keys) out[key] = await npz.get(key);
   return out;

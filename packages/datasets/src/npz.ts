@@ -1,4 +1,4 @@
-import { inflateRaw } from '#platform';
+import { crc32, inflateRaw } from '#platform';
 import type { NpyArray } from './_npy.js';
 import { NpzArchive, type NpzFile, type NpzOptions, readNpzWith } from './_source.js';
 
@@ -26,7 +26,7 @@ export async function readNpz(
   file = '<npz>',
   options: NpzOptions = {},
 ): Promise<Record<string, NpyArray>> {
-  return await readNpzWith(bytes, file, inflateRaw, options);
+  return await readNpzWith(bytes, file, inflateRaw, options, crc32);
 }
 
 /**
@@ -44,5 +44,5 @@ export async function readNpz(
  * ```
  */
 export function openNpz(bytes: Uint8Array, file = '<npz>', options: NpzOptions = {}): NpzFile {
-  return new NpzArchive(bytes, file, inflateRaw, options);
+  return new NpzArchive(bytes, file, inflateRaw, options, crc32);
 }
