@@ -6,13 +6,18 @@ export interface TarFile {
   readonly data: Uint8Array;
 }
 
+/** A member name for an error message: long ones (a GNU long name may take a megabyte) are cut. */
+function shown(name: string): string {
+  return name.length <= 200 ? name : `${name.slice(0, 200)}… (${name.length} characters)`;
+}
+
 /** Normalizes a member path; one that is absolute or climbs out of the archive root is refused. */
 export function safeRelativePath(raw: string, file: string): string {
   const parts: string[] = [];
   const unsafe = (): DatasetError =>
     new DatasetError(
       'UNSAFE_PATH',
-      `entry ${JSON.stringify(raw)} escapes the archive root; expected a relative path inside it`,
+      `entry ${JSON.stringify(shown(raw))} escapes the archive root; expected a relative path inside it`,
       { file },
     );
   if (raw.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(raw) || raw.includes('\\')) throw unsafe();
@@ -201,7 +206,7 @@ export async function* readTarEntries(
         body: async function* () {
           while (unread > 0) {
             const piece = await queue.piece(unread);
-            if (piece === undefined) throw cut(`entry ${path} of ${size} bytes`);
+            if (piece === undefined) throw cut(`entry ${shown(path)} of ${size} bytes`);
             unread -= piece.length;
             yield piece;
           }
@@ -238,7 +243,7 @@ export async function* readTar(
     if (entry.size > maxEntryBytes) {
       throw new DatasetError(
         'SIZE_LIMIT',
-        `entry ${entry.path} holds ${entry.size} bytes; expected at most maxEntryBytes = ${maxEntryBytes}`,
+        `entry ${shown(entry.path)} holds ${entry.size} bytes; expected at most maxEntryBytes = ${maxEntryBytes}`,
         { file },
       );
     }
@@ -246,7 +251,7 @@ export async function* readTar(
     if (total > maxTotalBytes) {
       throw new DatasetError(
         'SIZE_LIMIT',
-        `the files read reach ${total} bytes at ${entry.path}; expected at most maxTotalBytes = ${maxTotalBytes}`,
+        `the files read reach ${total} bytes at ${shown(entry.path)}; expected at most maxTotalBytes = ${maxTotalBytes}`,
         { file },
       );
     }
