@@ -1,27 +1,73 @@
-// imdb.loadData() on the real 17 MB imdb.npz: wall time and peak RSS (targets: < 1.5 s, < 400 MB).
-// Run after `pnpm build`: SEQLAB_DATA_DIR=/path/to/imdb pnpm --filter @seqlab/datasets bench
-import { performance } from 'node:perf_hooks';
-import { imdb } from '../dist/index.js';
+// imdb.loadData() on the real 17 MB imdb.npz: wall time and peak RSS, each run in a fresh child process
+// (peak RSS = the child's process.resourceUsage().maxRSS, so nothing else in this process counts).
+// Targets (issue #16): ≤ 0.6 s and ≤ 250 MB peak RSS for loadData({ numWords: 500 }) and loadData().
+// Run after `pnpm build`: SEQLAB_DATA_DIR=/path/to/imdb pnpm --filter @seqlab/datasets bench [runs]
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const CHILD = `
+const { imdb } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+const options = JSON.parse(process.argv[1]);
+const fn = options.packed ? imdb.loadDataPacked : imdb.loadData;
+delete options.packed;
+if (fn === undefined) { console.log('null'); process.exit(0); } // an older build without it
+const start = performance.now();
+const cpu0 = process.cpuUsage();
+const [[xTrain], [xTest]] = await fn(options);
+const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpu0);
+// machine speed right now: 12M writes of a plain typed-array loop (small, so it adds nothing to maxRSS)
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+const a = new Int32Array(1e6);
+const c0 = performance.now();
+for (let k = 0; k < 12; k++) for (let i = 0; i < a.length; i++) a[i] = ((i + k) & 1023) + 3 < 500 ? i : 2;
+const calibrationMs = performance.now() - c0;
+const count = (x) => (Array.isArray(x) ? x.length : x.offsets.length - 1);
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, calibrationMs, maxRssMB, train: count(xTrain), test: count(xTest) }));
+`;
 
 if (!process.env.SEQLAB_DATA_DIR) {
   console.error('set SEQLAB_DATA_DIR to the folder holding imdb.npz');
   process.exit(1);
 }
-let peak = process.memoryUsage().rss;
-const timer = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 5);
-const start = performance.now();
-const [[xTrain], [xTest]] = await imdb.loadData();
-const ms = performance.now() - start;
-peak = Math.max(peak, process.memoryUsage().rss);
-clearInterval(timer);
-console.log(
-  JSON.stringify({
-    loadDataMs: Math.round(ms),
-    peakRssMB: Math.round(peak / 1e6),
-    train: xTrain.length,
-    test: xTest.length,
-    targets: { ms: 1500, rssMB: 400 },
-  }),
-);
+const runs = Number(process.argv[2] ?? 5);
+const cases = [
+  { name: 'loadData({ numWords: 500 })', options: { numWords: 500 } },
+  { name: 'loadData()', options: {} },
+  { name: 'loadDataPacked({ numWords: 500 })', options: { numWords: 500, packed: true } },
+  { name: 'loadDataPacked()', options: { packed: true } },
+];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cwd = fileURLToPath(new URL('..', import.meta.url));
+for (const { name, options } of cases) {
+  const samples = [];
+  const load = loadavg()[0];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', CHILD, JSON.stringify(options)],
+      {
+        cwd,
+        encoding: 'utf8',
+      },
+    );
+    samples.push(JSON.parse(out));
+  }
+  if (samples[0] === null) continue;
+  console.log(
+    JSON.stringify({
+      case: name,
+      runs,
+      medianMs: Math.round(median(samples.map((s) => s.ms))),
+      minMs: Math.round(Math.min(...samples.map((s) => s.ms))),
+      medianCpuMs: Math.round(median(samples.map((s) => s.cpuMs))),
+      medianCalibrationMs: Math.round(median(samples.map((s) => s.calibrationMs))),
+      peakRssMB: Math.round(Math.max(...samples.map((s) => s.maxRssMB))),
+      medianPeakRssMB: Math.round(median(samples.map((s) => s.maxRssMB))),
+      sequences: [samples[0].train, samples[0].test],
+      loadAverage1m: Number(load.toFixed(2)),
+      targets: { ms: 600, rssMB: 250 },
+    }),
+  );
+}

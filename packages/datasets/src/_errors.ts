@@ -18,7 +18,12 @@ export type DatasetErrorCode =
   | 'ONE_CLASS'
   | 'BAD_LABEL'
   | 'BAD_UTF8'
-  | 'BAD_TABLE';
+  | 'BAD_TABLE'
+  // bounded readers
+  | 'PICKLE_LIMIT'
+  | 'SIZE_LIMIT'
+  | 'BAD_LABELS'
+  | 'CACHE_NOT_WRITABLE';
 
 /**
  * The one error type of `@seqlab/datasets`. `code` says what kind of problem it is, `file` names the file

@@ -1,7 +1,7 @@
 import { RandomState } from '@seqlab/random';
-import type { NumericArray } from './_dtype.js';
 import { DatasetError } from './_errors.js';
-import type { NpyArray } from './_npy.js';
+import type { NpyArray, PackedIntLists } from './_npy.js';
+import type { NpzArchive } from './_source.js';
 
 /** Options of `imdb.loadData`, Keras' `load_data` arguments in camelCase. */
 export interface ImdbLoadOptions {
@@ -27,6 +27,29 @@ export type ImdbSplit = [x: number[][], y: Int32Array];
 /** `[[xTrain, yTrain], [xTest, yTest]]`, as Keras returns `(x_train, y_train), (x_test, y_test)`. */
 export type ImdbData = [train: ImdbSplit, test: ImdbSplit];
 
+/**
+ * Sequences packed into two typed arrays: sequence `i` is `ids.subarray(offsets[i], offsets[i + 1])`;
+ * `offsets` has one entry more than there are sequences and starts at 0.
+ */
+export type PackedSequences = PackedIntLists;
+
+/** One split in packed form: the sequences and their 0/1 labels. */
+export type ImdbPackedSplit = [x: PackedSequences, y: Int32Array];
+
+/** `[[xTrain, yTrain], [xTest, yTest]]` in packed form. */
+export type ImdbPackedData = [train: ImdbPackedSplit, test: ImdbPackedSplit];
+
+/** The four arrays of `imdb.npz`: unshuffled sequences (raw ranks) and labels. */
+export interface ImdbMembers {
+  readonly xTrain: PackedSequences;
+  readonly yTrain: Int32Array;
+  readonly xTest: PackedSequences;
+  readonly yTest: Int32Array;
+}
+
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
 function checkInt(name: string, value: unknown, allowNull: boolean): void {
   if (value === undefined || (allowNull && value === null)) return;
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
@@ -35,46 +58,83 @@ function checkInt(name: string, value: unknown, allowNull: boolean): void {
       `imdb.loadData: ${name} must be an integer${allowNull ? ' or null' : ''}; received ${String(value)}`,
     );
   }
-}
-
-function labels(array: NpyArray | undefined, name: string, file: string): Int32Array {
-  if (array === undefined || array.dtype === 'object' || array.shape.length !== 1) {
-    throw new DatasetError('BAD_SHAPE', `${name} must be a 1-D integer array; received ${describe(array)}`, {
-      file,
-    });
-  }
-  const data: NumericArray = array.data;
-  const out = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
-  return out;
-}
-
-function sequences(array: NpyArray | undefined, name: string, file: string): unknown[] {
-  if (array === undefined || array.dtype !== 'object' || array.shape.length !== 1) {
+  if (value < INT32_MIN || value > INT32_MAX) {
     throw new DatasetError(
-      'BAD_SHAPE',
-      `${name} must be a 1-D object array of int lists; received ${describe(array)}`,
-      {
-        file,
-      },
+      'BAD_ARGUMENT',
+      `imdb.loadData: ${name} must fit in int32 (word ids are int32); received ${value}`,
     );
   }
-  return array.data;
-}
-
-function describe(array: NpyArray | undefined): string {
-  return array === undefined ? 'no such member' : `dtype ${array.dtype}, shape (${array.shape.join(', ')})`;
 }
 
 /**
- * `keras.datasets.imdb.load_data` on arrays already read from `imdb.npz`.
+ * A label array as `Int32Array`: 1-D, every value an integer in the int32 range (Keras keeps int64; a float
+ * or an out-of-range label would be silently changed by the conversion, so it is refused).
+ */
+export function labelsFrom(array: NpyArray | undefined, name: string, file: string): Int32Array {
+  if (array === undefined || array.dtype === 'object' || array.shape.length !== 1) {
+    throw new DatasetError(
+      'BAD_SHAPE',
+      `${name} must be a 1-D integer array; received ${array === undefined ? 'no such member' : `dtype ${array.dtype}, shape (${array.shape.join(', ')})`}`,
+      { file },
+    );
+  }
+  const data = array.data;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    const ok =
+      typeof v === 'bigint'
+        ? v >= BigInt(INT32_MIN) && v <= BigInt(INT32_MAX)
+        : Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
+    if (!ok) {
+      throw new DatasetError(
+        'BAD_LABELS',
+        `${name}[${i}] is ${String(v)} (dtype ${array.dtype}); expected integer labels in the int32 range, e.g. 0/1`,
+        { file },
+      );
+    }
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/**
+ * Reads the four members of `imdb.npz` (and nothing else in it): the sequence arrays decoded straight into
+ * packed form, `x_test` inflating while `x_train` is decoded.
+ */
+export async function readImdbMembers(npz: NpzArchive): Promise<ImdbMembers> {
+  // Each member is released once read, so the archive's bytes go as soon as the last one is inflated.
+  const yTrain = labelsFrom(await npz.get('y_train', true), 'y_train', npz.file);
+  const yTest = labelsFrom(await npz.get('y_test', true), 'y_test', npz.file);
+  const trainBytes = npz.bytes('x_train', true);
+  const testBytes = npz.bytes('x_test', true);
+  testBytes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const xTrain = npz.intListsOf(await trainBytes);
+  const xTest = npz.intListsOf(await testBytes);
+  return { xTrain, yTrain, xTest, yTest };
+}
+
+/**
+ * `keras.datasets.imdb.load_data` on the arrays of `imdb.npz`, in packed form.
  * Port of keras/src/datasets/imdb.py load_data (every branch, same order of operations).
  */
-export function imdbFromArrays(
-  arrays: Record<string, NpyArray>,
-  options: ImdbLoadOptions,
-  file: string,
-): ImdbData {
+interface Plan {
+  /** Source indices of the reviews kept, in shuffled order. */
+  readonly trainKept: Int32Array;
+  readonly testKept: Int32Array;
+  /** What a sequence starts with: `startChar`, `oovChar` in its place, or nothing (NaN). */
+  readonly startId: number;
+  /** Ids `w + indexFrom` in `[skipTop, top)` stay; others become `oovChar` (or are dropped when it is null). */
+  readonly top: number;
+  readonly skipTop: number;
+  readonly indexFrom: number;
+  readonly oovChar: number | null;
+  /** 1 when a start id may be written, else 0. */
+  readonly offset: number;
+}
+
+/** Everything `load_data` decides before writing a single output id: arguments, shuffle, maxlen, num_words. */
+function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Plan {
   const { numWords, skipTop = 0, maxlen, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
   checkInt('numWords', numWords, true);
   checkInt('skipTop', skipTop, false);
@@ -84,51 +144,41 @@ export function imdbFromArrays(
   checkInt('oovChar', oovChar, true);
   checkInt('indexFrom', indexFrom, false);
 
-  const xTrainRaw = sequences(arrays['x_train'], 'x_train', file);
-  const xTestRaw = sequences(arrays['x_test'], 'x_test', file);
-  const yTrainRaw = labels(arrays['y_train'], 'y_train', file);
-  const yTestRaw = labels(arrays['y_test'], 'y_test', file);
+  const { xTrain, yTrain, xTest, yTest } = members;
   for (const [x, y, name] of [
-    [xTrainRaw, yTrainRaw, 'train'],
-    [xTestRaw, yTestRaw, 'test'],
+    [xTrain, yTrain, 'train'],
+    [xTest, yTest, 'test'],
   ] as const) {
-    if (x.length !== y.length) {
+    if (x.offsets.length - 1 !== y.length) {
       throw new DatasetError(
         'BAD_SHAPE',
-        `x_${name} has ${x.length} reviews but y_${name} ${y.length} labels`,
-        {
-          file,
-        },
+        `x_${name} has ${x.offsets.length - 1} reviews but y_${name} ${y.length} labels`,
+        { file },
       );
     }
   }
 
   const rng = new RandomState(seed);
-  const trainOrder = rng.shuffle(Int32Array.from({ length: xTrainRaw.length }, (_, i) => i));
-  const testOrder = rng.shuffle(Int32Array.from({ length: xTestRaw.length }, (_, i) => i));
+  const trainOrder = rng.shuffle(Int32Array.from({ length: yTrain.length }, (_, i) => i));
+  const testOrder = rng.shuffle(Int32Array.from({ length: yTest.length }, (_, i) => i));
 
   // Keras builds [start_char] + [w + index_from ...], filters by maxlen, then maps ids through the
   // [skip_top, num_words) window. Here: pass 1 finds the kept reviews (and the max id when num_words is unset);
-  // pass 2 writes each output sequence once.
+  // pass 2 writes each output sequence once, straight into one Int32Array per split.
   const offset = startChar === null ? 0 : 1;
-  const pick = (raw: unknown[], order: Int32Array, y: Int32Array, name: string) => {
-    const kept: number[][] = [];
-    const keptY: number[] = [];
+  const pick = (x: PackedSequences, order: Int32Array): Int32Array => {
+    if (!maxlen) return order;
+    let kept = 0;
+    const out = new Int32Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const source = order[i]!;
-      const seq = raw[source];
-      if (!Array.isArray(seq)) {
-        throw new DatasetError('BAD_SHAPE', `x_${name}[${source}] is not a list of ints`, { file });
-      }
-      if (maxlen && !(seq.length + offset < maxlen)) continue;
-      kept.push(seq as number[]);
-      keptY.push(y[source]!);
+      if (x.offsets[source + 1]! - x.offsets[source]! + offset < maxlen) out[kept++] = source;
     }
-    return { kept, y: Int32Array.from(keptY) };
+    return out.subarray(0, kept);
   };
-  const train = pick(xTrainRaw, trainOrder, yTrainRaw, 'train');
-  const test = pick(xTestRaw, testOrder, yTestRaw, 'test');
-  if (maxlen && (train.kept.length === 0 || test.kept.length === 0)) {
+  const trainKept = pick(xTrain, trainOrder);
+  const testKept = pick(xTest, testOrder);
+  if (maxlen && (trainKept.length === 0 || testKept.length === 0)) {
     throw new DatasetError(
       'BAD_ARGUMENT',
       `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
@@ -139,9 +189,16 @@ export function imdbFromArrays(
   let limit = numWords;
   if (!limit) {
     let max = Number.NEGATIVE_INFINITY;
-    for (const split of [train.kept, test.kept]) {
-      for (const seq of split) {
-        if (seq.length === 0 && startChar === null) {
+    for (const [x, kept] of [
+      [xTrain, trainKept],
+      [xTest, testKept],
+    ] as const) {
+      const { ids, offsets } = x;
+      for (let i = 0; i < kept.length; i++) {
+        const source = kept[i]!;
+        const from = offsets[source]!;
+        const to = offsets[source + 1]!;
+        if (from === to && startChar === null) {
           throw new DatasetError(
             'BAD_ARGUMENT',
             'an empty review leaves max() without a value (Keras raises ValueError here); set numWords or startChar',
@@ -149,46 +206,130 @@ export function imdbFromArrays(
           );
         }
         if (startChar !== null && startChar > max) max = startChar;
-        for (let j = 0; j < seq.length; j++) {
-          const w = seq[j]!;
-          if (typeof w !== 'number' || !Number.isSafeInteger(w)) {
-            throw new DatasetError('BAD_SHAPE', `a review holds ${String(w)}; expected ints`, { file });
-          }
-          if (w + indexFrom > max) max = w + indexFrom;
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          if (w > max) max = w;
         }
       }
+    }
+    if (max > INT32_MAX) {
+      throw new DatasetError(
+        'BAD_ARGUMENT',
+        `ids reach ${max} with indexFrom=${indexFrom}, beyond int32; set numWords or a smaller indexFrom`,
+        { file },
+      );
     }
     limit = max;
   }
   const top = limit;
+  const startId =
+    startChar === null
+      ? Number.NaN
+      : skipTop <= startChar && startChar < top
+        ? startChar
+        : (oovChar ?? Number.NaN);
+  return { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar, offset };
+}
 
-  const map = (seq: number[]): number[] => {
-    const check = (w: unknown): number => {
-      if (typeof w !== 'number' || !Number.isSafeInteger(w)) {
-        throw new DatasetError('BAD_SHAPE', `a review holds ${String(w)}; expected ints`, { file });
-      }
-      return w;
-    };
-    if (oovChar !== null) {
-      // every id maps to exactly one output id: write into an array of the final size
-      const out = new Array<number>(seq.length + offset);
-      if (startChar !== null) out[0] = skipTop <= startChar && startChar < top ? startChar : oovChar;
-      for (let j = 0; j < seq.length; j++) {
-        const w = check(seq[j]) + indexFrom;
-        out[j + offset] = skipTop <= w && w < top ? w : oovChar;
-      }
-      return out;
+/**
+ * `keras.datasets.imdb.load_data` on the arrays of `imdb.npz`, in packed form.
+ * Port of keras/src/datasets/imdb.py load_data (every branch, same order of operations).
+ */
+export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbPackedData {
+  const { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar, offset } = plan(
+    members,
+    options,
+    file,
+  );
+  const hasStart = !Number.isNaN(startId);
+  const map = (x: PackedSequences, kept: Int32Array, labels: Int32Array): ImdbPackedSplit => {
+    const { ids, offsets } = x;
+    const outOffsets = new Int32Array(kept.length + 1);
+    const y = new Int32Array(kept.length);
+    let capacity = 0;
+    for (let i = 0; i < kept.length; i++) {
+      const source = kept[i]!;
+      capacity += offsets[source + 1]! - offsets[source]! + offset;
     }
-    const out: number[] = [];
-    if (startChar !== null && skipTop <= startChar && startChar < top) out.push(startChar);
-    for (let j = 0; j < seq.length; j++) {
-      const w = check(seq[j]) + indexFrom;
-      if (skipTop <= w && w < top) out.push(w);
+    const out = new Int32Array(capacity);
+    let at = 0;
+    for (let i = 0; i < kept.length; i++) {
+      const source = kept[i]!;
+      y[i] = labels[source]!;
+      const from = offsets[source]!;
+      const to = offsets[source + 1]!;
+      if (hasStart) out[at++] = startId;
+      if (oovChar !== null) {
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          out[at++] = skipTop <= w && w < top ? w : oovChar;
+        }
+      } else {
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          if (skipTop <= w && w < top) out[at++] = w;
+        }
+      }
+      outOffsets[i + 1] = at;
     }
-    return out;
+    // oovChar null drops ids: give back the unused tail when it is large
+    const packed = at === capacity || at > capacity * 0.75 ? out.subarray(0, at) : out.slice(0, at);
+    return [{ ids: packed, offsets: outOffsets }, y];
   };
-  return [
-    [train.kept.map(map), train.y],
-    [test.kept.map(map), test.y],
-  ];
+  return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
+}
+
+/**
+ * {@link imdbPacked} written straight into one `number[]` per review (the `loadData` shape), with no packed
+ * copy in between.
+ */
+export function imdbNested(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbData {
+  const { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar } = plan(members, options, file);
+  const hasStart = !Number.isNaN(startId);
+  const map = (x: PackedSequences, kept: Int32Array, labels: Int32Array): ImdbSplit => {
+    const { ids, offsets } = x;
+    const out = new Array<number[]>(kept.length);
+    const y = new Int32Array(kept.length);
+    for (let i = 0; i < kept.length; i++) {
+      const source = kept[i]!;
+      y[i] = labels[source]!;
+      const from = offsets[source]!;
+      const to = offsets[source + 1]!;
+      if (oovChar !== null) {
+        const seq = new Array<number>(to - from + (hasStart ? 1 : 0));
+        let at = 0;
+        if (hasStart) seq[at++] = startId;
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          seq[at++] = skipTop <= w && w < top ? w : oovChar;
+        }
+        out[i] = seq;
+      } else {
+        const seq: number[] = [];
+        if (hasStart) seq.push(startId);
+        for (let j = from; j < to; j++) {
+          const w = ids[j]! + indexFrom;
+          if (skipTop <= w && w < top) seq.push(w);
+        }
+        out[i] = seq;
+      }
+    }
+    return [out, y];
+  };
+  return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
+}
+
+/** Packed sequences as one `number[]` per sequence (the shape Keras' lists of ints have). */
+export function unpackSequences(packed: PackedSequences): number[][] {
+  const { ids, offsets } = packed;
+  const n = offsets.length - 1;
+  const out = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) {
+    const from = offsets[i]!;
+    const length = offsets[i + 1]! - from;
+    const seq = new Array<number>(length);
+    for (let j = 0; j < length; j++) seq[j] = ids[from + j]!;
+    out[i] = seq;
+  }
+  return out;
 }

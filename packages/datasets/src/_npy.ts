@@ -3,11 +3,12 @@ import {
   fortranToC,
   type NumericArray,
   type NumericDtype,
+  type ParsedDtype,
   parseDtype,
   shapeSize,
 } from './_dtype.js';
 import { DatasetError } from './_errors.js';
-import { PickledNdarray, readPickle } from './_pickle.js';
+import { describeValue, PickledNdarray, type PickleLimits, PyList, readPickle, unpickle } from './_pickle.js';
 import { parsePyLiteral } from './_pyliteral.js';
 
 /** A numeric array read from `.npy`: flat data in C (row-major) order. */
@@ -28,20 +29,22 @@ export interface ObjectNpyArray {
 export type NpyArray = NumericNpyArray | ObjectNpyArray;
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+/** numpy's `_MAX_HEADER_SIZE`: a longer header is refused before it is parsed. */
+const MAX_HEADER_SIZE = 10000;
 
-/**
- * Reads a `.npy` file (format versions 1.0, 2.0 and 3.0), the counterpart of `numpy.load` for one array with
- * `allow_pickle=True` — except that object-array pickles go through a safe, data-only reader.
- * Port of numpy/lib/format.py `read_array` / `_read_array_header`.
- *
- * @param bytes - the whole file.
- * @param file - a name for error messages.
- * @example
- * ```ts
- * const { dtype, shape, data } = readNpy(bytes, 'y_train.npy'); // 'i8', [25000], BigInt64Array
- * ```
- */
-export function readNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
+/** Options of {@link readNpy}: the object-array pickle limits. */
+export interface ReadNpyOptions extends PickleLimits {}
+
+interface NpyHeader {
+  readonly descr: string;
+  readonly dtype: ParsedDtype;
+  readonly shape: number[];
+  readonly fortranOrder: boolean;
+  readonly payload: Uint8Array;
+}
+
+/** Port of numpy/lib/format.py `_read_array_header` (with its `max_header_size` of 10000). */
+function readHeader(bytes: Uint8Array, file: string): NpyHeader {
   const bad = (what: string): DatasetError => new DatasetError('BAD_NPY', what, { file });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     const got = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -62,6 +65,11 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
     headerLength = view.getUint32(8, true);
   } else {
     throw bad(`format version ${major}.${bytes[7]}; expected 1.0, 2.0 or 3.0`);
+  }
+  if (headerLength > MAX_HEADER_SIZE) {
+    throw bad(
+      `header of ${headerLength} bytes; expected at most ${MAX_HEADER_SIZE} (numpy's max_header_size)`,
+    );
   }
   if (headerStart + headerLength > bytes.length) {
     throw bad(
@@ -100,31 +108,72 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
       { file },
     );
   }
-  const dims = shape as number[];
-  const dtype = parseDtype(descr, file);
+  return {
+    descr,
+    dtype: parseDtype(descr, file),
+    shape: shape as number[],
+    fortranOrder,
+    payload: bytes.subarray(headerStart + headerLength),
+  };
+}
+
+/** Unpickles an object array's payload and checks it against the header (raw: lists stay {@link PyList}s). */
+function objectArray(
+  header: NpyHeader,
+  file: string,
+  limits: PickleLimits,
+  raw: boolean,
+): { obj: PickledNdarray; arena: Int32Array } {
+  const dims = header.shape;
   const count = shapeSize(dims);
-  const payload = bytes.subarray(headerStart + headerLength);
+  let obj: unknown;
+  let arena: Int32Array = new Int32Array(0);
+  if (raw) ({ value: obj, arena } = unpickle(header.payload, file, limits));
+  else obj = readPickle(header.payload, file, limits);
+  const data = obj instanceof PickledNdarray ? obj.data : undefined;
+  if (
+    !(obj instanceof PickledNdarray) ||
+    obj.dtype === undefined ||
+    !(raw ? data instanceof PyList : Array.isArray(data))
+  ) {
+    throw new DatasetError('BAD_PICKLE', 'object-array payload does not hold a numpy object array', {
+      file,
+    });
+  }
+  const length = data instanceof PyList ? (data.items?.length ?? data.length) : (data as unknown[]).length;
+  if (obj.shape.length !== dims.length || obj.shape.some((d, i) => d !== dims[i]) || length !== count) {
+    throw new DatasetError(
+      'BAD_SHAPE',
+      `header shape (${dims.join(', ')}) but the pickled array has shape (${obj.shape.join(', ')}) and ${length} elements`,
+      { file },
+    );
+  }
+  return { obj, arena };
+}
+
+/**
+ * Reads a `.npy` file (format versions 1.0, 2.0 and 3.0), the counterpart of `numpy.load` for one array with
+ * `allow_pickle=True` — except that object-array pickles go through a safe, data-only, bounded reader.
+ * Port of numpy/lib/format.py `read_array` / `_read_array_header`.
+ *
+ * @param bytes - the whole file.
+ * @param file - a name for error messages. @default '<npy>'
+ * @param options - limits of the object-array reader (`maxDepth` 100, `maxElements` 2^25).
+ * @example
+ * ```ts
+ * const { dtype, shape, data } = readNpy(bytes, 'y_train.npy'); // 'i8', [25000], BigInt64Array
+ * ```
+ */
+export function readNpy(bytes: Uint8Array, file = '<npy>', options: ReadNpyOptions = {}): NpyArray {
+  const header = readHeader(bytes, file);
+  const { dtype, shape: dims, payload, descr } = header;
+  const count = shapeSize(dims);
 
   if (dtype.kind === 'object') {
-    const obj = readPickle(payload, file);
-    if (!(obj instanceof PickledNdarray) || obj.dtype === undefined || !Array.isArray(obj.data)) {
-      throw new DatasetError('BAD_PICKLE', 'object-array payload does not hold a numpy object array', {
-        file,
-      });
-    }
-    if (
-      obj.shape.length !== dims.length ||
-      obj.shape.some((d, i) => d !== dims[i]) ||
-      obj.data.length !== count
-    ) {
-      throw new DatasetError(
-        'BAD_SHAPE',
-        `header shape (${dims.join(', ')}) but the pickled array has shape (${obj.shape.join(', ')}) and ${obj.data.length} elements`,
-        { file },
-      );
-    }
+    const { obj } = objectArray(header, file, options, false);
+    const elements = obj.data as unknown[];
     const data =
-      obj.fortranOrder && dims.length > 1 ? fortranToC(obj.data, dims, (n) => new Array(n)) : obj.data;
+      obj.fortranOrder && dims.length > 1 ? fortranToC(elements, dims, (n) => new Array(n)) : elements;
     return { dtype: 'object', shape: dims, data };
   }
 
@@ -137,9 +186,92 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): NpyArray {
     );
   }
   let data = decodeNumeric(payload, dtype, count);
-  if (fortranOrder && dims.length > 1) {
+  if (header.fortranOrder && dims.length > 1) {
     const Ctor = data.constructor as new (n: number) => NumericArray;
     data = fortranToC(data, dims, (n) => new Ctor(n));
   }
   return { dtype: dtype.kind, shape: dims, data };
+}
+
+/** An object array of int lists, packed: list `i` is `ids.subarray(offsets[i], offsets[i + 1])`. */
+export interface PackedIntLists {
+  readonly ids: Int32Array;
+  /** `length + 1` entries, `offsets[0] === 0`. */
+  readonly offsets: Int32Array;
+}
+
+/**
+ * Reads a 1-D `object` `.npy` whose elements are lists of int32 ints straight into a {@link PackedIntLists}
+ * (no JS array per list). Anything else in it is refused with `BAD_SHAPE`, naming the element by index and type.
+ */
+export function readNpyIntLists(
+  bytes: Uint8Array,
+  file: string,
+  options: ReadNpyOptions = {},
+): PackedIntLists {
+  const header = readHeader(bytes, file);
+  if (header.dtype.kind !== 'object' || header.shape.length !== 1) {
+    throw new DatasetError(
+      'BAD_SHAPE',
+      `expected a 1-D object array of int lists; received dtype ${header.descr}, shape (${header.shape.join(', ')})`,
+      { file },
+    );
+  }
+  const { obj, arena } = objectArray(header, file, options, true);
+  return packIntLists(obj.data as PyList, arena, file);
+}
+
+/** Packs a list of int lists; contiguous runs in order (what a pickler writes) are used in place. */
+function packIntLists(list: PyList, arena: Int32Array, file: string): PackedIntLists {
+  const n = list.items?.length ?? list.length;
+  const offsets = new Int32Array(n + 1);
+  const items = list.items ?? [];
+  let inPlace = true;
+  let first = -1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    if (!(item instanceof PyList)) {
+      throw new DatasetError('BAD_SHAPE', `element ${i} is ${describeValue(item)}; expected a list of ints`, {
+        file,
+      });
+    }
+    let length: number;
+    if (item.items === undefined) {
+      length = item.length;
+      if (length > 0) {
+        if (first < 0) first = item.start;
+        else if (item.start !== first + total) inPlace = false;
+      }
+    } else {
+      inPlace = false;
+      length = item.items.length;
+      for (let j = 0; j < length; j++) {
+        const w = item.items[j];
+        if (typeof w !== 'number' || (w | 0) !== w) {
+          throw new DatasetError(
+            'BAD_SHAPE',
+            `element ${i} holds ${describeValue(w)} at position ${j}; expected ints in the int32 range`,
+            { file },
+          );
+        }
+      }
+    }
+    total += length;
+    if (total > 0x7fffffff) {
+      throw new DatasetError('BAD_SHAPE', `more than 2^31 - 1 ints in all; expected fewer`, { file });
+    }
+    offsets[i + 1] = total;
+  }
+  if (inPlace) {
+    const start = Math.max(first, 0);
+    return { ids: arena.subarray(start, start + total), offsets };
+  }
+  const ids = new Int32Array(total);
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as PyList;
+    if (item.items === undefined) ids.set(arena.subarray(item.start, item.start + item.length), offsets[i]!);
+    else ids.set(item.items as number[], offsets[i]!);
+  }
+  return { ids, offsets };
 }

@@ -5,7 +5,29 @@ import { DatasetError } from './_errors.js';
  * interpreter: it never imports or calls anything; the only globals it knows are numpy's array reconstructor,
  * `numpy.ndarray`, `numpy.dtype` and `_codecs.encode` (protocol 2's spelling of `bytes`), each modelled here.
  * Anything else is refused with `UNSAFE_PICKLE`.
+ *
+ * Bounded: the result is always a tree (a list or tuple used twice through `DUP` or the memo is copied, and the
+ * copy counts), its nesting is at most `maxDepth` and its elements at most `maxElements` (`PICKLE_LIMIT`), so a
+ * kilobyte of shared references cannot expand into gigabytes. Ints appended to a list go straight into one
+ * shared `Int32Array` (the arena), one run per list, so an object array of int lists never becomes JS arrays
+ * unless the caller asks for them.
  */
+
+/** Limits of the pickle reader. */
+export interface PickleLimits {
+  /** Deepest nesting of lists, tuples and arrays. @default 100 */
+  maxDepth?: number;
+  /**
+   * Budget of the whole result, in elements of lists and tuples (each list or tuple itself costs 16, about its
+   * memory in 8-byte slots); a shared one is counted each time it is used. @default 2 ** 24
+   */
+  maxElements?: number;
+}
+
+export const DEFAULT_MAX_DEPTH: number = 100;
+export const DEFAULT_MAX_ELEMENTS: number = 2 ** 24;
+/** What one list or tuple costs in the element budget (its objects take about 16 8-byte slots). */
+const CONTAINER_COST = 16;
 
 /** A Python tuple (kept distinct from a list). */
 export class PyTuple {
@@ -23,7 +45,37 @@ export class PickledNdarray {
   shape: number[] = [0];
   dtype: PickledDtype | undefined;
   fortranOrder = false;
-  data: unknown[] | Uint8Array = [];
+  /** The elements: `unknown[]` from {@link readPickle}, a {@link PyList} from {@link unpickle}; or raw bytes. */
+  data: unknown = [];
+  /** Nesting and element count of `data` (for the limits). */
+  depth = 1;
+  size = 0;
+}
+
+/** A Python float (kept apart from ints while unpickling; a plain number in {@link readPickle}'s output). */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+/**
+ * A Python list while unpickling. While it holds only int32 ints they live in the arena as the run
+ * `[start, start + length)`; anything else turns it into a plain `items` array.
+ */
+export class PyList {
+  items: unknown[] | undefined = undefined;
+  start = 0;
+  length = 0;
+  depth = 1;
+  /** What this list and everything in it cost in the element budget. */
+  size: number = CONTAINER_COST;
+}
+
+class RawTuple {
+  constructor(
+    readonly items: unknown[],
+    readonly depth: number,
+    readonly size: number,
+  ) {}
 }
 
 class PyGlobal {
@@ -36,8 +88,83 @@ const ALLOWED_GLOBALS = new Set([...RECONSTRUCT, 'numpy.ndarray', 'numpy.dtype',
 /** Upper bound on a single string/bytes/long length, on top of "must fit in what is left". */
 const MAX_LENGTH = 1 << 30;
 
-/** Reads a pickle and returns its top-level object (a {@link PickledNdarray} for `np.save`'d object arrays). */
-export function readPickle(bytes: Uint8Array, file: string): unknown {
+/** How many ints the last {@link scanInts} wrote (a second return value without an allocation). */
+let scanned = 0;
+
+/**
+ * Writes the ints of a run of `BININT1` / `BININT2` / `BININT` opcodes (and `FRAME` hints) starting at byte `p`
+ * into `out` from index `n`; returns the byte where the run stops and sets {@link scanned} to the new index.
+ * `out` must have room for every int opcode left (each takes at least 2 bytes). Top-level and monomorphic, so
+ * it compiles to a tight loop.
+ */
+function scanInts(bytes: Uint8Array, p: number, out: Int32Array, n: number): number {
+  const end = bytes.length;
+  const fast = end - 9; // room for the longest opcode read below without a bounds check
+  while (p < fast) {
+    const op = bytes[p]!;
+    if (op === 0x4d) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8);
+      p += 3;
+    } else if (op === 0x4b) {
+      out[n++] = bytes[p + 1]!;
+      p += 2;
+    } else if (op === 0x4a) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8) | (bytes[p + 3]! << 16) | (bytes[p + 4]! << 24);
+      p += 5;
+    } else if (op === 0x95) {
+      p += 9; // FRAME: a buffering hint
+    } else break;
+  }
+  while (p < end) {
+    const op = bytes[p]!;
+    if (op === 0x4b && p + 2 <= end) {
+      out[n++] = bytes[p + 1]!;
+      p += 2;
+    } else if (op === 0x4d && p + 3 <= end) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8);
+      p += 3;
+    } else if (op === 0x4a && p + 5 <= end) {
+      out[n++] = bytes[p + 1]! | (bytes[p + 2]! << 8) | (bytes[p + 3]! << 16) | (bytes[p + 4]! << 24);
+      p += 5;
+    } else if (op === 0x95 && p + 9 <= end) p += 9;
+    else break;
+  }
+  scanned = n;
+  return p;
+}
+
+/** What a value is, for error messages: its type and size, never its content. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'None';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an int' : 'a float';
+  if (typeof value === 'bigint') return 'an int beyond 2^53';
+  if (typeof value === 'boolean') return 'a bool';
+  if (typeof value === 'string') return `a str of ${value.length} characters`;
+  if (value instanceof PyFloat) return 'a float';
+  if (value instanceof Uint8Array) return `bytes of length ${value.length}`;
+  if (value instanceof PyList) return `a list of ${value.items?.length ?? value.length} items`;
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (value instanceof RawTuple || value instanceof PyTuple) return `a tuple of ${value.items.length} items`;
+  if (value instanceof PickledNdarray) return 'a numpy array';
+  if (value instanceof PickledDtype) return 'a numpy dtype';
+  if (value instanceof PyGlobal) return 'a global';
+  return typeof value;
+}
+
+/** The result of {@link unpickle}: the top object (lists as {@link PyList}) and the arena their int runs index. */
+export interface RawPickle {
+  readonly value: unknown;
+  readonly arena: Int32Array;
+}
+
+/**
+ * Reads a pickle into the reader's own representation: lists are {@link PyList}s (int runs in `arena`), floats
+ * {@link PyFloat}s, tuples internal. {@link readPickle} turns that into plain JS values.
+ */
+export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits = {}): RawPickle {
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const unsafe = (what: string): DatasetError =>
     new DatasetError('UNSAFE_PICKLE', `pickle refused: ${what}`, { file });
@@ -50,6 +177,110 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
   let stack: unknown[] = [];
   const marks: unknown[][] = [];
   const memo = new Map<number, unknown>();
+
+  // --- limits ---
+  let elements = 0;
+  const count = (n: number): void => {
+    elements += n;
+    if (elements > maxElements) {
+      throw new DatasetError(
+        'PICKLE_LIMIT',
+        `pickle refused at byte ${pos}: it builds more than ${maxElements} list/tuple elements (shared references counted each time they are used); expected at most maxElements = ${maxElements}`,
+        { file },
+      );
+    }
+  };
+  const checkDepth = (depth: number): void => {
+    if (depth > maxDepth) {
+      throw new DatasetError(
+        'PICKLE_LIMIT',
+        `pickle refused at byte ${pos}: lists/tuples nested ${depth} deep; expected at most maxDepth = ${maxDepth}`,
+        { file },
+      );
+    }
+  };
+  const depthOf = (v: unknown): number =>
+    v instanceof PyList || v instanceof RawTuple || v instanceof PickledNdarray ? v.depth : 0;
+  const sizeOf = (v: unknown): number =>
+    v instanceof PyList || v instanceof RawTuple || v instanceof PickledNdarray ? v.size : 0;
+
+  // --- the int arena: capacity for every int opcode left in the file (each takes at least 2 bytes) ---
+  let arena = new Int32Array(0);
+  let arenaLength = 0;
+  const reserve = (n: number): void => {
+    if (arenaLength + n <= arena.length) return;
+    const grown = new Int32Array(
+      Math.max(arenaLength + n, arena.length * 2, ((bytes.length - pos) >> 1) + 16),
+    );
+    grown.set(arena.subarray(0, arenaLength));
+    arena = grown;
+  };
+
+  const materialize = (list: PyList): unknown[] => {
+    if (list.items === undefined) {
+      const items = new Array<unknown>(list.length);
+      for (let i = 0; i < list.length; i++) items[i] = arena[list.start + i];
+      list.items = items;
+    }
+    return list.items;
+  };
+  const appendOne = (target: unknown, item: unknown): void => {
+    if (!(target instanceof PyList)) throw unsafe(`APPEND to ${describeValue(target)}; expected a list`);
+    count(1);
+    if (target.items === undefined && typeof item === 'number' && (item | 0) === item) {
+      if (target.length === 0) target.start = arenaLength;
+      if (target.start + target.length === arenaLength) {
+        reserve(1);
+        arena[arenaLength++] = item;
+        target.length++;
+        target.size++;
+        return;
+      }
+    }
+    materialize(target).push(item);
+    target.size += 1 + sizeOf(item);
+    const depth = 1 + depthOf(item);
+    if (depth > target.depth) {
+      checkDepth(depth);
+      target.depth = depth;
+    }
+  };
+  const makeTuple = (items: unknown[]): RawTuple => {
+    let depth = 1;
+    let size = CONTAINER_COST + items.length;
+    for (const item of items) {
+      depth = Math.max(depth, 1 + depthOf(item));
+      size += sizeOf(item);
+    }
+    checkDepth(depth);
+    count(CONTAINER_COST + items.length);
+    return new RawTuple(items, depth, size);
+  };
+  /** A second use of a list or tuple (DUP, memo GET) is a copy, so the result stays a tree. */
+  const copy = (v: unknown): unknown => {
+    if (v instanceof PickledNdarray) {
+      count(v.size);
+      return v;
+    }
+    if (!(v instanceof PyList) && !(v instanceof RawTuple)) return v;
+    count(v.size);
+    return deepCopy(v);
+  };
+  const deepCopy = (v: unknown): unknown => {
+    if (v instanceof RawTuple) return new RawTuple(v.items.map(deepCopy), v.depth, v.size);
+    if (!(v instanceof PyList)) return v;
+    const out = new PyList();
+    out.depth = v.depth;
+    out.size = v.size;
+    if (v.items === undefined) {
+      reserve(v.length);
+      arena.copyWithin(arenaLength, v.start, v.start + v.length);
+      out.start = arenaLength;
+      out.length = v.length;
+      arenaLength += v.length;
+    } else out.items = v.items.map(deepCopy);
+    return out;
+  };
 
   const need = (n: number): number => {
     if (!Number.isSafeInteger(n) || n < 0 || n > MAX_LENGTH || pos + n > bytes.length) {
@@ -74,6 +305,7 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
   const line = (): string => {
     const end = bytes.indexOf(0x0a, pos);
     if (end < 0) throw bad('unterminated text line');
+    if (end - pos > 256) throw bad(`text line of ${end - pos} bytes; expected a short name or memo key`);
     const s = latin1.decode(bytes.subarray(pos, end));
     pos = end + 1;
     return s;
@@ -109,12 +341,8 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
     }
     return new PyGlobal(full);
   };
-  const appendTo = (list: unknown, items: unknown[]): void => {
-    if (!Array.isArray(list)) throw unsafe('APPEND to something that is not a list');
-    for (let i = 0; i < items.length; i++) list.push(items[i]);
-  };
   const call = (fn: unknown, args: unknown): unknown => {
-    if (!(fn instanceof PyGlobal) || !(args instanceof PyTuple)) {
+    if (!(fn instanceof PyGlobal) || !(args instanceof RawTuple)) {
       throw unsafe('REDUCE on something other than an allowed global and an argument tuple');
     }
     const a = args.items;
@@ -143,7 +371,7 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
     throw unsafe(`${fn.name} is not callable`);
   };
   const build = (obj: unknown, state: unknown): void => {
-    const s = state instanceof PyTuple ? state.items : undefined;
+    const s = state instanceof RawTuple ? state.items : undefined;
     if (obj instanceof PickledDtype && s !== undefined) {
       if (typeof s[1] === 'string') obj.byteOrder = s[1];
       return;
@@ -151,27 +379,55 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
     if (obj instanceof PickledNdarray && s !== undefined && s.length === 5) {
       const [, shape, dtype, fortran, data] = s;
       if (
-        !(shape instanceof PyTuple) ||
+        !(shape instanceof RawTuple) ||
         !shape.items.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
       ) {
         throw bad('ndarray state has no valid shape tuple');
       }
       if (!(dtype instanceof PickledDtype)) throw bad('ndarray state has no dtype');
-      if (!Array.isArray(data) && !(data instanceof Uint8Array)) throw bad('ndarray state has no data');
+      if (!(data instanceof PyList) && !(data instanceof Uint8Array)) throw bad('ndarray state has no data');
       obj.shape = shape.items as number[];
       obj.dtype = dtype;
       obj.fortranOrder = fortran === true;
       obj.data = data;
+      obj.depth = 1 + depthOf(data);
+      obj.size = sizeOf(data);
+      checkDepth(obj.depth);
       return;
     }
-    throw unsafe('BUILD on an object other than a numpy ndarray or dtype');
+    throw unsafe(`BUILD on ${describeValue(obj)}; expected a numpy ndarray or dtype`);
   };
   const memoPut = (index: number): void => {
     memo.set(index, top());
   };
   const memoGet = (index: number): void => {
     if (!memo.has(index)) throw bad(`memo key ${index} was never stored`);
-    stack.push(memo.get(index));
+    stack.push(copy(memo.get(index)));
+  };
+
+  /**
+   * The hot path of an object array of int lists: `MARK int int … APPENDS` onto a list whose ints are the arena's
+   * last run. The ints are written straight into the arena; anything unexpected undoes that and lets the generic
+   * opcodes run instead. Returns whether the batch was consumed.
+   */
+  const intBatch = (): boolean => {
+    const target = stack[stack.length - 1];
+    if (!(target instanceof PyList) || target.items !== undefined) return false;
+    if (target.length !== 0 && target.start + target.length !== arenaLength) return false;
+    reserve((bytes.length - pos) >> 1);
+    const base = arenaLength;
+    const end = bytes.length;
+    const p = scanInts(bytes, pos, arena, base);
+    const n = scanned;
+    if (p >= end || bytes[p] !== 0x65 || n === base) return false; // not `… APPENDS`: run the opcodes one by one
+    const added = n - base;
+    count(added);
+    if (target.length === 0) target.start = base;
+    target.length += added;
+    target.size += added;
+    arenaLength = n;
+    pos = p + 1;
+    return true;
   };
 
   for (;;) {
@@ -188,8 +444,9 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
         break;
       case 0x2e: // STOP
         if (stack.length !== 1 || marks.length !== 0) throw bad('STOP with an unbalanced stack');
-        return stack[0];
+        return { value: stack[0], arena: arena.subarray(0, arenaLength) };
       case 0x28: // MARK
+        if (intBatch()) break;
         marks.push(stack);
         stack = [];
         break;
@@ -200,7 +457,7 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
         popMark();
         break;
       case 0x32: // DUP
-        stack.push(top());
+        stack.push(copy(top()));
         break;
       case 0x4e: // NONE
         stack.push(null);
@@ -230,7 +487,7 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
         break;
       }
       case 0x47: // BINFLOAT
-        stack.push(view.getFloat64(need(8), false));
+        stack.push(new PyFloat(view.getFloat64(need(8), false)));
         break;
       case 0x58: // BINUNICODE
       case 0x8c: // SHORT_BINUNICODE
@@ -259,33 +516,38 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
         stack.push(new Uint8Array(take(u64())));
         break;
       case 0x5d: // EMPTY_LIST
-        stack.push([]);
+        count(CONTAINER_COST);
+        stack.push(new PyList());
         break;
       case 0x6c: {
         // LIST (popMark swaps `stack`, so pop before pushing)
         const items = popMark();
-        stack.push(items);
+        count(CONTAINER_COST);
+        const list = new PyList();
+        for (const item of items) appendOne(list, item);
+        stack.push(list);
         break;
       }
       case 0x61: {
         // APPEND
         const item = pop();
-        appendTo(top(), [item]);
+        appendOne(top(), item);
         break;
       }
       case 0x65: {
         // APPENDS
         const items = popMark();
-        appendTo(top(), items);
+        const target = top();
+        for (const item of items) appendOne(target, item);
         break;
       }
       case 0x29: // EMPTY_TUPLE
-        stack.push(new PyTuple([]));
+        stack.push(makeTuple([]));
         break;
       case 0x74: {
         // TUPLE
         const items = popMark();
-        stack.push(new PyTuple(items));
+        stack.push(makeTuple(items));
         break;
       }
       case 0x85:
@@ -293,7 +555,7 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
       case 0x87: {
         const n = op - 0x84;
         if (stack.length < n) throw bad('stack underflow');
-        stack.push(new PyTuple(stack.splice(stack.length - n, n)));
+        stack.push(makeTuple(stack.splice(stack.length - n, n)));
         break;
       }
       case 0x63: // GLOBAL
@@ -348,4 +610,30 @@ export function readPickle(bytes: Uint8Array, file: string): unknown {
         );
     }
   }
+}
+
+/**
+ * Reads a pickle and returns its top-level object (a {@link PickledNdarray} for `np.save`'d object arrays) as
+ * plain JS values: lists are arrays, ints and floats numbers (bigint beyond 2^53), tuples {@link PyTuple}s.
+ */
+export function readPickle(bytes: Uint8Array, file: string, limits: PickleLimits = {}): unknown {
+  const { value, arena } = unpickle(bytes, file, limits);
+  const converted = new Set<PickledNdarray>();
+  // depth is bounded by maxDepth, so plain recursion is safe here
+  const convert = (v: unknown): unknown => {
+    if (v instanceof PyList) {
+      if (v.items !== undefined) return v.items.map(convert);
+      const out = new Array<number>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = arena[v.start + i]!;
+      return out;
+    }
+    if (v instanceof RawTuple) return new PyTuple(v.items.map(convert));
+    if (v instanceof PyFloat) return v.value;
+    if (v instanceof PickledNdarray && !converted.has(v)) {
+      converted.add(v);
+      if (v.data instanceof PyList) v.data = convert(v.data);
+    }
+    return v;
+  };
+  return convert(value);
 }

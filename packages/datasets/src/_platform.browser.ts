@@ -1,12 +1,12 @@
 import { DatasetError } from './_errors.js';
-import type { NpyArray } from './_npy.js';
 import {
   type DataSource,
   type GetFileOptions,
   hashAlgorithm,
   hashMismatch,
+  NpzArchive,
+  type NpzOptions,
   offlineError,
-  readNpzWith,
   type SourceSpec,
 } from './_source.js';
 
@@ -14,20 +14,33 @@ export type { DataSource } from './_source.js';
 
 export const platformName = 'browser' as const;
 
+export { crc32 } from './_zip.js';
+
 /** crypto.subtle has no md5: the one md5 Keras uses (the word index) is checked by the sha256 of the same bytes. */
 const SHA256_FOR_MD5: Record<string, string> = {
   bfafd718b763782e994055a2d397834f: '027313fe9a320280f3bf0fac5baf58c4a683cf39a7ed9c3d3d3912bde4284cf6',
 };
 const CACHE_NAME = 'seqlab-datasets';
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-export async function inflateRaw(data: Uint8Array, _expectedSize: number): Promise<Uint8Array> {
-  return await collect(
-    new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')),
-  );
+/** Inflates into a buffer of the declared size; a stream that goes beyond it is cut off with an error. */
+export async function inflateRaw(data: Uint8Array, expectedSize: number): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'));
+  const out = new Uint8Array(expectedSize);
+  let at = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > expectedSize) {
+      await reader.cancel();
+      throw new Error(`inflates beyond its declared ${expectedSize} bytes`);
+    }
+    out.set(value, at);
+    at += value.length;
+  }
+  return at === expectedSize ? out : out.subarray(0, at);
 }
 
 /** The browser has no data dirs. */
@@ -166,12 +179,14 @@ export async function loadBytes(
   return { bytes, name: url };
 }
 
-export async function resolveNpz(
+/** Opens an `.npz` source lazily: members are inflated only when asked for. */
+export async function openNpzSource(
   source: DataSource,
   spec: SourceSpec,
-): Promise<{ arrays: Record<string, NpyArray>; name: string }> {
+  options: NpzOptions = {},
+): Promise<NpzArchive> {
   const { bytes, name } = await loadBytes(source, spec);
-  return { arrays: await readNpzWith(bytes, name, inflateRaw), name };
+  return new NpzArchive(bytes, name, inflateRaw, options);
 }
 
 export async function openGunzip(

@@ -1,24 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { createGunzip, inflateRaw as zlibInflateRaw } from 'node:zlib';
 import { DatasetError } from './_errors.js';
-import type { NpyArray } from './_npy.js';
 import {
   type DataSource,
   type GetFileOptions,
   hashAlgorithm,
   hashMismatch,
+  NpzArchive,
+  type NpzOptions,
   offlineError,
-  readNpzWith,
   type SourceSpec,
 } from './_source.js';
-import { readTar } from './_tar.js';
-import { readZip } from './_zip.js';
+import { readTarEntries } from './_tar.js';
+import { crc32 as jsCrc32, readZip } from './_zip.js';
 
 export type { DataSource } from './_source.js';
 
@@ -26,9 +27,23 @@ export const platformName = 'node' as const;
 
 const inflate = promisify(zlibInflateRaw);
 
+/**
+ * Inflates at most `expectedSize` bytes (more is an error, so a member cannot lie about its size). One output
+ * chunk of exactly the declared size (+1, so zlib never allocates a spare chunk): no concatenation copy.
+ */
 export async function inflateRaw(data: Uint8Array, expectedSize: number): Promise<Uint8Array> {
-  return await inflate(data, { maxOutputLength: Math.max(1, expectedSize) });
+  const maxOutputLength = Math.max(1, expectedSize);
+  return await inflate(data, {
+    maxOutputLength,
+    chunkSize: Math.max(64, Math.min(expectedSize + 1, 2 ** 30)),
+  });
 }
+
+/** CRC-32 of zip members: zlib's native one where Node has it (20.15+), else the portable one. */
+export const crc32: (bytes: Uint8Array) => number =
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (bytes) => (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(bytes)
+    : jsCrc32;
 
 /** The folders searched for a dataset file, in order: `SEQLAB_DATA_DIR`, `$KERAS_HOME/datasets`, `~/.keras/datasets`. */
 export function dataDirs(cacheSubdir = 'datasets'): string[] {
@@ -47,10 +62,50 @@ async function fileHash(path: string, algorithm: 'sha256' | 'md5'): Promise<stri
   return hash.digest('hex');
 }
 
+/** A `.part` file untouched this long belongs to a download that was killed: the next `getFile` removes it. */
+export const STALE_PART_MS: number = 10 * 60 * 1000;
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOENT', 'EISDIR']);
+
+/** A failure to write into the cache folder as a typed error naming the folder; anything else as it was. */
+function cacheError(dir: string, cause: unknown): unknown {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !NOT_WRITABLE.has(code)) return cause;
+  return new DatasetError(
+    'CACHE_NOT_WRITABLE',
+    `cannot write to the cache folder ${dir} (${code}); expected a writable folder: pass cacheDir, or set SEQLAB_DATA_DIR or KERAS_HOME to one`,
+    { file: dir, cause },
+  );
+}
+
+/** Removes `.<name>.<random>.part` files of `target` left by downloads that were killed (untouched for long). */
+async function removeStaleParts(target: string): Promise<void> {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.part')) continue;
+    const path = join(dir, name);
+    try {
+      if (now - (await stat(path)).mtimeMs > STALE_PART_MS) await rm(path, { force: true });
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+}
+
 /**
  * `keras.utils.get_file`: returns the path of `fname` in the cache, downloading it from `origin` first when it
- * is missing (or fails `fileHash`). Downloads stream into a temporary file that is renamed into place only
- * after the hash matched; on any failure nothing is left behind.
+ * is missing or a cached copy fails `fileHash` (then it is downloaded again, as Keras does). Downloads stream
+ * into a temporary `.part` file that is renamed into place only after the hash matched; a failed download
+ * removes its `.part` file, and one left by a killed process is removed by the next call after 10 minutes.
+ * A cache folder that cannot be written gives `CACHE_NOT_WRITABLE` (Keras falls back to `/tmp/.keras`).
  * Port of keras/src/utils/file_utils.py get_file.
  *
  * @example
@@ -73,16 +128,26 @@ export async function getFile(fname: string, options: GetFileOptions): Promise<s
   const target = isAbsolute(fname) ? fname : join(dir, fname);
   const algorithm = expected ? hashAlgorithm(expected) : undefined;
 
+  await removeStaleParts(target);
   let download = forceDownload || !existsSync(target);
   if (!download && expected && algorithm) {
     download = (await fileHash(target, algorithm)) !== expected.toLowerCase();
   }
   if (download) {
-    await mkdir(dirname(target), { recursive: true });
-    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+    const folder = dirname(target);
+    const temp = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      // before any byte is fetched: can the file be written here?
+      await mkdir(folder, { recursive: true });
+      await (await open(temp, 'wx')).close();
+    } catch (cause) {
+      throw cacheError(folder, cause);
+    }
     try {
       await downloadTo(origin, temp, target, options.onProgress, expected, algorithm);
-      await rename(temp, target);
+      await rename(temp, target).catch((cause: unknown) => {
+        throw cacheError(folder, cause);
+      });
     } finally {
       await rm(temp, { force: true });
     }
@@ -153,13 +218,24 @@ async function extractArchive(archive: string): Promise<string> {
   const temp = `${out}.${randomBytes(6).toString('hex')}.part`;
   const { writeFile } = await import('node:fs/promises');
   try {
+    await mkdir(temp, { recursive: true });
+  } catch (cause) {
+    throw cacheError(dirname(out), cause);
+  }
+  try {
     if (/\.(tar\.gz|tgz|tar)$/.test(archive)) {
       const source = createReadStream(archive);
       const stream = archive.endsWith('.tar') ? source : gunzip(source);
-      for await (const entry of readTar(stream as AsyncIterable<Uint8Array>, archive)) {
+      // each file streams to disk: nothing of the archive is held in memory
+      for await (const entry of readTarEntries(stream as AsyncIterable<Uint8Array>, archive)) {
         const path = join(temp, entry.path);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, entry.data);
+        const handle = await open(path, 'w');
+        try {
+          for await (const piece of entry.body()) await handle.write(piece);
+        } finally {
+          await handle.close();
+        }
       }
     } else if (archive.endsWith('.zip')) {
       const { extractZipEntry } = await import('./_zip.js');
@@ -169,7 +245,7 @@ async function extractArchive(archive: string): Promise<string> {
         if (entry.name.endsWith('/')) continue;
         const path = join(temp, rel);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, await extractZipEntry(entry, inflateRaw, archive));
+        await writeFile(path, await extractZipEntry(entry, inflateRaw, archive, crc32));
       }
     } else {
       throw new DatasetError('BAD_ARGUMENT', 'extract: expected a .tar.gz, .tgz, .tar or .zip file', {
@@ -193,7 +269,12 @@ function isLocalPath(source: string): boolean {
   return source.includes('/') || source.includes('\\');
 }
 
-/** A bare name: the first local copy in the data dirs (trusted as is), else `getFile` from the official origin. */
+/**
+ * A bare name: the first local copy in the data dirs, else `getFile` from the official origin. A copy in
+ * `SEQLAB_DATA_DIR` (or under another name, `alternatives`) is trusted local data; the official name in the Keras
+ * cache (`$KERAS_HOME/datasets`, `~/.keras/datasets`) goes through `getFile`, so it is re-verified against the
+ * official hash and downloaded again when it does not match, as Keras' `get_file` does.
+ */
 async function locate(source: string, spec: SourceSpec): Promise<string> {
   if (isLocalPath(source)) {
     if (!existsSync(source)) {
@@ -203,10 +284,13 @@ async function locate(source: string, spec: SourceSpec): Promise<string> {
     }
     return source;
   }
+  const trusted = process.env['SEQLAB_DATA_DIR'];
   for (const dir of dataDirs()) {
     for (const name of [source, ...(spec.alternatives ?? [])]) {
       const path = join(dir, name);
-      if (existsSync(path) && (await stat(path)).isFile()) return path;
+      if (!existsSync(path) || !(await stat(path)).isFile()) continue;
+      if (dir === trusted || name !== source) return path;
+      return await getFile(path, { origin: spec.origin, fileHash: spec.fileHash });
     }
   }
   return await getFile(source, { origin: spec.origin, fileHash: spec.fileHash });
@@ -227,12 +311,14 @@ export async function loadBytes(
   return { bytes: await readFile(path), name: path };
 }
 
-export async function resolveNpz(
+/** Opens an `.npz` source lazily: members are inflated only when asked for. */
+export async function openNpzSource(
   source: DataSource,
   spec: SourceSpec,
-): Promise<{ arrays: Record<string, NpyArray>; name: string }> {
+  options: NpzOptions = {},
+): Promise<NpzArchive> {
   const { bytes, name } = await loadBytes(source, spec);
-  return { arrays: await readNpzWith(bytes, name, inflateRaw), name };
+  return new NpzArchive(bytes, name, inflateRaw, options, crc32);
 }
 
 export async function openGunzip(

@@ -1,6 +1,6 @@
 import { DatasetError } from './_errors.js';
-import { type NpyArray, readNpy } from './_npy.js';
-import { extractZipEntry, type InflateRaw, readZip } from './_zip.js';
+import { type NpyArray, type PackedIntLists, type ReadNpyOptions, readNpy, readNpyIntLists } from './_npy.js';
+import { crc32, extractZipEntry, type InflateRaw, readZip, type ZipEntry } from './_zip.js';
 
 /** Where a dataset file comes from: a path (Node) or URL (browser), or the file's bytes. */
 export type DataSource = string | Uint8Array | ArrayBuffer | Blob;
@@ -38,19 +38,95 @@ export interface GetFileOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** Reads every `.npy` member of an `.npz` archive, keyed by name without `.npy` (numpy `NpzFile` keys). */
+/** Options of `readNpz` / `openNpz`: a cap on each member's size, and the pickle limits of `readNpy`. */
+export interface NpzOptions extends ReadNpyOptions {
+  /** A member whose declared (uncompressed) size is larger is refused before it is inflated. @default 2 ** 30 */
+  maxMemberBytes?: number;
+}
+
+export const DEFAULT_MAX_MEMBER_BYTES: number = 2 ** 30;
+
+/** An open `.npz` archive (numpy's `NpzFile`): its keys, and each member read only when asked for. */
+export interface NpzFile {
+  /** Member names without `.npy`, in archive order. */
+  readonly keys: readonly string[];
+  /** Inflates and reads one member. */
+  get(key: string): Promise<NpyArray>;
+}
+
+/** An `.npz` read lazily: the central directory at once, each member inflated only when asked for. */
+export class NpzArchive implements NpzFile {
+  readonly keys: readonly string[];
+  private readonly entries = new Map<string, ZipEntry>();
+
+  constructor(
+    bytes: Uint8Array,
+    readonly file: string,
+    private readonly inflateRaw: InflateRaw,
+    private readonly options: NpzOptions = {},
+    private readonly checksum: (bytes: Uint8Array) => number = crc32,
+  ) {
+    for (const entry of readZip(bytes, file)) {
+      const key = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
+      this.entries.delete(key); // a repeated name: the last one wins, as in Python's zipfile
+      this.entries.set(key, entry);
+    }
+    this.keys = [...this.entries.keys()];
+  }
+
+  /**
+   * The member's bytes, inflated after its declared size passed `maxMemberBytes`. `release` forgets the member
+   * afterwards, so once every member is released the archive's bytes can be collected.
+   */
+  async bytes(key: string, release = false): Promise<{ bytes: Uint8Array; name: string }> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      const shown = this.keys.slice(0, 10).join(', ') + (this.keys.length > 10 ? ', …' : '');
+      throw new DatasetError('NOT_FOUND', `no member ${key}.npy; the archive holds ${shown || 'nothing'}`, {
+        file: this.file,
+      });
+    }
+    const cap = this.options.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES;
+    if (entry.uncompressedSize > cap) {
+      throw new DatasetError(
+        'SIZE_LIMIT',
+        `member ${entry.name} declares ${entry.uncompressedSize} bytes; expected at most maxMemberBytes = ${cap} (nothing was inflated)`,
+        { file: this.file },
+      );
+    }
+    if (release) this.entries.delete(key);
+    return {
+      bytes: await extractZipEntry(entry, this.inflateRaw, this.file, this.checksum),
+      name: `${this.file}:${entry.name}`,
+    };
+  }
+
+  async get(key: string, release = false): Promise<NpyArray> {
+    const { bytes, name } = await this.bytes(key, release);
+    return readNpy(bytes, name, this.options);
+  }
+
+  /** A 1-D object array of int lists, packed (see `readNpyIntLists`). */
+  async intLists(key: string, release = false): Promise<PackedIntLists> {
+    return this.intListsOf(await this.bytes(key, release));
+  }
+
+  intListsOf(member: { bytes: Uint8Array; name: string }): PackedIntLists {
+    return readNpyIntLists(member.bytes, member.name, this.options);
+  }
+}
+
+/** Reads every `.npy` member of an `.npz` archive, one after the other, keyed like numpy's `NpzFile`. */
 export async function readNpzWith(
   bytes: Uint8Array,
   file: string,
   inflateRaw: InflateRaw,
+  options: NpzOptions = {},
+  checksum: (bytes: Uint8Array) => number = crc32,
 ): Promise<Record<string, NpyArray>> {
-  const entries = readZip(bytes, file);
+  const npz = new NpzArchive(bytes, file, inflateRaw, options, checksum);
   const out: Record<string, NpyArray> = {};
-  const raw = await Promise.all(entries.map((e) => extractZipEntry(e, inflateRaw, file)));
-  entries.forEach((entry, i) => {
-    const key = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
-    out[key] = readNpy(raw[i]!, `${file}:${entry.name}`);
-  });
+  for (const key of npz.keys) out[key] = await npz.get(key);
   return out;
 }
 

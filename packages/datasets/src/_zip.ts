@@ -167,6 +167,7 @@ export async function extractZipEntry(
   entry: ZipEntry,
   inflateRaw: InflateRaw,
   file: string,
+  checksum: (bytes: Uint8Array) => number = crc32,
 ): Promise<Uint8Array> {
   let out: Uint8Array;
   if (entry.method === 0) {
@@ -189,7 +190,7 @@ export async function extractZipEntry(
       { file },
     );
   }
-  const crc = crc32(out);
+  const crc = checksum(out);
   if (crc !== entry.crc32) {
     throw new DatasetError(
       'BAD_ZIP',

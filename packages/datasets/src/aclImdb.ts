@@ -26,13 +26,19 @@ export interface AclImdbOptions {
    * @default 'aclImdb_v1.tar.gz'
    */
   path?: DataSource;
+  /** A review file larger than this is refused (`SIZE_LIMIT`) before it is read. @default 2 ** 20 */
+  maxEntryBytes?: number;
+  /** All review files together larger than this are refused (`SIZE_LIMIT`). @default 2 ** 28 */
+  maxTotalBytes?: number;
 }
 
 const REVIEW = /^aclImdb\/(train|test)\/(pos|neg)\/(\d+)_(\d+)\.txt$/;
 
 /**
  * Reads the Stanford Large Movie Review Dataset from its official `.tar.gz` layout, streaming (gunzip + tar;
- * entries that escape the archive root are refused). `train/unsup` and other files are ignored.
+ * entries that escape the archive root are refused). `train/unsup` and other files are skipped as they stream,
+ * never held. Memory: the texts returned plus one review file and one gunzip chunk (at most 2× the output);
+ * `maxEntryBytes` and `maxTotalBytes` bound it against a decompression bomb.
  *
  * @example
  * ```ts
@@ -56,7 +62,12 @@ export async function loadData(
     'test/neg': [],
   };
   const decoder = new TextDecoder();
-  for await (const entry of readTar(stream, name)) {
+  const reviews = readTar(stream, name, {
+    accept: (path) => REVIEW.test(path),
+    maxEntryBytes: options.maxEntryBytes ?? 2 ** 20,
+    maxTotalBytes: options.maxTotalBytes ?? 2 ** 28,
+  });
+  for await (const entry of reviews) {
     const match = REVIEW.exec(entry.path);
     if (match === null) continue;
     const [, split, polarity, id, rating] = match;

@@ -1,8 +1,25 @@
-import { type DataSource, loadBytes, resolveNpz } from '#platform';
-import { type ImdbData, type ImdbLoadOptions, imdbFromArrays } from './_imdb_core.js';
+import { type DataSource, loadBytes, openNpzSource } from '#platform';
+import {
+  type ImdbData,
+  type ImdbLoadOptions,
+  type ImdbPackedData,
+  imdbNested,
+  imdbPacked,
+  readImdbMembers,
+  unpackSequences,
+} from './_imdb_core.js';
+import type { NpzArchive } from './_source.js';
 import { textToWords } from './_text.js';
 
-export type { ImdbData, ImdbLoadOptions, ImdbSplit } from './_imdb_core.js';
+export type {
+  ImdbData,
+  ImdbLoadOptions,
+  ImdbPackedData,
+  ImdbPackedSplit,
+  ImdbSplit,
+  PackedSequences,
+} from './_imdb_core.js';
+export { unpackSequences };
 
 const ORIGIN_FOLDER = 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/';
 /** sha256 of the official `imdb.npz` (Keras' `file_hash`). */
@@ -25,6 +42,8 @@ export interface LoadDataOptions extends ImdbLoadOptions {
  * `keras.datasets.imdb.load_data`, element for element: the same shuffle (numpy `RandomState(seed)`), the same
  * start/OOV/offset handling, the same `maxlen` and `numWords` filtering.
  * `x` comes as `number[][]` (Keras: lists of ints), `y` as `Int32Array` (Keras: int64).
+ * Only the four members Keras reads are inflated; {@link loadDataPacked} gives the same ids without a JS array
+ * per review (half the memory).
  *
  * @example
  * ```ts
@@ -34,12 +53,34 @@ export interface LoadDataOptions extends ImdbLoadOptions {
  * ```
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
+  const { npz, rest } = await open(options);
+  return imdbNested(await readImdbMembers(npz), rest, npz.file);
+}
+
+async function open(options: LoadDataOptions): Promise<{ npz: NpzArchive; rest: ImdbLoadOptions }> {
   const { path = 'imdb.npz', ...rest } = options;
-  const { arrays, name } = await resolveNpz(path, {
+  const npz = await openNpzSource(path, {
     origin: `${ORIGIN_FOLDER}imdb.npz`,
     fileHash: IMDB_NPZ_SHA256,
   });
-  return imdbFromArrays(arrays, rest, name);
+  return { npz, rest };
+}
+
+/**
+ * {@link loadData} in packed form: each split's sequences as one `Int32Array` of ids plus offsets (sequence `i`
+ * is `ids.subarray(offsets[i], offsets[i + 1])`), decoded straight from the pickles into typed arrays.
+ * The same ids as `loadData`, in the same order.
+ *
+ * @example
+ * ```ts
+ * const [[xTrain, yTrain]] = await imdb.loadDataPacked({ numWords: 500 });
+ * xTrain.offsets.length - 1; // 25000
+ * xTrain.offsets[1] - xTrain.offsets[0]; // 218
+ * ```
+ */
+export async function loadDataPacked(options: LoadDataOptions = {}): Promise<ImdbPackedData> {
+  const { npz, rest } = await open(options);
+  return imdbPacked(await readImdbMembers(npz), rest, npz.file);
 }
 
 /**

@@ -18,7 +18,18 @@ export {
 export * as aclImdb from './aclImdb.js';
 export { dataDirs, getFile } from './getFile.js';
 export * as imdb from './imdb.js';
-export { type NpyArray, type NumericNpyArray, type ObjectNpyArray, readNpy, readNpz } from './npz.js';
+export {
+  type NpyArray,
+  type NpzFile,
+  type NpzOptions,
+  type NumericNpyArray,
+  type ObjectNpyArray,
+  openNpz,
+  type PickleLimits,
+  type ReadNpyOptions,
+  readNpy,
+  readNpz,
+} from './npz.js';
 export {
   type DirectoryFile,
   type DirectoryLabels,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imdbFromArrays } from '../src/_imdb_core.js';
+import { imdbPacked, readImdbMembers, unpackSequences } from '../src/_imdb_core.js';
 import * as browser from '../src/_platform.browser.js';
 import { readTar } from '../src/_tar.js';
 import { expected, fixtureBytes } from './_helpers.js';
@@ -24,8 +24,9 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('browser platform', () => {
   it('inflates npz members with DecompressionStream and gives the Keras result', async () => {
-    const { arrays } = await browser.resolveNpz(new Blob([npz]), spec());
-    const [[xTrain, yTrain]] = imdbFromArrays(arrays, { numWords: 20 }, 'blob');
+    const archive = await browser.openNpzSource(new Blob([npz]), spec());
+    const [[packed, yTrain]] = imdbPacked(await readImdbMembers(archive), { numWords: 20 }, 'blob');
+    const xTrain = unpackSequences(packed);
     const want = expected.cases.find((c) => JSON.stringify(c.kwargs) === '{"num_words":20}')!;
     expect(xTrain).toEqual(want.x_train);
     expect(Array.from(yTrain)).toEqual(want.y_train);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadBytes } from '../src/_platform.node.js';
 import { type DownloadProgress, getFile, imdb } from '../src/index.js';
 import { fixtureBytes } from './_helpers.js';
 
@@ -113,5 +114,91 @@ describe('getFile', () => {
     const dir = await getFile('acl.tar.gz', { origin: 'http://127.0.0.1:9/x', cacheDir, extract: true });
     expect(dir).toBe(`${archive}_extracted`);
     expect(readFileSync(join(dir, 'aclImdb/train/pos/2_9.txt'), 'utf8')).toBe("GREAT film, isn't it?");
+  });
+});
+
+describe('getFile at the edges', () => {
+  it('says CACHE_NOT_WRITABLE, with the folder, when the cache cannot be written (before downloading)', async () => {
+    const root = tempDir();
+    const file = join(root, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const error = await getFile('imdb.npz', { origin: `${base}/imdb.npz`, cacheDir: file }).catch((e) => e);
+    expect(error).toMatchObject({
+      code: 'CACHE_NOT_WRITABLE',
+      file: join(file, 'datasets'),
+      message: `${join(file, 'datasets')}: cannot write to the cache folder ${join(file, 'datasets')} (ENOTDIR); expected a writable folder: pass cacheDir, or set SEQLAB_DATA_DIR or KERAS_HOME to one`,
+    });
+  });
+
+  it('removes .part files a killed download left (untouched for 10 minutes), keeps a live one', async () => {
+    const cacheDir = tempDir();
+    const folder = join(cacheDir, 'datasets');
+    mkdirSync(folder);
+    const stale = join(folder, '.imdb.npz.0a1b2c3d4e5f.part');
+    const live = join(folder, '.imdb.npz.ffffffffffff.part');
+    writeFileSync(stale, 'half a download');
+    writeFileSync(live, 'a download in progress');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    await getFile('imdb.npz', { origin: `${base}/imdb.npz`, fileHash: sha256, cacheDir });
+    expect(readdirSync(folder).sort()).toEqual(['.imdb.npz.ffffffffffff.part', 'imdb.npz']);
+    // and a cached file with a stale .part next to it: cleaned on the next call too
+    utimesSync(live, hourAgo, hourAgo);
+    await getFile('imdb.npz', { origin: `${base}/imdb.npz`, fileHash: sha256, cacheDir });
+    expect(readdirSync(folder)).toEqual(['imdb.npz']);
+  });
+
+  describe('a tampered file in the Keras cache', () => {
+    const keys = ['SEQLAB_DATA_DIR', 'KERAS_HOME', 'HOME'] as const;
+    const saved = keys.map((k) => process.env[k]);
+    const useKerasHome = (): string => {
+      const home = tempDir();
+      mkdirSync(join(home, 'datasets'));
+      delete process.env['SEQLAB_DATA_DIR'];
+      process.env['KERAS_HOME'] = home;
+      process.env['HOME'] = tempDir(); // no ~/.keras either
+      return join(home, 'datasets', 'imdb.npz');
+    };
+    afterAll(() => {
+      keys.forEach((k, i) => {
+        if (saved[i] === undefined) delete process.env[k];
+        else process.env[k] = saved[i];
+      });
+      vi.unstubAllGlobals();
+    });
+
+    it('is re-verified and downloaded again when its hash is known', async () => {
+      const path = useKerasHome();
+      const tampered = body.slice();
+      tampered[100] = tampered[100]! ^ 0xff;
+      writeFileSync(path, tampered);
+      const { bytes, name } = await loadBytes('imdb.npz', { origin: `${base}/imdb.npz`, fileHash: sha256 });
+      expect(name).toBe(path);
+      expect(new Uint8Array(bytes)).toEqual(body);
+      expect(new Uint8Array(readFileSync(path))).toEqual(body);
+    });
+
+    it('is never loaded by imdb.loadData: without network, the download error instead', async () => {
+      const path = useKerasHome();
+      writeFileSync(path, body); // a valid npz, but not the official bytes
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('fetch failed', { cause: new Error('no network in this test') });
+      });
+      await expect(imdb.loadData()).rejects.toMatchObject({
+        code: 'DOWNLOAD_FAILED',
+        message: expect.stringContaining('(no network in this test)'),
+      });
+      vi.unstubAllGlobals();
+    });
+
+    it('but SEQLAB_DATA_DIR holds trusted local data, loaded as it is', async () => {
+      const path = useKerasHome();
+      const dir = tempDir();
+      writeFileSync(join(dir, 'imdb.npz'), body);
+      process.env['SEQLAB_DATA_DIR'] = dir;
+      const [[xTrain]] = await imdb.loadData();
+      expect(xTrain.length).toBe(40);
+      expect(path).toContain('datasets');
+    });
   });
 });

@@ -19,6 +19,20 @@ describe('imdb.loadData', () => {
     expect(Array.from(yTest)).toEqual(c.y_test);
   });
 
+  it.each(expected.cases)('loadDataPacked gives the same ids, packed ($kwargs)', async (c) => {
+    const [[xTrain, yTrain], [xTest, yTest]] = await imdb.loadDataPacked({
+      path: fixture('fake_imdb.npz'),
+      ...camel(c.kwargs),
+    });
+    expect(xTrain.ids).toBeInstanceOf(Int32Array);
+    expect(xTrain.offsets[0]).toBe(0);
+    expect(xTrain.offsets.at(-1)).toBe(xTrain.ids.length);
+    expect(imdb.unpackSequences(xTrain)).toEqual(c.x_train);
+    expect(Array.from(yTrain)).toEqual(c.y_train);
+    expect(imdb.unpackSequences(xTest)).toEqual(c.x_test);
+    expect(Array.from(yTest)).toEqual(c.y_test);
+  });
+
   it('gives the same result from bytes, an ArrayBuffer, a Blob and every pickle protocol', async () => {
     const want = await imdb.loadData({ path: fixture('fake_imdb.npz'), numWords: 20 });
     const bytes = fixtureBytes('fake_imdb.npz');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readNpyIntLists } from '../src/_npy.js';
 import { DatasetError, readNpy } from '../src/index.js';
 import { expected, fixtureBytes } from './_helpers.js';
+import { npy, objectArrayPickle } from './_hostile.js';
 
 describe('readNpy', () => {
   it.each(expected.numeric)('reads $file like numpy', ({ file, dtype, shape, values }) => {
@@ -73,5 +75,43 @@ describe('readNpy', () => {
         'e.npy',
       ),
     ).toThrow(expect.objectContaining({ code: 'BAD_SHAPE' }));
+  });
+
+  it('packs int lists exactly like the generic reader, whatever opcodes built them', () => {
+    // [[1, 2, 70000], [4] by APPEND, [] , a memo copy of the first, [-5, 300] by LIST, [7] after a non-int batch]
+    const ops = [
+      0x5d, 0x28, 0x5d, 0x71, 0, 0x28, 0x4b, 1, 0x4b, 2, 0x4a, 0x70, 0x11, 0x01, 0x00, 0x65, 0x5d, 0x4b, 4,
+      0x61, 0x5d, 0x68, 0, 0x28, 0x4a, 0xfb, 0xff, 0xff, 0xff, 0x4d, 0x2c, 0x01, 0x6c, 0x5d, 0x28, 0x4b, 7,
+      0x65, 0x65,
+    ];
+    const bytes = npy('|O', [6], objectArrayPickle(6, ops));
+    const generic = readNpy(bytes, 'g.npy').data as number[][];
+    expect(generic).toEqual([[1, 2, 70000], [4], [], [1, 2, 70000], [-5, 300], [7]]);
+    const { ids, offsets } = readNpyIntLists(bytes, 'p.npy');
+    expect(Array.from(offsets)).toEqual([0, 3, 4, 4, 7, 9, 10]);
+    expect(Array.from(ids)).toEqual(generic.flat());
+    // the real pickles' layout in every protocol, through both readers
+    const object = fixtureBytes('numpy2_object.npy');
+    const packed = readNpyIntLists(object, 'o.npy');
+    expect(Array.from(packed.ids)).toEqual(expected.raw.x_test.flat());
+    expect(Array.from(packed.offsets.subarray(1), (end, i) => end - packed.offsets[i]!)).toEqual(
+      expected.raw.x_test.map((x) => x.length),
+    );
+  });
+
+  it('refuses an element that is not a list of int32 ints, naming its index and type only', () => {
+    const floats = [0x5d, 0x28, 0x5d, 0x47, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x61, 0x65];
+    expect(() => readNpyIntLists(npy('|O', [1], objectArrayPickle(1, floats)), 'f.npy')).toThrow(
+      expect.objectContaining({
+        code: 'BAD_SHAPE',
+        message: 'f.npy: element 0 holds a float at position 0; expected ints in the int32 range',
+      }),
+    );
+    const text = [0x5d, 0x28, 0x58, 3, 0, 0, 0, 0x61, 0x62, 0x63, 0x65];
+    expect(() => readNpyIntLists(npy('|O', [1], objectArrayPickle(1, text)), 's.npy')).toThrow(
+      expect.objectContaining({
+        message: 's.npy: element 0 is a str of 3 characters; expected a list of ints',
+      }),
+    );
   });
 });
