@@ -22,3 +22,8 @@ export async function registerTfjsGlobals(): Promise<void> {
   await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js');
 }
+
+/** Browsers have no `process` handlers to keep: runs `start`. */
+export function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  return start();
+}

@@ -1,6 +1,12 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultWasmPaths, isCrossOriginIsolated, platformName, registerTfjsGlobals } from '#platform';
+import {
+  defaultWasmPaths,
+  isCrossOriginIsolated,
+  keepProcessHandlers,
+  platformName,
+  registerTfjsGlobals,
+} from '#platform';
 import { WasmInitError } from './errors.js';
 import { loadFusedKernels } from './fused/_module.js';
 import { registerWasmKernels } from './kernels/index.js';
@@ -148,7 +154,12 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
   const kernels = registerWasmKernels();
   let ok = false;
   try {
-    ok = await tf.setBackend('wasm');
+    // The backend's Emscripten glue would leave process handlers that turn the application's errors into exit 7.
+    ok = await keepProcessHandlers(async () => {
+      const started = await tf.setBackend('wasm');
+      if (started) await tf.ready();
+      return started;
+    });
   } catch (cause) {
     if (fallback === 'cpu') return startCpu();
     throw new WasmInitError(
@@ -167,7 +178,6 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
         'binaries are reachable at the configured wasmPaths.',
     );
   }
-  await tf.ready();
   await loadFusedKernels();
   return {
     backend: 'wasm',
