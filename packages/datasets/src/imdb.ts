@@ -1,5 +1,6 @@
-import { type DataSource, loadBytes, resolveNpz } from '#platform';
+import { loadBytes, resolveNpz } from '#platform';
 import { type ImdbData, type ImdbLoadOptions, imdbFromArrays } from './_imdb_core.js';
+import type { DataSource } from './_source.js';
 import { textToWords } from './_text.js';
 
 export type { ImdbData, ImdbLoadOptions, ImdbSplit } from './_imdb_core.js';
