@@ -1,16 +1,10 @@
-// Browser: the .wasm binaries are copied next to this file at build time; `new URL(…, import.meta.url)` with a
-// literal path is what Vite, webpack 5 and Rollup recognise as an asset to bundle.
+// Browser: the .wasm binaries are tfjs-backend-wasm's own; the application's bundler serves them and passes their
+// URLs as `wasmPaths` (a Vite app: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`).
+// Without them tfjs looks next to the script that loaded it.
 export const platformName = 'browser' as const;
 
-export function defaultWasmPaths(): Record<string, string> {
-  return {
-    'tfjs-backend-wasm.wasm': new URL('./wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-simd.wasm': new URL('./wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL(
-      './wasm/tfjs-backend-wasm-threaded-simd.wasm',
-      import.meta.url,
-    ).href,
-  };
+export function defaultWasmPaths(): Record<string, string> | undefined {
+  return undefined;
 }
 
 export function isCrossOriginIsolated(): boolean {

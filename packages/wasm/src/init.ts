@@ -26,8 +26,10 @@ export interface InitWasmOptions {
    */
   threads?: number | 'auto';
   /**
-   * Where the tfjs `.wasm` binaries are: a URL prefix ending in `/`, or one URL per file name. In the browser the
-   * binaries bundled with this package are used; in Node the ones in the installed `@tensorflow/tfjs-backend-wasm`.
+   * Where the tfjs `.wasm` binaries are: a URL prefix ending in `/`, or one URL per file name. In Node the ones in the
+   * installed `@tensorflow/tfjs-backend-wasm` are used. In the browser pass the URLs your bundler gives
+   * `@tensorflow/tfjs-backend-wasm`'s `dist/*.wasm` files (this package ships no copy); without them tfjs looks
+   * next to the script that loaded it.
    */
   wasmPaths?: string | Record<string, string>;
   /**

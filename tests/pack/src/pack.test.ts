@@ -155,6 +155,11 @@ describe('the packed CLI', () => {
     expect(bundle).toMatch(/from "@tensorflow\/tfjs-backend-cpu"|import\("@tensorflow\/tfjs-backend-cpu"\)/);
   });
 
+  it('@seqlab/wasm ships no copy of the .wasm binaries tfjs-backend-wasm installs', () => {
+    const files = filesUnder(unpacked.get('@seqlab/wasm')!);
+    expect(files.filter((f) => f.endsWith('.wasm'))).toEqual([]);
+  });
+
   it('installs globally into an empty prefix with npm and runs', () => {
     const prefix = join(work, 'global');
     mkdirSync(prefix);
