@@ -95,8 +95,8 @@ describe('the tfjs peer range', () => {
   it.each([
     ['lowest', lowest],
     ['highest', range],
-  ])('the %s tfjs version in the range trains, checkpoints and reloads every zoo model', (_, spec) => {
-    const dir = project(join(work, `peer-${spec.replace(/\W/g, '')}`));
+  ])('the %s tfjs version in the range trains, checkpoints and reloads every zoo model', (end, spec) => {
+    const dir = project(join(work, `peer-range-${end}`));
     npmInstall(dir, [...TFJS.map((name) => `${name}@${spec}`), ...libraries.map((name) => tarballs[name]!)]);
     const version = installedVersion(dir, '@tensorflow/tfjs-core');
     if (spec === lowest) expect(version).toBe(lowest);
