@@ -13,7 +13,7 @@ const seqlab = [
 
 export default defineConfig({
   plugins: [seqlabServer()],
-  // Not pre-bundled, so @seqlab/wasm's `new URL('./wasm/…', import.meta.url)` binaries resolve.
+  // Not pre-bundled: the workspace packages are used as built. tfjs' .wasm binaries come in as assets (src/wasm-paths.ts).
   optimizeDeps: { exclude: seqlab },
   worker: { format: 'es' },
   // Not minified: tfjs-backend-wasm starts its pthread workers from the threaded module factory's source text

@@ -1,5 +1,6 @@
 // The published CLI is one file: the @seqlab/* packages are bundled in (they are not on the registry yet), the
-// TensorFlow.js packages stay real dependencies (the wasm backend loads its .wasm binaries from its own folder).
+// TensorFlow.js packages stay real dependencies (the wasm backend loads its .wasm binaries from its own folder; the
+// cpu fallback is the tfjs-backend-cpu that tfjs-backend-wasm installs anyway, not a second copy in the bundle).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -22,6 +22,7 @@ describe('npm install -g seqlab.tgz', () => {
     const manifest = execFileSync('tar', ['-xzOf', filename, 'package/package.json'], { encoding: 'utf8' });
     expect(manifest).not.toMatch(/workspace:|catalog:/);
     expect(Object.keys((JSON.parse(manifest) as { dependencies: object }).dependencies).sort()).toEqual([
+      '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-layers',

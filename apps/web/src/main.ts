@@ -20,6 +20,7 @@ import {
 } from './lib/runs.js';
 import * as store from './lib/store.js';
 import { forgetProbeModel, loadProbeModel, type ProbeModel, predictPrefixes } from './probe-models.js';
+import { wasmPaths } from './wasm-paths.js';
 
 const BASE = import.meta.env.BASE_URL;
 const PRETRAINED = `${BASE}models/lstm/model.json`;
@@ -62,7 +63,7 @@ function renderRuntime(): void {
 }
 document.addEventListener('languagechange-app', renderRuntime);
 renderRuntime();
-const runtimeReady = initWasm({ threads: 'auto' }).then(
+const runtimeReady = initWasm({ threads: 'auto', wasmPaths }).then(
   (info) => {
     pageRuntime = info;
     renderRuntime();

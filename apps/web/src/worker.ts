@@ -8,6 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { datasetFacts } from './lib/facts.js';
 import type { WorkerEvent, WorkerRequest } from './lib/protocol.js';
 import { bestEpoch, metricValues } from './lib/runs.js';
+import { wasmPaths } from './wasm-paths.js';
 
 interface WorkerScope {
   postMessage(message: WorkerEvent): void;
@@ -121,7 +122,7 @@ scope.onmessage = async (message: MessageEvent<WorkerRequest>) => {
   }
   try {
     if (request.type === 'init') {
-      const info = await initWasm({ threads: 'auto' });
+      const info = await initWasm({ threads: 'auto', wasmPaths });
       post({ type: 'runtime', info: { backend: info.backend, simd: info.simd, threads: info.threads } });
     } else if (request.type === 'data') {
       bytes = request.bytes;

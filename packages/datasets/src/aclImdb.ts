@@ -1,5 +1,6 @@
-import { type DataSource, openGunzip } from '#platform';
+import { openGunzip } from '#platform';
 import { DatasetError } from './_errors.js';
+import type { DataSource } from './_source.js';
 import { readTar } from './_tar.js';
 
 /** The official archive URL and sha256 (with `train/unsup`). */

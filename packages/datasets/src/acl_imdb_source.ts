@@ -1,6 +1,7 @@
-import { type DataSource, openGunzip } from '#platform';
+import { openGunzip } from '#platform';
 import type { FolderTree, WalkedDir } from './_dir_index.js';
 import { DatasetError } from './_errors.js';
+import type { DataSource } from './_source.js';
 import { readTar } from './_tar.js';
 import { checkTwoClasses, makeTextSource, type TextSource } from './_text_source.js';
 import { ACL_IMDB_ORIGIN, ACL_IMDB_SHA256 } from './aclImdb.js';

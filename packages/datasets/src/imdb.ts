@@ -1,4 +1,4 @@
-import { type DataSource, loadBytes, openNpzSource } from '#platform';
+import { loadBytes, openNpzSource } from '#platform';
 import {
   type ImdbData,
   type ImdbLoadOptions,
@@ -8,7 +8,7 @@ import {
   readImdbMembers,
   unpackSequences,
 } from './_imdb_core.js';
-import type { NpzArchive } from './_source.js';
+import type { DataSource, NpzArchive } from './_source.js';
 import { textToWords } from './_text.js';
 
 export type {

@@ -9,7 +9,8 @@ export type ModelsErrorCode =
   | 'KERAS_EXPORT_UNSUPPORTED'
   | 'KERAS_MALFORMED'
   | 'KERAS_UNSUPPORTED'
-  | 'NON_FINITE_PREDICTION';
+  | 'NON_FINITE_PREDICTION'
+  | 'NODE_ONLY';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {

@@ -1,4 +1,11 @@
 export { ModelsError, type ModelsErrorCode } from './errors.js';
+// Node-only: stand-ins that throw a typed error here; the package's "node" entry (index.node.ts) has the real ones.
+export {
+  FileSystemHandler,
+  fileSystem,
+  fileSystemRouter,
+  registerFileSystemRouter,
+} from './io/_file_system.browser.js';
 export {
   encodeKerasArtifacts,
   encodeKerasModel,

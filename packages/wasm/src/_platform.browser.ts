@@ -1,16 +1,10 @@
-// Browser: the .wasm binaries are copied next to this file at build time; `new URL(…, import.meta.url)` with a
-// literal path is what Vite, webpack 5 and Rollup recognise as an asset to bundle.
+// Browser: the .wasm binaries are tfjs-backend-wasm's own; the application's bundler serves them and passes their
+// URLs as `wasmPaths` (a Vite app: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`).
+// Without them tfjs looks next to the script that loaded it.
 export const platformName = 'browser' as const;
 
-export function defaultWasmPaths(): Record<string, string> {
-  return {
-    'tfjs-backend-wasm.wasm': new URL('./wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-simd.wasm': new URL('./wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL(
-      './wasm/tfjs-backend-wasm-threaded-simd.wasm',
-      import.meta.url,
-    ).href,
-  };
+export function defaultWasmPaths(): Record<string, string> | undefined {
+  return undefined;
 }
 
 export function isCrossOriginIsolated(): boolean {
@@ -21,4 +15,9 @@ export function isCrossOriginIsolated(): boolean {
 export async function registerTfjsGlobals(): Promise<void> {
   await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js');
+}
+
+/** Browsers have no `process` handlers to keep: runs `start`. */
+export function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  return start();
 }

@@ -1,6 +1,12 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultWasmPaths, isCrossOriginIsolated, platformName, registerTfjsGlobals } from '#platform';
+import {
+  defaultWasmPaths,
+  isCrossOriginIsolated,
+  keepProcessHandlers,
+  platformName,
+  registerTfjsGlobals,
+} from '#platform';
 import { WasmInitError } from './errors.js';
 import { loadFusedKernels } from './fused/_module.js';
 import { registerWasmKernels } from './kernels/index.js';
@@ -20,8 +26,10 @@ export interface InitWasmOptions {
    */
   threads?: number | 'auto';
   /**
-   * Where the tfjs `.wasm` binaries are: a URL prefix ending in `/`, or one URL per file name. In the browser the
-   * binaries bundled with this package are used; in Node the ones in the installed `@tensorflow/tfjs-backend-wasm`.
+   * Where the tfjs `.wasm` binaries are: a URL prefix ending in `/`, or one URL per file name. In Node the ones in the
+   * installed `@tensorflow/tfjs-backend-wasm` are used. In the browser pass the URLs your bundler gives
+   * `@tensorflow/tfjs-backend-wasm`'s `dist/*.wasm` files (this package ships no copy); without them tfjs looks
+   * next to the script that loaded it.
    */
   wasmPaths?: string | Record<string, string>;
   /**
@@ -148,7 +156,12 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
   const kernels = registerWasmKernels();
   let ok = false;
   try {
-    ok = await tf.setBackend('wasm');
+    // The backend's Emscripten glue would leave process handlers that turn the application's errors into exit 7.
+    ok = await keepProcessHandlers(async () => {
+      const started = await tf.setBackend('wasm');
+      if (started) await tf.ready();
+      return started;
+    });
   } catch (cause) {
     if (fallback === 'cpu') return startCpu();
     throw new WasmInitError(
@@ -167,7 +180,6 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
         'binaries are reachable at the configured wasmPaths.',
     );
   }
-  await tf.ready();
   await loadFusedKernels();
   return {
     backend: 'wasm',

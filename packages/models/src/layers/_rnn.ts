@@ -91,7 +91,10 @@ export interface GatedArgs extends RecurrentArgs {
   recurrentActivation?: ActivationName;
 }
 
-/** What {@link CellRNN} needs of its cell: per-sequence dropout masks, and optionally projection and fusion. */
+/**
+ * What {@link CellRNN} needs of its cell: per-sequence dropout masks, and optionally projection and fusion.
+ * @internal
+ */
 export interface MaskedCell {
   resetDropoutMasks(): void;
   /**
@@ -125,12 +128,15 @@ export interface FusedInput {
  * Keras and tfjs name them), their initializers, seeded per-sequence dropout masks, the fused-kernel plumbing and
  * the serialized config, which carries every field tfjs' own cells write so that stock tfjs-layers can read it.
  */
-export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell {
+export abstract class KerasCell extends tfl.layers.RNNCell {
   readonly units: number;
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | undefined;
-  /** Set by {@link CellRNN} while its step loop runs on inputs already projected by `projectInputs`. */
+  /**
+   * Set by {@link CellRNN} while its step loop runs on inputs already projected by `projectInputs`.
+   * @internal
+   */
   projected = false;
   protected readonly gates: number;
   protected readonly kernelInit: Initializer;
@@ -173,6 +179,7 @@ export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell
     this.bias = this.addWeight('bias', biasShape ?? [width], 'float32', this.biasInit);
   }
 
+  /** @internal */
   resetDropoutMasks(): void {
     this.inputMask?.dispose();
     this.stateMask?.dispose();
@@ -212,6 +219,7 @@ export abstract class KerasCell extends tfl.layers.RNNCell implements MaskedCell
     return training && this.stateMask !== null ? tf.mul(h, this.stateMask) : h;
   }
 
+  /** @internal */
   fusedCall(
     x: tf.Tensor,
     training: boolean,
@@ -325,7 +333,10 @@ export abstract class GatedCell extends KerasCell {
     return this.bias.read();
   }
 
-  /** `dropout(x)·kernel + input bias` for every step: `[batch, steps, gates·u]` in one MatMul. */
+  /**
+   * `dropout(x)·kernel + input bias` for every step: `[batch, steps, gates·u]` in one MatMul.
+   * @internal
+   */
   projectInputs(x: tf.Tensor, training: boolean): tf.Tensor {
     this.drawSequenceMask(x, training);
     return tf.tidy(() => {
@@ -392,7 +403,7 @@ export const GATED_ACTIVATIONS: Record<string, readonly string[]> = {
  * once per call (per batch) and frees them afterwards, and runs the fused kernel when the configuration allows.
  */
 export abstract class CellRNN extends tfl.layers.RNN {
-  /** Whether to run the fused kernels when the configuration allows (see {@link MaskedCell.fusedCall}). */
+  /** Whether to run the fused kernels when the configuration allows. */
   readonly fused: boolean;
 
   constructor(cell: KerasCell, args: RecurrentArgs) {
@@ -452,7 +463,7 @@ export abstract class CellRNN extends tfl.layers.RNN {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
-    const cell = this.cell as unknown as MaskedCell;
+    const cell: MaskedCell = this.cell as unknown as KerasCell;
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const training = kwargs?.['training'] === true;
     const loopArgs = {
