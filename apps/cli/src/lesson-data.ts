@@ -1,17 +1,8 @@
 import { join, resolve } from 'node:path';
 import { DatasetError, imdb } from '@seqlab/datasets';
-import { padSequences, type SequenceMatrix, trainTestSplit } from '@seqlab/sequence';
+import { imdbSource, type LessonDataSource } from '@seqlab/lesson';
 import { CliError } from './errors.js';
 import type { RunConfig } from './run.js';
-
-/** The lesson's step 4, done: the split and padded id matrices, and the Keras test set. */
-export interface LessonData {
-  train: { x: SequenceMatrix<Int32Array>; y: Int32Array };
-  val: { x: SequenceMatrix<Int32Array>; y: Int32Array };
-  test: { x: SequenceMatrix<Int32Array>; y: Int32Array };
-  /** Where `imdb.npz` came from. */
-  source: string;
-}
 
 /** `imdb.npz` in `--data-dir`, else the data dir chain (`SEQLAB_DATA_DIR`, Keras cache, download). */
 export function npzSource(dataDir: string | null, cwd: string): string {
@@ -48,27 +39,15 @@ export async function loadImdb(config: Pick<RunConfig, 'numWords' | 'dataDir'>, 
   }
 }
 
-/**
- * `imdb.load_data(num_words)`, the first `limit` reviews (of train and of test) when asked, then
- * `train_test_split(x, y, test_size, random_state)` and `pad_sequences(maxlen)` — the lesson's steps 3 and 4.
- */
-export async function loadLessonData(config: RunConfig, cwd: string): Promise<LessonData> {
-  const [[xAll, yAll], [xTestAll, yTestAll]] = await loadImdb(config, cwd);
-  const limit = config.limit ?? Number.POSITIVE_INFINITY;
-  const x = xAll.slice(0, limit);
-  const y = yAll.subarray(0, Math.min(limit, yAll.length));
-  const [xTrain, xVal, yTrain, yVal] = trainTestSplit(x, y, {
-    testSize: config.testSize,
-    randomState: config.randomState,
-  }) as [number[][], number[][], Int32Array, Int32Array];
-  const pad = (seqs: number[][]) => padSequences(seqs, { maxlen: config.maxlen });
+/** The run's data source: `imdb.load_data` from `--data-dir` or the data dir chain, the first `--limit` reviews. */
+export function lessonSource(config: Pick<RunConfig, 'dataDir' | 'limit'>, cwd: string): LessonDataSource {
+  const source = imdbSource({
+    path: npzSource(config.dataDir, cwd),
+    ...(config.limit !== null ? { limit: config.limit } : {}),
+  });
   return {
-    train: { x: pad(xTrain), y: Int32Array.from(yTrain) },
-    val: { x: pad(xVal), y: Int32Array.from(yVal) },
-    test: {
-      x: pad(xTestAll.slice(0, limit)),
-      y: Int32Array.from(yTestAll.subarray(0, Math.min(limit, yTestAll.length))),
-    },
-    source: config.dataDir ? npzSource(config.dataDir, cwd) : 'imdb.npz (SEQLAB_DATA_DIR / Keras cache)',
+    description: source.description,
+    limit: source.limit,
+    load: (options) => source.load(options).catch(dataError),
   };
 }

@@ -13,6 +13,8 @@ export interface RunConfig {
   batchSize: number;
   learningRate: number;
   patience: number;
+  /** `false` with `--no-early-stopping` (absent in runs written before the flag existed: true). */
+  earlyStopping?: boolean;
   units: number;
   embeddingDim: number;
   dropout: number;
@@ -31,6 +33,8 @@ export interface EpochRecord {
 /** `history.json`: what the lesson's `history.history` holds, per epoch, plus the best epoch. */
 export interface RunHistory {
   model: string;
+  /** Keras' `history.history`: metric → one value per validated epoch. */
+  history?: Record<string, number[]>;
   epochs: EpochRecord[];
   bestEpoch: number | null;
   bestValLoss: number | null;

@@ -1,24 +1,24 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvLogger, earlyStopping, history, modelCheckpoint } from '@seqlab/callbacks';
-import { createModel, type ModelName, trainLesson } from '@seqlab/models';
+import { csvLogger } from '@seqlab/callbacks';
+import { type LessonDataSource, type LessonResult, runLesson } from '@seqlab/lesson';
+import type { ModelName } from '@seqlab/models';
 import { renderSvgChart } from '@seqlab/plot';
-import type { WasmInfo } from '@seqlab/wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Output } from './context.js';
 import { writeFileAtomic } from './fs.js';
-import type { LessonData } from './lesson-data.js';
-import { type EpochRecord, RUN_FILES, type RunConfig, type RunHistory } from './run.js';
+import { RUN_FILES, type RunConfig, type RunHistory } from './run.js';
 import { historySeries } from './series.js';
 import { epochLine } from './ui/format.js';
 import { ProgressBar } from './ui/progress.js';
 import { renderTermChart } from './ui/term-chart.js';
 
-export interface TrainedRun {
+/** A finished (or interrupted) run: `runLesson`'s result without the model, plus its folder. */
+export interface TrainedRun extends Omit<LessonResult, 'model'> {
   dir: string;
-  config: RunConfig;
-  history: RunHistory;
+  /** The CLI's config.json: the recipe plus where the data came from. */
+  runConfig: RunConfig;
+  /** What history.json holds. */
+  runHistory: RunHistory;
   files: string[];
   secondsPerEpoch: number;
 }
@@ -36,147 +36,117 @@ export function newRunDir(root: string, model: string, now = new Date()): string
   return dir;
 }
 
-/** Test-set loss and accuracy, batched like training. */
-export function evaluateOn(
-  model: tfl.LayersModel,
-  split: LessonData['test'],
-  batchSize: number,
-): { loss: number; acc: number } {
-  const [rows, cols] = split.x.shape;
-  const x = tf.tensor2d(split.x.data, [rows, cols], 'int32');
-  const y = tf.tensor2d(Float32Array.from(split.y), [rows, 1]);
-  try {
-    const result = model.evaluate(x, y, { batchSize }) as tf.Scalar[];
-    const [loss, acc] = result.map((t) => t.dataSync()[0] as number);
-    tf.dispose(result);
-    return { loss: loss as number, acc: acc as number };
-  } finally {
-    tf.dispose([x, y]);
-  }
-}
-
 /**
- * The lesson's training, one model: Keras' recipe through `trainLesson`, `EarlyStopping(patience,
- * restore_best_weights=True)`, `ModelCheckpoint(save_best_only=True)`, a CSV log, progress, then the test set and
- * the run folder.
+ * One model through the library's recipe (`runLesson`), with the CLI around it: a run folder (config.json first, so
+ * even an unfinished run says how it was made), the best checkpoint, a CSV log, progress, the final model, the
+ * history and the curves.
  */
 export async function trainOne(
   config: RunConfig,
-  data: LessonData,
+  source: LessonDataSource,
   out: Output,
-  options: { runsRoot: string; runtime: WasmInfo; label?: string },
+  options: { runsRoot: string; label?: string; announceData?: boolean },
 ): Promise<TrainedRun> {
   const dir = newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
   mkdirSync(dir, { recursive: true });
-  const model = createModel(config.model as ModelName, {
+  writeFileAtomic(join(dir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+
+  const bar = out.interactive ? new ProgressBar(out.ctx.stdout) : undefined;
+  const prefix = options.label ? `${options.label} ` : '';
+  let batches = 0;
+  const result = await runLesson({
+    data: source,
+    model: config.model as ModelName,
     numWords: config.numWords,
     maxlen: config.maxlen,
+    testSize: config.testSize,
+    randomState: config.randomState,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    patience: config.patience,
+    earlyStopping: config.earlyStopping ?? true,
     units: config.units,
     embeddingDim: config.embeddingDim,
     dropout: config.dropout,
     seed: config.seed,
+    checkpoint: `file://${join(dir, RUN_FILES.best)}`,
+    callbacks: [csvLogger(join(dir, RUN_FILES.csv))],
+    signal: out.ctx.signal,
+    onEvent: (event) => {
+      if (event.type === 'data' && options.announceData) {
+        const d = event.report;
+        out.info(
+          out.color.dim(
+            `data: ${d.train} train / ${d.validation} validation / ${d.test} test reviews, maxlen ${d.maxlen}`,
+          ),
+        );
+      } else if (event.type === 'trainBegin') {
+        batches = event.batches;
+      } else if (event.type === 'epochBegin') {
+        bar?.start(`${prefix}Epoch ${event.epoch}/${config.epochs}`, batches);
+      } else if (event.type === 'batch') {
+        bar?.update(event.batch, { loss: event.loss, acc: event.acc });
+      } else if (event.type === 'epoch') {
+        const line = `${prefix}${epochLine(event.epoch, config.epochs, event.seconds, event.logs)}`;
+        if (bar) bar.finish(line);
+        else out.info(line);
+      } else if (event.type === 'warning') {
+        out.warn(event.message);
+      }
+    },
   });
-  const recorder = history({ batches: out.interactive });
-  const stopper = earlyStopping({ monitor: 'val_loss', patience: config.patience, restoreBestWeights: true });
-  const checkpoint = modelCheckpoint(join(dir, RUN_FILES.best), { monitor: 'val_loss', saveBestOnly: true });
-  const csv = csvLogger(join(dir, RUN_FILES.csv));
+  const { model, ...rest } = result;
+  if (result.interrupted) out.warn('interrupted: training stopped; the best validated checkpoint is kept.');
 
-  const batches = Math.ceil(data.train.y.length / config.batchSize);
-  const bar = out.interactive ? new ProgressBar(out.ctx.stdout) : undefined;
-  const epochs: EpochRecord[] = [];
-  let epochStart = 0;
-  const prefix = options.label ? `${options.label} ` : '';
-  const unsubscribe = recorder.subscribe((event) => {
-    if (event.type === 'epochBegin') {
-      epochStart = performance.now();
-      bar?.start(`${prefix}Epoch ${event.epoch + 1}/${config.epochs}`, batches);
-    } else if (event.type === 'batchEnd') {
-      bar?.update(event.batch + 1, event.logs as Record<string, number>);
-    } else if (event.type === 'epochEnd') {
-      const seconds = (performance.now() - epochStart) / 1000;
-      const logs = event.logs as Record<string, number>;
-      epochs.push({ epoch: event.epoch + 1, seconds, logs });
-      const line = `${prefix}${epochLine(event.epoch + 1, config.epochs, seconds, logs)}`;
-      if (bar) bar.finish(line);
-      else out.info(line);
-    }
-  });
-  let interrupted = false;
-  const onAbort = () => {
-    interrupted = true;
-    model.stopTraining = true;
-  };
-  out.ctx.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await trainLesson({
-      model,
-      x: data.train.x,
-      y: data.train.y,
-      validationData: { x: data.val.x, y: data.val.y },
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      seed: config.seed,
-      callbacks: [recorder, stopper, checkpoint, csv],
-    });
-  } finally {
-    unsubscribe();
-    out.ctx.signal.removeEventListener('abort', onAbort);
-  }
-  if (interrupted) out.warn('interrupted: training stopped; the best checkpoint so far is kept.');
-
-  let bestEpoch: number | null = null;
-  let bestValLoss: number | null = null;
-  for (const e of epochs) {
-    const v = e.logs.val_loss;
-    if (v !== undefined && (bestValLoss === null || v < bestValLoss)) {
-      bestValLoss = v;
-      bestEpoch = e.epoch;
-    }
-  }
-  const test = epochs.length > 0 ? evaluateOn(model, data.test, config.batchSize) : undefined;
   const runHistory: RunHistory = {
     model: config.model,
-    epochs,
-    bestEpoch,
-    bestValLoss,
-    stoppedEarly: !interrupted && epochs.length < config.epochs,
-    interrupted,
-    test,
+    history: result.history,
+    epochs: result.epochs,
+    bestEpoch: result.bestEpoch,
+    bestValLoss: result.bestValLoss,
+    stoppedEarly: result.stoppedEarly,
+    interrupted: result.interrupted,
+    test: result.test ?? undefined,
   };
-
-  await model.save(`file://${join(dir, RUN_FILES.final)}`);
+  try {
+    await model.save(`file://${join(dir, RUN_FILES.final)}`);
+  } finally {
+    model.dispose();
+  }
   const files = [join(dir, RUN_FILES.config), join(dir, RUN_FILES.history), join(dir, RUN_FILES.curves)];
-  writeFileAtomic(files[0] as string, `${JSON.stringify(config, null, 2)}\n`);
   writeFileAtomic(files[1] as string, `${JSON.stringify(runHistory, null, 2)}\n`);
-  const series = historySeries(runHistory, 'loss');
   writeFileAtomic(
     files[2] as string,
-    renderSvgChart(series, { title: `${config.model}: loss`, yLabel: 'loss' }),
+    renderSvgChart(historySeries(runHistory, 'loss'), { title: `${config.model}: loss`, yLabel: 'loss' }),
   );
   if (existsSync(join(dir, RUN_FILES.best, 'model.json'))) files.push(join(dir, RUN_FILES.best));
   files.push(join(dir, RUN_FILES.final), join(dir, RUN_FILES.csv));
-  model.dispose();
-
-  const total = epochs.reduce((s, e) => s + e.seconds, 0);
+  const total = result.epochs.reduce((s, e) => s + e.seconds, 0);
   return {
+    ...rest,
     dir,
-    config,
-    history: runHistory,
+    runConfig: config,
+    runHistory,
     files,
-    secondsPerEpoch: epochs.length ? total / epochs.length : 0,
+    secondsPerEpoch: result.epochs.length ? total / result.epochs.length : 0,
   };
+}
+
+/** What `--json` reports for a run: the library's result (without the model) and the run folder. */
+export function runJson(run: TrainedRun): Record<string, unknown> {
+  const { runConfig, runHistory: _history, dir, ...result } = run;
+  return { ...result, config: runConfig, runDir: dir };
 }
 
 /** The end-of-run summary: best epoch, test metrics, a small chart of loss and val_loss. */
 export function printSummary(run: TrainedRun, out: Output): void {
   const c = out.color;
-  const h = run.history;
   out.info('');
-  out.info(renderTermChart(historySeries(h, 'loss')));
+  out.info(renderTermChart(historySeries(run.runHistory, 'loss')));
   out.info('');
-  if (h.bestEpoch !== null)
-    out.info(`best epoch ${c.bold(String(h.bestEpoch))} (val_loss ${h.bestValLoss?.toFixed(4)})`);
-  if (h.test) out.info(`test: loss ${h.test.loss.toFixed(4)} - acc ${c.bold(h.test.acc.toFixed(4))}`);
+  if (run.bestEpoch !== null)
+    out.info(`best epoch ${c.bold(String(run.bestEpoch))} (val_loss ${run.bestValLoss?.toFixed(4)})`);
+  if (run.test) out.info(`test: loss ${run.test.loss.toFixed(4)} - acc ${c.bold(run.test.acc.toFixed(4))}`);
   out.info(`run folder: ${run.dir}`);
 }

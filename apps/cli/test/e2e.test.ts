@@ -73,6 +73,7 @@ describe('info', () => {
 
 describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
   let runDir = '';
+  let trainedValLoss: number[] = [];
 
   it('data prints the lesson step 3 facts', async () => {
     const r = await seqlab(['data']);
@@ -120,6 +121,16 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect([1, 2]).toContain(trained?.bestEpoch);
     expect(trained?.test.acc).toBeGreaterThan(0);
     runDir = trained?.runDir ?? '';
+    trainedValLoss = trained?.epochs.map((e) => e.logs.val_loss as number) ?? [];
+    expect(trained).toMatchObject({ stoppedEarly: false, interrupted: false, checkpointSaved: true });
+    expect((trained as unknown as { history: { val_loss: number[] } }).history.val_loss).toEqual(
+      trainedValLoss,
+    );
+    expect((trained as unknown as { data: unknown }).data).toMatchObject({
+      train: 256,
+      validation: 64,
+      test: 320,
+    });
     for (const name of [
       'config.json',
       'history.json',
@@ -135,6 +146,50 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect(readFileSync(join(runDir, 'curves.svg'), 'utf8')).toMatch(/^<svg /);
     // --json keeps the human lines off stdout: they went to stderr.
     expect(r.stderr).toContain('Epoch 1/2 - ');
+  });
+
+  it('train is the library recipe: a direct runLesson call gives the same val_loss per epoch', async () => {
+    const { imdbSource, runLesson } = await import('@seqlab/lesson');
+    const { initWasm } = await import('@seqlab/wasm');
+    await initWasm();
+    const direct = await runLesson({
+      data: imdbSource({ path: join(dataDir as string, 'imdb.npz'), limit: 320 }),
+      model: 'lstm',
+      epochs: 2,
+      seed: 7,
+    });
+    direct.model.dispose();
+    expect(trainedValLoss).toHaveLength(2);
+    expect(direct.history.val_loss).toEqual(trainedValLoss);
+  });
+
+  it("--patience 0 stops at the first epoch that does not improve, as Keras' EarlyStopping", async () => {
+    const r = await seqlab(
+      ['train', '--model', 'embedding-simple-rnn', '--limit', '320', '--epochs', '40', '--seed', '3'].concat([
+        '--patience',
+        '0',
+        '--learning-rate',
+        '0.05',
+        '--json',
+      ]),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (
+      JSON.parse(r.stdout) as { runs: { history: { val_loss: number[] }; stoppedEarly: boolean }[] }
+    ).runs;
+    const valLoss = trained?.history.val_loss ?? [];
+    // Keras 3: best starts unset; an epoch that is not below the best (in float32) with wait >= 0 stops training.
+    let stop = -1;
+    for (let e = 1, best = Math.fround(valLoss[0]!); e < valLoss.length; e++) {
+      if (!(Math.fround(valLoss[e]!) < best)) {
+        stop = e;
+        break;
+      }
+      best = Math.fround(valLoss[e]!);
+    }
+    expect(stop).toBeGreaterThan(0);
+    expect(valLoss).toHaveLength(stop + 1);
+    expect(trained?.stoppedEarly).toBe(true);
   });
 
   it('train prints one Keras-style line per epoch when not on a terminal', async () => {

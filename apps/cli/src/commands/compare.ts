@@ -3,7 +3,7 @@ import { renderSvgChart, type Series } from '@seqlab/plot';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { writeFileAtomic } from '../fs.js';
-import { loadLessonData } from '../lesson-data.js';
+import { lessonSource } from '../lesson-data.js';
 import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { newRunDir, type TrainedRun, trainOne } from '../training.js';
 import { renderTable } from '../ui/table.js';
@@ -31,22 +31,22 @@ export const compare = defineCommand({
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
     const runtime = await initWasm();
-    const data = await loadLessonData(configs[0]!, out.ctx.cwd);
+    const source = lessonSource(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
       out.info(out.color.bold(`\n${config.model}`));
-      runs.push(await trainOne(config, data, out, { runsRoot: flags.out, runtime, label: config.model }));
+      runs.push(await trainOne(config, source, out, { runsRoot: flags.out, label: config.model }));
     }
     const rows = runs.map((r) => {
-      const best = r.history.epochs.find((e) => e.epoch === r.history.bestEpoch);
+      const best = r.epochs.find((e) => e.epoch === r.bestEpoch);
       return {
         model: r.config.model,
-        bestValLoss: r.history.bestValLoss,
+        bestValLoss: r.bestValLoss,
         valAcc: best?.logs.val_acc ?? null,
-        testAcc: r.history.test?.acc ?? null,
-        epochs: r.history.epochs.length,
-        bestEpoch: r.history.bestEpoch,
+        testAcc: r.test?.acc ?? null,
+        epochs: r.epochs.length,
+        bestEpoch: r.bestEpoch,
         secondsPerEpoch: r.secondsPerEpoch,
         runDir: r.dir,
       };
@@ -66,7 +66,7 @@ export const compare = defineCommand({
     );
     const series: Series[] = runs.map((r) => ({
       name: `${r.config.model} val_loss`,
-      values: r.history.epochs.map((e) => e.logs.val_loss ?? Number.NaN),
+      values: r.history.val_loss ?? [],
     }));
     const chartFile = join(newRunDir(resolve(out.ctx.cwd, flags.out), 'compare'), 'val_loss.svg');
     writeFileAtomic(chartFile, renderSvgChart(series, { title: 'val_loss by model', yLabel: 'val_loss' }));

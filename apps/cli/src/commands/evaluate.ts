@@ -1,10 +1,10 @@
+import { evaluateModel, prepareLessonData } from '@seqlab/lesson';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
-import { usageError } from '../errors.js';
-import { loadLessonData } from '../lesson-data.js';
+import { CliError, usageError } from '../errors.js';
+import { lessonSource } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
 import { readRun } from '../run.js';
-import { evaluateOn } from '../training.js';
 
 export const evaluate = defineCommand({
   spec: {
@@ -27,18 +27,14 @@ export const evaluate = defineCommand({
     const config = { ...run.config, dataDir: flags.dataDir ?? run.config.dataDir };
     const runtime = await initWasm();
     const model = await loadRunModel(run.dir);
-    const data = await loadLessonData(config, out.ctx.cwd);
-    const test = evaluateOn(model, data.test, config.batchSize);
+    const data = await prepareLessonData(lessonSource(config, out.ctx.cwd), config);
+    const reviews = data.test?.y.length ?? 0;
+    const test = data.test ? evaluateModel(model, data.test, config.batchSize) : null;
     model.dispose();
+    if (test === null) throw new CliError('NO_TEST_DATA', `the data of run '${dir}' has no test split.`);
     out.info(
-      `${config.model}: test loss ${test.loss.toFixed(4)} - test acc ${out.color.bold(test.acc.toFixed(4))} (${data.test.y.length} reviews)`,
+      `${config.model}: test loss ${test.loss.toFixed(4)} - test acc ${out.color.bold(test.acc.toFixed(4))} (${reviews} reviews)`,
     );
-    out.result({
-      run: run.dir,
-      model: config.model,
-      backend: runtime.backend,
-      reviews: data.test.y.length,
-      ...test,
-    });
+    out.result({ run: run.dir, model: config.model, backend: runtime.backend, reviews, ...test });
   },
 });

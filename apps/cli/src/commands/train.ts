@@ -1,9 +1,9 @@
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
-import { loadLessonData } from '../lesson-data.js';
+import { lessonSource } from '../lesson-data.js';
 import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
-import { printSummary, type TrainedRun, trainOne } from '../training.js';
+import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
   spec: {
@@ -34,41 +34,24 @@ export const train = defineCommand({
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
       ),
     );
-    const first = configs[0]!;
-    const data = await loadLessonData(first, out.ctx.cwd);
-    out.info(
-      out.color.dim(
-        `data: ${data.train.y.length} train / ${data.val.y.length} validation / ${data.test.y.length} test reviews, maxlen ${first.maxlen}`,
-      ),
-    );
+    const source = lessonSource(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
       out.info(out.color.bold(`\n${config.model}`) + out.color.dim(` (seed ${config.seed})`));
-      const run = await trainOne(config, data, out, { runsRoot: flags.out, runtime });
+      const run = await trainOne(config, source, out, {
+        runsRoot: flags.out,
+        announceData: runs.length === 0,
+      });
       printSummary(run, out);
       runs.push(run);
     }
-    const results = runs.map((r) => ({
-      config: r.config,
-      runDir: r.dir,
-      epochs: r.history.epochs,
-      bestEpoch: r.history.bestEpoch,
-      bestValLoss: r.history.bestValLoss,
-      stoppedEarly: r.history.stoppedEarly,
-      interrupted: r.history.interrupted,
-      test: r.history.test ?? null,
-      secondsPerEpoch: r.secondsPerEpoch,
-      files: r.files,
-    }));
-    out.result({ backend: runtime, runs: results });
-    if (runs.some((r) => r.history.interrupted))
+    out.result({ backend: runtime, runs: runs.map(runJson) });
+    if (runs.some((r) => r.interrupted))
       throw new CliError(
         'INTERRUPTED',
-        'training interrupted (Ctrl-C); the run folder keeps the best checkpoint.',
-        {
-          exitCode: 130,
-        },
+        'training interrupted (Ctrl-C); the run folder keeps the best validated checkpoint.',
+        { exitCode: 130 },
       );
   },
 });
