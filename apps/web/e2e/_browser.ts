@@ -1,5 +1,7 @@
 // Shared by the end-to-end tests: the built app (dist/) served by `vite preview`, and Debian's chromium.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,47 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+// Before the page's own scripts: layout shifts (CLS as Lighthouse sums them) and IndexedDB writes, by key.
+const INIT = `
+  window.__cls = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+  window.__puts = [];
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {
+    window.__puts.push(String(key));
+    return put.call(this, value, key);
+  };
+`;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now, as "rule: selectors". */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  return await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const { violations } = await axe.run();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Saves a screenshot for the README when SEQLAB_SCREENSHOTS names a folder. */
+export async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
+  const dir = process.env['SEQLAB_SCREENSHOTS'];
+  if (!dir) return;
+  const target = selector ? page.locator(selector) : page;
+  await target.screenshot({ path: join(dir, `${name}.png`) });
+}
 
 export interface Session {
   base: string;
@@ -53,6 +96,7 @@ export async function startSession(options: { locale?: string; width?: number } 
         viewport: { width: o.width ?? 1280, height: 900 },
         acceptDownloads: true,
       });
+      await session.context.addInitScript(INIT);
       const p = session.context.pages()[0] ?? (await session.context.newPage());
       p.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(m.text());

@@ -32,6 +32,8 @@ export interface AppState {
   train: {
     state: 'idle' | 'running' | 'finished' | 'stopped' | 'failed';
     status: Msg | null;
+    /** Test loss and accuracy of the run's best model (the lesson's last step). */
+    test: Msg | null;
     error: Msg | null;
     progress: { epoch: number; epochs: number; batch: number; batches: number } | null;
   };
@@ -66,7 +68,7 @@ export function initialState(language: Language): AppState {
     language,
     runtime: { page: null, worker: null, error: null },
     data: { status: null, error: null, report: null, source: null, wordIndex: false },
-    train: { state: 'idle', status: null, error: null, progress: null },
+    train: { state: 'idle', status: null, test: null, error: null, progress: null },
     runs: [],
     viewedRun: null,
     imported: [],

@@ -54,7 +54,7 @@ export async function predictPrefixes(
   tokens: readonly ProbeToken[],
   options: { chunk?: number; signal?: AbortSignal; onChunk?: (probs: number[]) => void } = {},
 ): Promise<number[]> {
-  const { chunk = 256, signal, onChunk } = options;
+  const { chunk = 64, signal, onChunk } = options;
   const matrix = prefixMatrix(tokens, probe.maxlen);
   const width = probe.maxlen;
   const probs: number[] = [];

@@ -37,6 +37,8 @@ serve(self as unknown as ServerPort, {
     return result;
   },
   facts: ({ numWords }, { signal }) => report(loaded(), numWords, signal),
-  train: ({ config, checkpoint }, { signal, emit }) =>
-    trainRun(loaded(), config, { checkpoint, signal, onEvent: emit }),
+  async train({ config, checkpoint }, { signal, emit }) {
+    const { result: _, ...outcome } = await trainRun(loaded(), config, { checkpoint, signal, onEvent: emit });
+    return outcome;
+  },
 });

@@ -1,3 +1,4 @@
+import { LESSON_DEFAULTS } from '@seqlab/lesson';
 import type { Series } from '@seqlab/plot';
 
 /** The Train panel's settings: the lesson's hyperparameters plus a size limit for quick runs. */
@@ -14,7 +15,7 @@ export interface TrainConfig {
   patience: number;
   /** false: no early stopping at all (patience is then ignored). */
   earlyStopping: boolean;
-  /** Use only the first N training reviews (0: all 25,000). */
+  /** Use only the first N training and N test reviews (0: all 25,000 of each). */
   limit: number;
   seed: number;
 }
@@ -45,20 +46,17 @@ export interface RunRecord {
 
 export const MAX_BATCH_POINTS = 400;
 
-/**
- * The form's prefilled values: the lesson's (`@seqlab/lesson`'s LESSON_DEFAULTS: epochs 100, batch 64, RMSprop 1e-4,
- * patience 3, num_words 500, maxlen 100, split 0.2 / 42), seed 42 and all reviews.
- */
+/** The form's prefilled values: `@seqlab/lesson`'s LESSON_DEFAULTS (the CLI's too), seed 42 and all reviews. */
 export const LESSON_FORM_DEFAULTS: TrainConfig = {
   model: 'lstm',
-  numWords: 500,
-  maxlen: 100,
-  testSize: 0.2,
-  randomState: 42,
-  epochs: 100,
-  batchSize: 64,
-  learningRate: 1e-4,
-  patience: 3,
+  numWords: LESSON_DEFAULTS.numWords,
+  maxlen: LESSON_DEFAULTS.maxlen,
+  testSize: LESSON_DEFAULTS.testSize,
+  randomState: LESSON_DEFAULTS.randomState,
+  epochs: LESSON_DEFAULTS.epochs,
+  batchSize: LESSON_DEFAULTS.batchSize,
+  learningRate: LESSON_DEFAULTS.learningRate,
+  patience: LESSON_DEFAULTS.patience,
   earlyStopping: true,
   limit: 0,
   seed: 42,

@@ -237,6 +237,7 @@ function renderFacts(s: AppState): void {
     ...rows.flatMap(([key, value, params, cls]) => {
       const dd = el('dd', { textContent: value });
       if (cls) dd.className = cls;
+      if (cls === 'sample') dd.tabIndex = 0; // it scrolls: keyboard users must reach it
       return [el('dt', { textContent: msg(key, params) }), dd];
     }),
   );

@@ -133,21 +133,7 @@ export function mountProbe({ store, pageReady }: AppContext): void {
       shown = result.tokens;
       filled = 0;
       words.dataset['language'] = s.language;
-      words.replaceChildren(
-        ...result.tokens.map((token, i) => {
-          const li = el('li', {
-            className: `word ${token.status}${i < summary.windowStart ? ' outside' : ''}`,
-          });
-          const note =
-            token.status === 'in' ? '' : ` (${msg(token.status === 'oov' ? 'probe.oov' : 'probe.unknown')})`;
-          li.append(
-            el('span', { className: 'w', textContent: token.word }),
-            el('span', { className: 'p', textContent: '…' }),
-          );
-          li.append(el('span', { className: 'sr-only', textContent: note }));
-          return li;
-        }),
-      );
+      words.replaceChildren();
       render(
         byId('probe-window'),
         summary.windowStart > 0
@@ -158,14 +144,24 @@ export function mountProbe({ store, pageReady }: AppContext): void {
           : { key: 'probe.windowAll', params: { maxlen: result.maxlen } },
       );
     }
-    const items = words.children;
+    // Words appear as their values arrive, a chunk at a time, so a long review never lays out 5,000 items at once.
+    const fragment = document.createDocumentFragment();
     for (let i = filled; i < result.probs.length; i++) {
-      const li = items[i] as HTMLElement;
+      const token = result.tokens[i]!;
       const p = result.probs[i]!;
+      const li = el('li', { className: `word ${token.status}${i < summary.windowStart ? ' outside' : ''}` });
+      const note =
+        token.status === 'in' ? '' : ` (${msg(token.status === 'oov' ? 'probe.oov' : 'probe.unknown')})`;
+      li.append(
+        el('span', { className: 'w', textContent: token.word }),
+        el('span', { className: 'sr-only', textContent: note }),
+        el('span', { className: 'p', textContent: num(p, 2) }),
+      );
       li.style.background = probeColor(p);
       li.dataset['p'] = p.toFixed(4);
-      li.children[1]!.textContent = num(p, 2);
+      fragment.append(li);
     }
+    words.append(fragment);
     filled = result.probs.length;
     if (result.probs.length === result.tokens.length) {
       const probs = result.probs;

@@ -88,7 +88,8 @@ export function mountTrain({ store, client }: AppContext): void {
       test: null,
     };
     store.set((s) => ({ runs: [...s.runs, run], viewedRun: id }));
-    setTrain({ state: 'running', progress: null, status: { key: 'train.preparing' } });
+    setTrain({ state: 'running', progress: null, test: null, status: { key: 'train.preparing' } });
+    let testRows = 0;
     stop = new AbortController();
     let pending: number[] = [];
     try {
@@ -98,6 +99,7 @@ export function mountTrain({ store, client }: AppContext): void {
           signal: stop.signal,
           onEvent: (e) => {
             if (e.type === 'data') {
+              testRows = e.report.test;
               setTrain({
                 status: {
                   key: 'train.split',
@@ -151,6 +153,12 @@ export function mountTrain({ store, client }: AppContext): void {
               });
             } else if (e.type === 'test') {
               updateRun(store, id, (r) => ({ ...r, test: { loss: e.loss, acc: e.acc } }));
+              setTrain({
+                test: {
+                  key: 'train.testResult',
+                  params: { loss: num(e.loss), acc: num(e.acc * 100, 2), reviews: num(testRows, 0) },
+                },
+              });
             }
           },
         },
@@ -193,6 +201,7 @@ export function mountTrain({ store, client }: AppContext): void {
       status.dataset['state'] = train.state;
       render(status, train.status);
       render(byId('train-error'), train.error);
+      render(byId('train-test'), train.test);
       byId<HTMLButtonElement>('train-start').disabled = train.state === 'running';
       byId<HTMLButtonElement>('train-stop').disabled = train.state !== 'running';
       const progress = byId<HTMLProgressElement>('train-progress');
@@ -248,7 +257,10 @@ function renderCurves(s: AppState): void {
     },
   );
   chart(byId('batch-chart'), [{ name: 'loss', values: run.batchLoss }], {
-    x: msg('train.batchAxis', { step: run.batchLossStep }),
+    x:
+      run.batchLossStep === 1
+        ? msg('train.batchAxisOne')
+        : msg('train.batchAxis', { step: run.batchLossStep }),
     y: msg('train.lossAxis'),
     summary: msg('train.batchChart'),
   });
