@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirs, imdb } from '@seqlab/datasets';
+import { LESSON_DEFAULTS, prepareLessonData } from '@seqlab/lesson';
 import type { IdMatrix } from '@seqlab/models';
-import { padSequences, trainTestSplit } from '@seqlab/sequence';
 import { BenchError } from './_errors.js';
 import { median } from './_stats.js';
 
@@ -20,9 +20,9 @@ export interface DataTimings {
   dataDir: string;
   loadDataMs: number;
   loadDataSamplesMs: number[];
-  trainTestSplitMs: number;
-  padSequencesMs: number;
-  padSequencesSamplesMs: number[];
+  /** The recipe's data step, `prepareLessonData`: `train_test_split` then `pad_sequences`. */
+  prepareMs: number;
+  prepareSamplesMs: number[];
   trainRows: number;
   valRows: number;
 }
@@ -45,19 +45,14 @@ export function findDataDir(): string {
   return found;
 }
 
-function timed<T>(f: () => T): [T, number] {
-  const start = performance.now();
-  const value = f();
-  return [value, performance.now() - start];
-}
-
 /**
- * `imdb.loadData({ numWords: 500 })` (timed `loadRepeats` times), `trainTestSplit(testSize 0.2, randomState 42)`
- * and `padSequences(maxlen 100)` on both parts (timed `padRepeats` times): the lesson's pipeline.
+ * `imdb.loadData({ numWords: 500 })` (timed `loadRepeats` times), then the recipe's own data step,
+ * `prepareLessonData` (`train_test_split(testSize 0.2, randomState 42)` and `pad_sequences(maxlen 100)`, timed
+ * `prepareRepeats` times): the lesson's data, exactly as `runLesson` prepares it.
  */
 export async function prepareData(
   loadRepeats: number,
-  padRepeats: number,
+  prepareRepeats: number,
   onSample: () => void,
 ): Promise<{ data: LessonData; timings: DataTimings }> {
   const dataDir = findDataDir();
@@ -72,35 +67,30 @@ export async function prepareData(
     onSample();
   }
   const [[x, y]] = loaded!;
-  const [[xTrainSeq, xValSeq, yTrain, yVal], splitMs] = timed(() =>
-    trainTestSplit(x, y, { testSize: 0.2, randomState: 42 }),
-  );
-  const padSamples: number[] = [];
-  let padded: [IdMatrix, IdMatrix] | undefined;
-  for (let i = 0; i < padRepeats; i++) {
-    const [value, ms] = timed(
-      () =>
-        [padSequences(xTrainSeq, { maxlen: 100 }), padSequences(xValSeq, { maxlen: 100 })] as [
-          IdMatrix,
-          IdMatrix,
-        ],
-    );
-    padded = value;
-    padSamples.push(ms);
+  const prepareSamples: number[] = [];
+  let prepared: Awaited<ReturnType<typeof prepareLessonData>> | undefined;
+  for (let i = 0; i < prepareRepeats; i++) {
+    const start = performance.now();
+    prepared = await prepareLessonData({ train: { x, y } }, LESSON_DEFAULTS);
+    prepareSamples.push(performance.now() - start);
     onSample();
   }
-  const [xTrain, xVal] = padded!;
+  const { train, validation } = prepared!;
   return {
-    data: { xTrain, yTrain: Int32Array.from(yTrain), xVal, yVal: Int32Array.from(yVal) },
+    data: {
+      xTrain: train.x,
+      yTrain: Int32Array.from(train.y),
+      xVal: validation.x,
+      yVal: Int32Array.from(validation.y),
+    },
     timings: {
       dataDir,
       loadDataMs: median(loadSamples),
       loadDataSamplesMs: loadSamples,
-      trainTestSplitMs: splitMs,
-      padSequencesMs: median(padSamples),
-      padSequencesSamplesMs: padSamples,
-      trainRows: xTrain.shape[0]!,
-      valRows: xVal.shape[0]!,
+      prepareMs: median(prepareSamples),
+      prepareSamplesMs: prepareSamples,
+      trainRows: train.x.shape[0]!,
+      valRows: validation.x.shape[0]!,
     },
   };
 }

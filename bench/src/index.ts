@@ -3,13 +3,13 @@ export {
   type BenchReport,
   LATENCY_TARGET_MS,
   type ModelResult,
-  PYTORCH_SECONDS,
   runBench,
   TARGET_SPEEDUP,
   type VariantResult,
 } from './_bench.js';
 export { BenchError, type BenchErrorCode } from './_errors.js';
 export type { SectionMemory } from './_memory.js';
+export type { PytorchAnchor, PytorchModel } from './_pytorch.js';
 export { renderReport } from './_report.js';
 export { median, ratio, round } from './_stats.js';
 export { type Align, type Column, fmt, formatTable, type TableStyle } from './_table.js';

@@ -4,7 +4,10 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: {
     // Tests run the TypeScript sources, so `#platform` points at the Node source rather than dist.
-    alias: { '#platform': fileURLToPath(new URL('./src/_platform.node.ts', import.meta.url)) },
+    alias: {
+      '#platform': fileURLToPath(new URL('./src/_platform.node.ts', import.meta.url)),
+      '#text-platform': fileURLToPath(new URL('./src/_text_platform.node.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.js';
+import { closest } from './suggest.js';
 
 /** One flag, declared as data: its type, default and help come from here. */
 export type FlagSpec =
@@ -29,14 +30,17 @@ export interface CommandSpec<T extends FlagSpecs = FlagSpecs> {
   summary: string;
   usage: string;
   flags: T;
-  /** Positional arguments: names for help. */
-  positionals?: { name: string; description: string; required?: boolean }[];
+  /** Positional arguments, in order: any more is an error. */
+  positionals?: { name: string; description: string; required?: boolean; variadic?: boolean }[];
+  /** A hint for an argument the command does not take (e.g. `seqlab train gru` → `did you mean --model gru?`). */
+  strayHint?: (value: string) => string | undefined;
   examples?: string[];
 }
 
 /** Flags every command takes. */
 export const GLOBAL_FLAGS = {
   json: { type: 'boolean', description: 'print one machine-readable JSON object on stdout and nothing else' },
+  version: { type: 'boolean', description: 'print the version (also -V)' },
   debug: { type: 'boolean', description: 'show stack traces' },
   'no-color': { type: 'boolean', description: 'no ANSI colours (also NO_COLOR=1)' },
   help: { type: 'boolean', description: 'show this help' },
@@ -63,9 +67,10 @@ export function parseFlags<T extends FlagSpecs>(
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) {
       const known = Object.keys(all).map((k) => `--${k}`);
+      const guess = closest(unknown.split('=')[0] as string, known);
       throw usageError(
         `unknown flag ${unknown} for 'seqlab ${spec.name}'.`,
-        `valid flags: ${known.join(', ')}. See 'seqlab ${spec.name} --help'.`,
+        `${guess ? `did you mean ${guess}? ` : ''}valid flags: ${known.join(', ')}. See 'seqlab ${spec.name} --help'.`,
       );
     }
     throw usageError(
@@ -87,10 +92,28 @@ export function parseFlags<T extends FlagSpecs>(
       flags[key] = parseNumber(name, String(raw), f);
     } else {
       const value = String(raw);
-      if (f.choices && !f.choices.includes(value))
-        throw usageError(`--${name} must be one of ${f.choices.join(', ')}; got '${value}'.`);
+      if (f.choices && !f.choices.includes(value)) {
+        const guess = closest(value, f.choices);
+        throw usageError(
+          `--${name} must be one of ${f.choices.join(', ')}; got '${value}'.`,
+          guess ? `did you mean --${name} ${guess}?` : undefined,
+        );
+      }
       flags[key] = value;
     }
+  }
+  const declared = spec.positionals ?? [];
+  const allowed = declared.at(-1)?.variadic ? Number.POSITIVE_INFINITY : declared.length;
+  const stray = parsed.positionals[allowed];
+  if (stray !== undefined) {
+    const takes =
+      allowed === 0
+        ? `'seqlab ${spec.name}' takes no arguments`
+        : `'seqlab ${spec.name}' takes ${declared.map((p) => p.name).join(' ')}`;
+    throw usageError(
+      `unexpected argument '${stray}': ${takes}.`,
+      spec.strayHint?.(stray) ?? `See 'seqlab ${spec.name} --help'.`,
+    );
   }
   return {
     flags: flags as ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>,

@@ -1,6 +1,13 @@
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DatasetError, imdb } from '@seqlab/datasets';
-import { imdbSource, type LessonDataSource } from '@seqlab/lesson';
+import {
+  DatasetError,
+  imdb,
+  type TextSource,
+  textDatasetFromDirectory,
+  textDatasetFromTable,
+} from '@seqlab/datasets';
+import { imdbSource, type LessonData, type LessonDataSource, textData } from '@seqlab/lesson';
 import { CliError } from './errors.js';
 import type { RunConfig } from './run.js';
 
@@ -37,6 +44,48 @@ export async function loadImdb(config: Pick<RunConfig, 'numWords' | 'dataDir'>, 
   } catch (error) {
     dataError(error);
   }
+}
+
+/**
+ * Your own texts: a folder with one sub-folder per class (Keras' `text_dataset_from_directory`), or a CSV / TSV /
+ * JSON Lines file with a text and a label column.
+ */
+export async function openTexts(
+  path: string,
+  columns: { textColumn: string; labelColumn: string },
+  cwd: string,
+): Promise<TextSource> {
+  const abs = resolve(cwd, path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (cause) {
+    throw new CliError('DATA_NOT_FOUND', `--data ${path} does not exist.`, {
+      cause,
+      hint: 'Pass a folder with one sub-folder of .txt files per class, or a .csv, .tsv or .jsonl file.',
+    });
+  }
+  try {
+    return isDir
+      ? await textDatasetFromDirectory(abs, { shuffle: false })
+      : await textDatasetFromTable(abs, { textColumn: columns.textColumn, labelColumn: columns.labelColumn });
+  } catch (error) {
+    dataError(error);
+  }
+}
+
+/** The run's data: your own texts (`--data`), else IMDB (below). */
+export async function runData(config: RunConfig, cwd: string): Promise<LessonData> {
+  if (config.data === null || config.data === undefined) return lessonSource(config, cwd);
+  const columns = { textColumn: config.textColumn ?? 'text', labelColumn: config.labelColumn ?? 'label' };
+  const train = await openTexts(config.data, columns, cwd);
+  const test = config.testData ? await openTexts(config.testData, columns, cwd) : undefined;
+  return textData({
+    train,
+    ...(test ? { test } : {}),
+    vectorizer: { unicode: config.unicode === true },
+    description: config.data,
+  });
 }
 
 /** The run's data source: `imdb.load_data` from `--data-dir` or the data dir chain, the first `--limit` reviews. */

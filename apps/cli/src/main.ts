@@ -1,6 +1,7 @@
 import { GLOBAL_FLAGS, parseFlags, renderHelp } from './args.js';
 import type { Command } from './command.js';
 import { compare } from './commands/compare.js';
+import { completionCommand } from './commands/completion.js';
 import { data } from './commands/data.js';
 import { evaluate } from './commands/evaluate.js';
 import { info, ownVersion } from './commands/info.js';
@@ -9,10 +10,28 @@ import { predict } from './commands/predict.js';
 import { train } from './commands/train.js';
 import { type Context, makeOutput } from './context.js';
 import { CliError } from './errors.js';
+import { closest } from './suggest.js';
 import { palette } from './ui/color.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in their flag types
-const COMMANDS: Record<string, Command<any>> = { train, evaluate, predict, compare, data, plot, info };
+const COMMANDS: Record<string, Command<any>> = {
+  train,
+  evaluate,
+  predict,
+  compare,
+  data,
+  plot,
+  info,
+  completion: completionCommand(() => COMMANDS),
+};
+
+function unknownCommand(name: string): CliError {
+  const guess = closest(name, Object.keys(COMMANDS));
+  return new CliError('USAGE', `unknown command '${name}'.`, {
+    exitCode: 2,
+    hint: `${guess ? `did you mean 'seqlab ${guess}'? ` : ''}valid commands: ${Object.keys(COMMANDS).join(', ')}. See 'seqlab --help'.`,
+  });
+}
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -27,7 +46,14 @@ function topHelp(): string {
     `Global options: ${Object.keys(GLOBAL_FLAGS)
       .map((f) => `--${f}`)
       .join(', ')}`,
-    "Run 'seqlab <command> --help' for a command's options.",
+    '  -h, --help      show help;  -V, --version   print the version',
+    "Run 'seqlab help <command>' (or 'seqlab <command> --help') for a command's options and examples.",
+    '',
+    'Examples:',
+    '  seqlab train --model lstm',
+    '  seqlab compare --models lstm,gru --limit 4000 --epochs 5',
+    '  seqlab predict runs/lstm-<timestamp> "A wonderful, moving film." --explain',
+    '  source <(seqlab completion bash)',
   ].join('\n');
 }
 
@@ -62,20 +88,28 @@ export async function main(argv: string[], context?: Context): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const [name, ...rest] = argv;
+    if (name === 'help' && rest[0] !== undefined) {
+      const topic = COMMANDS[rest[0]];
+      if (!topic) throw unknownCommand(rest[0]);
+      ctx.stdout.write(`${renderHelp(topic.spec)}\n`);
+      return 0;
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       ctx.stdout.write(`${topHelp()}\n`);
       return name === undefined ? 2 : 0;
     }
-    if (name === '--version' || name === '-v') {
+    if (
+      name === '--version' ||
+      name === '-V' ||
+      name === '-v' ||
+      rest.includes('--version') ||
+      rest.includes('-V')
+    ) {
       ctx.stdout.write(`${ownVersion()}\n`);
       return 0;
     }
     const command = COMMANDS[name];
-    if (!command)
-      throw new CliError('USAGE', `unknown command '${name}'.`, {
-        exitCode: 2,
-        hint: `valid commands: ${Object.keys(COMMANDS).join(', ')}. See 'seqlab --help'.`,
-      });
+    if (!command) throw unknownCommand(name);
     if (rest.includes('--help') || rest.includes('-h')) {
       ctx.stdout.write(`${renderHelp(command.spec)}\n`);
       return 0;

@@ -3,6 +3,7 @@ import { listModels } from '@seqlab/models';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { usageError } from './errors.js';
 import type { RunConfig } from './run.js';
+import { closest, didYouMean } from './suggest.js';
 
 /** The lesson's hyperparameters as flags, with the lesson's defaults (shared by `train` and `compare`). */
 export const RECIPE_FLAGS = {
@@ -80,6 +81,33 @@ export const RECIPE_FLAGS = {
     description: 'folder with imdb.npz (default: SEQLAB_DATA_DIR, Keras cache)',
     valueName: 'dir',
   },
+  data: {
+    type: 'string',
+    description: 'train on your own texts: a folder with a sub-folder per class, or a .csv/.tsv/.jsonl file',
+    valueName: 'path',
+  },
+  'test-data': {
+    type: 'string',
+    description: 'a test set of your own texts, the same classes (evaluated with the best weights)',
+    valueName: 'path',
+  },
+  unicode: {
+    type: 'boolean',
+    description:
+      "with --data: Unicode-aware lower-casing, punctuation and whitespace (Korean); default Keras' ASCII rules",
+  },
+  'text-column': {
+    type: 'string',
+    default: 'text',
+    description: 'the text column of --data',
+    valueName: 'name',
+  },
+  'label-column': {
+    type: 'string',
+    default: 'label',
+    description: 'the label column of --data',
+    valueName: 'name',
+  },
   out: {
     type: 'string',
     default: 'runs',
@@ -101,14 +129,30 @@ export function modelNames(list: string): string[] {
     throw usageError('--model needs at least one model name.', `valid models: ${known.join(', ')}`);
   for (const name of names)
     if (!known.includes(name))
-      throw usageError(`unknown model '${name}'.`, `valid models: ${known.join(', ')} (or 'all').`);
+      throw usageError(
+        `unknown model '${name}'.`,
+        `${didYouMean(name, known)}valid models: ${known.join(', ')} (or 'all').`,
+      );
   return names;
+}
+
+/** `seqlab train gru` → `did you mean --model gru?` (for a zoo name, or a typo of one). */
+export function modelFlagHint(flag: string): (value: string) => string | undefined {
+  return (value) => {
+    const known = listModels().map((m) => m.name as string);
+    const name = known.includes(value) || value === 'all' ? value : closest(value, known);
+    return name === undefined ? undefined : `did you mean ${flag} ${name}?`;
+  };
 }
 
 export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FLAGS>): RunConfig {
   if (flags.testSize <= 0 || flags.testSize >= 1)
     throw usageError(`--test-size must be between 0 and 1 (exclusive); got ${flags.testSize}.`);
   if (!(flags.learningRate > 0)) throw usageError(`--learning-rate must be > 0; got ${flags.learningRate}.`);
+  if (flags.testData !== undefined && flags.data === undefined)
+    throw usageError('--test-data goes with --data (your own texts).', 'IMDB brings its own test set.');
+  if (flags.data !== undefined && flags.limit !== undefined)
+    throw usageError('--limit applies to IMDB; with --data, pass a smaller file or folder.');
   return {
     model,
     numWords: flags.numWords,
@@ -126,5 +170,10 @@ export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FL
     seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
     limit: flags.limit ?? null,
     dataDir: flags.dataDir ?? null,
+    data: flags.data ?? null,
+    testData: flags.testData ?? null,
+    textColumn: flags.textColumn,
+    labelColumn: flags.labelColumn,
+    unicode: flags.unicode === true,
   };
 }

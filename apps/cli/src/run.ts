@@ -21,6 +21,14 @@ export interface RunConfig {
   seed: number;
   limit: number | null;
   dataDir: string | null;
+  /** Your own texts (`--data`): a folder per class or a CSV/TSV/JSONL file; null for IMDB. */
+  data?: string | null;
+  /** A test set of your own texts (`--test-data`). */
+  testData?: string | null;
+  textColumn?: string;
+  labelColumn?: string;
+  /** `TextVectorization` with Unicode-aware standardization and split (`--unicode`). */
+  unicode?: boolean;
 }
 
 /** One epoch's metrics as tfjs logs them, plus wall time. */
@@ -43,6 +51,9 @@ export interface RunHistory {
   test?: { loss: number; acc: number } | undefined;
 }
 
+/** The file `seqlab compare` writes into its folder: the seed, the table and the run folders it compared. */
+export const COMPARE_FILE = 'compare.json';
+
 export const RUN_FILES = {
   config: 'config.json',
   history: 'history.json',
@@ -50,6 +61,10 @@ export const RUN_FILES = {
   curves: 'curves.svg',
   best: 'best',
   final: 'final',
+  /** Runs on your own texts: the TextVectorization adapted on the training split (Keras config + vocabulary). */
+  vectorizer: 'vectorizer.json',
+  /** Runs on your own texts: the class names, label `i` first. */
+  classes: 'classes.json',
 } as const;
 
 /** Reads a run folder written by `seqlab train`, or says exactly what is missing. */

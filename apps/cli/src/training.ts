@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvLogger } from '@seqlab/callbacks';
-import { type LessonDataSource, type LessonResult, runLesson } from '@seqlab/lesson';
+import { csvLogger, modelCheckpoint } from '@seqlab/callbacks';
+import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
 import type { ModelName } from '@seqlab/models';
+import '@seqlab/models'; // registers the file:// and Keras-file (.keras, .h5) save routers
 import { renderSvgChart } from '@seqlab/plot';
+import { textVectorizationToJSON } from '@seqlab/sequence';
 import type { Output } from './context.js';
 import { writeFileAtomic } from './fs.js';
 import { RUN_FILES, type RunConfig, type RunHistory } from './run.js';
@@ -13,7 +15,7 @@ import { ProgressBar } from './ui/progress.js';
 import { renderTermChart } from './ui/term-chart.js';
 
 /** A finished (or interrupted) run: `runLesson`'s result without the model, plus its folder. */
-export interface TrainedRun extends Omit<LessonResult, 'model'> {
+export interface TrainedRun extends Omit<LessonResult, 'model' | 'vectorizer'> {
   dir: string;
   /** The CLI's config.json: the recipe plus where the data came from. */
   runConfig: RunConfig;
@@ -43,9 +45,9 @@ export function newRunDir(root: string, model: string, now = new Date()): string
  */
 export async function trainOne(
   config: RunConfig,
-  source: LessonDataSource,
+  source: LessonData,
   out: Output,
-  options: { runsRoot: string; label?: string; announceData?: boolean },
+  options: { runsRoot: string; label?: string; announceData?: boolean; saveKeras?: string },
 ): Promise<TrainedRun> {
   const dir = newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
   mkdirSync(dir, { recursive: true });
@@ -71,14 +73,23 @@ export async function trainOne(
     dropout: config.dropout,
     seed: config.seed,
     checkpoint: `file://${join(dir, RUN_FILES.best)}`,
-    callbacks: [csvLogger(join(dir, RUN_FILES.csv))],
+    callbacks: [
+      csvLogger(join(dir, RUN_FILES.csv)),
+      // Keras' ModelCheckpoint('Ex2.keras', save_best_only=True): @seqlab/models routes .keras/.h5 paths.
+      ...(options.saveKeras
+        ? [modelCheckpoint(options.saveKeras, { monitor: 'val_loss', saveBestOnly: true })]
+        : []),
+    ],
     signal: out.ctx.signal,
     onEvent: (event) => {
       if (event.type === 'data' && options.announceData) {
         const d = event.report;
         out.info(
           out.color.dim(
-            `data: ${d.train} train / ${d.validation} validation / ${d.test} test reviews, maxlen ${d.maxlen}`,
+            `data: ${d.source}: ${d.train} train / ${d.validation} validation / ${d.test} test ${d.classNames ? 'texts' : 'reviews'}, maxlen ${d.maxlen}` +
+              (d.classNames
+                ? `, classes ${d.classNames.join(', ')}, vocabulary ${d.vocabularySize} (num_words ${d.numWords})`
+                : ''),
           ),
         );
       } else if (event.type === 'trainBegin') {
@@ -96,8 +107,7 @@ export async function trainOne(
       }
     },
   });
-  const { model, ...rest } = result;
-  if (result.interrupted) out.warn('interrupted: training stopped; the best validated checkpoint is kept.');
+  const { model, vectorizer, ...rest } = result;
 
   const runHistory: RunHistory = {
     model: config.model,
@@ -115,6 +125,12 @@ export async function trainOne(
     model.dispose();
   }
   const files = [join(dir, RUN_FILES.config), join(dir, RUN_FILES.history), join(dir, RUN_FILES.curves)];
+  if (vectorizer !== null) {
+    // A run on your own texts is only usable with the vocabulary it was trained with.
+    writeFileAtomic(join(dir, RUN_FILES.vectorizer), textVectorizationToJSON(vectorizer));
+    writeFileAtomic(join(dir, RUN_FILES.classes), `${JSON.stringify(result.classNames)}\n`);
+    files.push(join(dir, RUN_FILES.vectorizer), join(dir, RUN_FILES.classes));
+  }
   writeFileAtomic(files[1] as string, `${JSON.stringify(runHistory, null, 2)}\n`);
   writeFileAtomic(
     files[2] as string,

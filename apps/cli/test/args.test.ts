@@ -49,15 +49,45 @@ describe('parseFlags', () => {
       '--learning-rate=1e-3',
       '--model',
       'gru',
-      'x',
     ]);
-    expect([flags.epochs, flags.learningRate, flags.model, positionals]).toEqual([3, 1e-3, 'gru', ['x']]);
+    expect([flags.epochs, flags.learningRate, flags.model, positionals]).toEqual([3, 1e-3, 'gru', []]);
+  });
+
+  it('refuses an argument the command does not take, with the hint the command gives', () => {
+    const error = usage(['gru']);
+    expect(error.message).toBe("unexpected argument 'gru': 'seqlab train' takes no arguments.");
+    expect(usage(['x']).hint).toBe("See 'seqlab train --help'.");
+    const hinted = { ...spec, strayHint: (v: string) => `did you mean --model ${v}?` };
+    try {
+      parseFlags(hinted, ['gru']);
+      throw new Error('expected a usage error');
+    } catch (e) {
+      expect((e as CliError).hint).toBe('did you mean --model gru?');
+    }
+    const variadic = {
+      ...spec,
+      positionals: [
+        { name: '<run>', description: 'r' },
+        { name: '<text>', description: 't', variadic: true },
+      ],
+    };
+    expect(parseFlags(variadic, ['run', 'a', 'good', 'film']).positionals).toEqual([
+      'run',
+      'a',
+      'good',
+      'film',
+    ]);
+    const one = { ...spec, positionals: [{ name: '<run>', description: 'r' }] };
+    expect(() => parseFlags(one, ['run', 'extra'])).toThrow(
+      "unexpected argument 'extra': 'seqlab train' takes <run>.",
+    );
   });
 
   it('names an unknown flag and lists the valid ones', () => {
     const error = usage(['--modle', 'lstm']);
     expect(error.message).toBe("unknown flag --modle for 'seqlab train'.");
-    expect(error.hint).toContain('--model');
+    expect(error.hint).toMatch(/^did you mean --model\? valid flags: --model, --num-words/);
+    expect(usage(['--xyzzy']).hint).toMatch(/^valid flags:/);
     expect(error.exitCode).toBe(2);
   });
 
@@ -71,6 +101,16 @@ describe('parseFlags', () => {
 
   it('rejects a flag without its value', () => {
     expect(usage(['--epochs']).message).toMatch(/--epochs/);
+  });
+});
+
+describe('closest', () => {
+  it('suggests typos of commands, flags and values, and nothing for unrelated words', async () => {
+    const { closest } = await import('../src/suggest.js');
+    expect(closest('trian', ['train', 'evaluate', 'predict'])).toBe('train');
+    expect(closest('lstmm', ['lstm', 'gru', 'stacked-lstm'])).toBe('lstm');
+    expect(closest('--modle', ['--model', '--maxlen'])).toBe('--model');
+    expect(closest('transformer', ['lstm', 'gru'])).toBeUndefined();
   });
 });
 

@@ -1,6 +1,14 @@
 // The commands end to end, as a user runs them: a child process, CI-style non-TTY output, a slice of real IMDB.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,7 +39,9 @@ describe('argument errors', () => {
     const r = await seqlab(['trian']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error: unknown command 'trian'.");
-    expect(r.stderr).toContain('valid commands: train, evaluate, predict, compare, data, plot, info');
+    expect(r.stderr).toContain(
+      "did you mean 'seqlab train'? valid commands: train, evaluate, predict, compare, data, plot, info, completion",
+    );
     expect(r.stderr).not.toContain('at ');
   });
 
@@ -40,6 +50,46 @@ describe('argument errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown model 'transformer'.");
     expect(r.stderr).toContain('lstm');
+  });
+
+  it('a stray argument exits 2 with a hint instead of training another model', async () => {
+    const r = await seqlab(['train', 'gru']);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      "error: unexpected argument 'gru': 'seqlab train' takes no arguments.\ndid you mean --model gru?",
+    ]);
+    const info = await seqlab(['info', 'extra']);
+    expect([info.code, info.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: unexpected argument 'extra': 'seqlab info' takes no arguments.",
+    ]);
+    const typo = await seqlab(['train', '--model', 'lstmm']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("did you mean 'lstm'?");
+  });
+
+  it('help <command>, -V and shell completion', async () => {
+    const help = await seqlab(['help', 'train']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^seqlab train — /);
+    expect(help.stdout).toContain('Examples:');
+    for (const name of ['train', 'evaluate', 'predict', 'compare', 'data', 'plot', 'info', 'completion']) {
+      expect((await seqlab([name, '--help'])).stdout, name).toContain('Examples:');
+    }
+    const version = await seqlab(['-V']);
+    expect([version.code, version.stdout.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+/)]);
+    expect((await seqlab(['--help'])).stdout).toContain('-V, --version');
+    const bash = await seqlab(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F _seqlab seqlab');
+    expect(bash.stdout).toContain('train) opts="--model --num-words');
+    expect((await seqlab(['completion', 'zsh'])).stdout).toMatch(/^#compdef seqlab/);
+    expect((await seqlab(['completion', 'fish'])).stdout).toContain('-a train');
+    const bad = await seqlab(['completion', 'bsh']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "error: unknown shell 'bsh'.\ndid you mean 'bash'? valid shells: bash, zsh, fish.",
+    ]);
   });
 
   it('a bad number exits 2', async () => {
@@ -192,6 +242,31 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect(trained?.stoppedEarly).toBe(true);
   });
 
+  it('train --save-keras writes the best model as a Keras 3 file', async () => {
+    const r = await seqlab([
+      'train',
+      '--model',
+      'gru',
+      '--limit',
+      '200',
+      '--epochs',
+      '2',
+      '--seed',
+      '5',
+      '--save-keras',
+      'Ex2.keras',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = readFileSync(join(work, 'Ex2.keras'));
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(bytes.includes(Buffer.from('model.weights.h5'))).toBe(true);
+    const bad = await seqlab(['train', '--save-keras', 'model.json']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "error: --save-keras needs a .keras or .h5 file name; got 'model.json'.",
+    ]);
+  });
+
   it('train prints one Keras-style line per epoch when not on a terminal', async () => {
     const r = await seqlab(['train', '--model', 'conv1d', '--limit', '200', '--epochs', '2', '--seed', '1']);
     expect(r.code, r.stderr).toBe(0);
@@ -242,7 +317,10 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
       child.on('close', done);
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toContain('interrupted');
+    // One line says it: no callback warnings about the cut-short epoch, no warning next to the error.
+    expect(stderr.split('\n').filter((l) => /interrupted|warning|val_loss/i.test(l))).toEqual([
+      'error: training interrupted (Ctrl-C); the run folder keeps the best validated checkpoint.',
+    ]);
     const epochs = stdout.split('\n').filter((l) => l.startsWith('Epoch ')).length;
     expect(epochs).toBeGreaterThanOrEqual(2);
     expect(epochs).toBeLessThan(200);
@@ -254,6 +332,37 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     expect(history.interrupted).toBe(true);
     expect(history.epochs).toHaveLength(epochs);
     expect(existsSync(join(out, dir ?? '', 'best', 'model.json'))).toBe(true);
+  });
+
+  it('compare writes one chart and a folder that plot reads back', async () => {
+    const out = join(work, 'compared');
+    const r = await seqlab(
+      [
+        'compare',
+        '--models',
+        'gru,embedding-simple-rnn',
+        '--limit',
+        '200',
+        '--epochs',
+        '1',
+        '--seed',
+        '2',
+      ].concat(['--out', out, '--json']),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { chart: string; models: { model: string }[] };
+    expect(result.models.map((m) => m.model)).toEqual(['gru', 'embedding-simple-rnn']);
+    const folder = join(result.chart, '..');
+    const plotted = await seqlab(['plot', folder, '--metric', 'acc', '--json']);
+    expect(plotted.code, plotted.stderr).toBe(0);
+    expect(JSON.parse(plotted.stdout)).toEqual({
+      compare: folder,
+      metric: 'val_acc',
+      files: [join(folder, 'val_acc.svg')],
+    });
+    const svg = readFileSync(join(folder, 'val_acc.svg'), 'utf8');
+    expect(svg).toContain('gru val_acc');
+    expect(svg).toContain('embedding-simple-rnn val_acc');
   });
 
   it('evaluate, predict and plot read the run folder', async () => {
@@ -291,5 +400,161 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
     const plotted = await seqlab(['plot', runDir, '--metric', 'acc']);
     expect(plotted.code, plotted.stderr).toBe(0);
     expect(existsSync(join(runDir, 'curves-acc.svg'))).toBe(true);
+  });
+});
+
+describe('your own texts', () => {
+  const dir = join(work, 'own');
+  const positive = ['loved it', 'a wonderful film', 'great acting, loved the story', 'brilliant and moving'];
+  const negative = ['hated it', 'a terrible film', 'boring plot, hated the acting', 'dull and awful'];
+  const korean = {
+    pos: ['정말 재미있어요!', '최고의 영화', '감동적인 이야기'],
+    neg: ['정말 지루해요.', '최악의 영화', '시간 낭비'],
+  };
+
+  function csv(rows: number): string {
+    const lines = ['review,sentiment'];
+    for (let i = 0; i < rows; i++) {
+      const pos = i % 2 === 0;
+      const pool = pos ? positive : negative;
+      lines.push(
+        `"${pool[Math.floor(i / 2) % 4]}, ${i % 7 === 0 ? 'honestly' : 'really'}",${pos ? 'pos' : 'neg'}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('data, train, predict and evaluate on a CSV of reviews', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reviews.csv'), csv(160));
+    writeFileSync(join(dir, 'test.csv'), csv(40));
+    const facts = await seqlab([
+      'data',
+      '--data',
+      'own/reviews.csv',
+      '--text-column',
+      'review',
+      '--label-column',
+      'sentiment',
+      '--json',
+    ]);
+    expect(facts.code, facts.stderr).toBe(0);
+    const f = JSON.parse(facts.stdout) as {
+      size: number;
+      classes: unknown;
+      coverage: { vocabularySize: number };
+    };
+    expect(f.size).toBe(160);
+    expect(f.classes).toEqual([
+      { name: 'neg', count: 80 },
+      { name: 'pos', count: 80 },
+    ]);
+
+    const args = ['train', '--data', 'own/reviews.csv', '--test-data', 'own/test.csv'];
+    const r = await seqlab(
+      args
+        .concat([
+          '--text-column',
+          'review',
+          '--label-column',
+          'sentiment',
+          '--model',
+          'gru',
+          '--maxlen',
+          '12',
+        ])
+        .concat([
+          '--learning-rate',
+          '0.01',
+          '--batch-size',
+          '16',
+          '--epochs',
+          '15',
+          '--seed',
+          '2',
+          '--out',
+          'own-runs',
+          '--json',
+        ]),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (
+      JSON.parse(r.stdout) as {
+        runs: {
+          runDir: string;
+          classNames: string[];
+          data: { classNames: string[] };
+          test: { acc: number };
+        }[];
+      }
+    ).runs;
+    expect(trained?.classNames).toEqual(['neg', 'pos']);
+    expect(trained?.test.acc).toBeGreaterThan(0.8);
+    const runDir = trained?.runDir ?? '';
+    expect(JSON.parse(readFileSync(join(runDir, 'classes.json'), 'utf8'))).toEqual(['neg', 'pos']);
+
+    const p = await seqlab([
+      'predict',
+      runDir,
+      'I',
+      'loved',
+      'this',
+      'wonderful',
+      'film',
+      '--explain',
+      '--json',
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    const predicted = JSON.parse(p.stdout) as {
+      label: string;
+      classNames: string[];
+      steps: { word: string; oov: boolean }[];
+    };
+    expect(predicted.label).toBe('pos');
+    expect(predicted.steps.map((s) => [s.word, s.oov])).toEqual([
+      ['i', true],
+      ['loved', false],
+      ['this', true],
+      ['wonderful', false],
+      ['film', false],
+    ]);
+    const e = await seqlab(['evaluate', runDir, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout)).toMatchObject({ reviews: 40, acc: trained?.test.acc });
+  });
+
+  it('trains on a folder per class, in Korean', async () => {
+    for (const [cls, texts] of Object.entries(korean)) {
+      mkdirSync(join(dir, 'ko', cls), { recursive: true });
+      for (let i = 0; i < 30; i++)
+        writeFileSync(join(dir, 'ko', cls, `${i}.txt`), `${texts[i % 3]} ${i % 2 ? '진짜' : ''}`);
+    }
+    const r = await seqlab(
+      [
+        'train',
+        '--data',
+        'own/ko',
+        '--unicode',
+        '--model',
+        'lstm',
+        '--maxlen',
+        '8',
+        '--learning-rate',
+        '0.02',
+      ].concat(['--batch-size', '8', '--epochs', '10', '--seed', '1', '--out', 'own-runs', '--json']),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (JSON.parse(r.stdout) as { runs: { runDir: string; classNames: string[] }[] }).runs;
+    expect(trained?.classNames).toEqual(['neg', 'pos']);
+    const vocabulary = (
+      JSON.parse(readFileSync(join(trained?.runDir ?? '', 'vectorizer.json'), 'utf8')) as {
+        vocabulary: string[];
+      }
+    ).vocabulary;
+    // Unicode punctuation stripped: '재미있어요' not '재미있어요!'.
+    expect(vocabulary).toContain('재미있어요');
+    const p = await seqlab(['predict', trained?.runDir ?? '', '최고의 영화', '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout)).toMatchObject({ classNames: ['neg', 'pos'] });
   });
 });

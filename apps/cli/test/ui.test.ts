@@ -19,14 +19,26 @@ describe('Keras-style lines', () => {
 });
 
 describe('ProgressBar', () => {
-  it('redraws one line with the batch count, ETA and metrics', () => {
+  it('draws the batch count, ETA and metrics, and replaces itself with the epoch line', () => {
     const chunks: string[] = [];
-    const bar = new ProgressBar({ write: (c) => chunks.push(c) > 0, columns: 200 }, 10);
+    const bar = new ProgressBar({ write: (c) => chunks.push(c) > 0, columns: 200, isTTY: true }, 10);
     bar.start('Epoch 1/2', 4, 0);
     bar.update(2, { loss: 0.5 }, 1000);
     bar.finish('Epoch 1/2 - 2s - loss: 0.5000');
-    expect(chunks[1]).toBe('\r\u001b[2KEpoch 1/2 [====>     ] 2/4  ETA 1s - loss: 0.5000');
+    const drawn = chunks.join('');
+    expect(drawn).toContain('Epoch 1/2 [====>     ] 2/4  ETA 1s - loss: 0.5000');
     expect(chunks.at(-1)).toBe('\r\u001b[2KEpoch 1/2 - 2s - loss: 0.5000\n');
+  });
+
+  it('fits the terminal by leaving out whole metrics, never cutting a number', () => {
+    const bar = new ProgressBar({ write: () => true, columns: 60, isTTY: true }, 10);
+    const line = bar.line(150, 313, { label: 'Epoch 3/100', logs: { loss: 0.64123, acc: 0.63 }, eta: 6 });
+    expect(line).toBe('Epoch 3/100 [====>     ] 150/313  ETA 6s - loss: 0.6412');
+    expect(line.length).toBeLessThanOrEqual(59);
+    const narrow = new ProgressBar({ write: () => true, columns: 30 }, 10);
+    expect(narrow.line(150, 313, { label: 'Epoch 3/100', logs: { loss: 0.6 }, eta: 6 })).toBe(
+      'Epoch 3/100 150/313  ETA 6s',
+    );
   });
 });
 

@@ -11,7 +11,14 @@ export type DatasetErrorCode =
   | 'HASH_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND'
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  // text sources
+  | 'EMPTY'
+  | 'MISSING_COLUMN'
+  | 'ONE_CLASS'
+  | 'BAD_LABEL'
+  | 'BAD_UTF8'
+  | 'BAD_TABLE';
 
 /**
  * The one error type of `@seqlab/datasets`. `code` says what kind of problem it is, `file` names the file

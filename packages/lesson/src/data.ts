@@ -1,7 +1,9 @@
 import { type DataSource, imdb } from '@seqlab/datasets';
 import type { IdMatrix, LabelledIds } from '@seqlab/models';
+import type { TextVectorization } from '@seqlab/sequence';
 import { padSequences, trainTestSplit } from '@seqlab/sequence';
 import { LessonError } from './errors.js';
+import { isTextData, prepareTexts, type TextLessonData } from './text.js';
 
 /** Id sequences (ragged) with one label per sequence: what `imdb.load_data` returns for a split. */
 export interface LabelledSequences {
@@ -37,7 +39,7 @@ export interface PreparedLessonData {
  * What {@link runLesson} trains on: a data source (`imdbSource()`), raw id sequences to split and pad, or
  * prepared splits.
  */
-export type LessonData = LessonDataSource | LessonSplits | PreparedLessonData;
+export type LessonData = LessonDataSource | LessonSplits | PreparedLessonData | TextLessonData;
 
 /** Options of {@link imdbSource}. */
 export interface ImdbSourceOptions {
@@ -116,6 +118,10 @@ export interface DataReport {
   numWords: number;
   /** Rows kept per split by the source (`null`: all). */
   limit: number | null;
+  /** Class names in label order, for text data (`null`: the lesson's 0/1 ids). */
+  classNames: string[] | null;
+  /** Vocabulary size of the adapted `TextVectorization` (padding and `[UNK]` included), for text data. */
+  vocabularySize: number | null;
 }
 
 /** The split and padded data the recipe trains on. */
@@ -124,14 +130,16 @@ export interface PreparedData {
   validation: LabelledIds;
   test: LabelledIds | null;
   report: DataReport;
+  /** The `TextVectorization` adapted on the training texts (text data only). */
+  vectorizer: TextVectorization | null;
 }
 
 function isSource(data: LessonData): data is LessonDataSource {
-  return typeof (data as LessonDataSource).load === 'function';
+  return !isTextData(data) && typeof (data as LessonDataSource).load === 'function';
 }
 
 function isPrepared(data: LessonData): data is PreparedLessonData {
-  return (data as PreparedLessonData).validation !== undefined;
+  return !isTextData(data) && (data as PreparedLessonData).validation !== undefined;
 }
 
 /** Binary labels: 0 or 1, one per row (the recipe trains a sigmoid head with binary cross-entropy). */
@@ -200,6 +208,28 @@ export async function prepareLessonData(
   options: { numWords: number; maxlen: number; testSize: number; randomState: number },
 ): Promise<PreparedData> {
   const { numWords, maxlen, testSize, randomState } = options;
+  if (isTextData(data)) {
+    const texts = await prepareTexts(data, options);
+    checkLabels('train.y', texts.train.y, texts.train.y.length);
+    return {
+      train: texts.train,
+      validation: texts.validation,
+      test: texts.test,
+      vectorizer: texts.vectorizer,
+      report: {
+        source: data.description,
+        train: texts.train.y.length,
+        validation: texts.validation.y.length,
+        test: texts.test?.y.length ?? 0,
+        split: 'train_test_split',
+        maxlen,
+        numWords,
+        limit: null,
+        classNames: texts.classNames,
+        vocabularySize: texts.vectorizer.vocabularySize(),
+      },
+    };
+  }
   if (isPrepared(data)) {
     const test = data.test ?? null;
     for (const [name, split] of [
@@ -224,7 +254,10 @@ export async function prepareLessonData(
         maxlen,
         numWords,
         limit: null,
+        classNames: null,
+        vocabularySize: null,
       },
+      vectorizer: null,
     };
   }
   const source = isSource(data) ? data : null;
@@ -261,6 +294,9 @@ export async function prepareLessonData(
       maxlen,
       numWords,
       limit: source?.limit ?? null,
+      classNames: null,
+      vocabularySize: null,
     },
+    vectorizer: null,
   };
 }

@@ -21,3 +21,10 @@ export {
   type RunLessonOptions,
   runLesson,
 } from './run_lesson.js';
+export {
+  type LabelledTexts,
+  type TextDataOptions,
+  type TextLessonData,
+  textData,
+  type VectorizerOptions,
+} from './text.js';

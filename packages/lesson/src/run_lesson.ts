@@ -1,5 +1,6 @@
 import { EarlyStopping, history, modelCheckpoint } from '@seqlab/callbacks';
 import { createModel, type ModelName, type ModelOptionsByName, trainLesson } from '@seqlab/models';
+import type { TextVectorization } from '@seqlab/sequence';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ValidatedEpochs } from './_gate.js';
 import { type DataReport, type LessonData, prepareLessonData } from './data.js';
@@ -10,7 +11,10 @@ import type { LessonEvent } from './events.js';
 
 /** Options of {@link runLesson}. Every hyperparameter defaults to {@link LESSON_DEFAULTS}. */
 export interface RunLessonOptions {
-  /** `imdbSource()`, raw id sequences `{ train: { x, y }, test? }`, or prepared splits `{ train, validation, test? }`. */
+  /**
+   * `imdbSource()`, your own texts (`textData({ train, test? })`), raw id sequences `{ train: { x, y }, test? }`,
+   * or prepared splits `{ train, validation, test? }`.
+   */
   data: LessonData;
   /**
    * A zoo model name, built with the recipe's `numWords`, `maxlen`, `units`, `embeddingDim`, `dropout` and `seed`
@@ -127,6 +131,10 @@ export interface LessonResult {
   test: TestMetrics | null;
   /** Whether the checkpoint was written at least once. */
   checkpointSaved: boolean;
+  /** For text data: the `TextVectorization` adapted on the training split — save it with the model. */
+  vectorizer: TextVectorization | null;
+  /** For text data: class names in label order (label `i` is `classNames[i]`); null for id data. */
+  classNames: string[] | null;
   config: LessonConfig;
   data: DataReport;
 }
@@ -337,6 +345,8 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
     interrupted: signal?.aborted ?? false,
     test,
     checkpointSaved: (checkpoint?.saved.length ?? 0) > 0,
+    vectorizer: prepared.vectorizer,
+    classNames: prepared.report.classNames,
     config,
     data: prepared.report,
   };

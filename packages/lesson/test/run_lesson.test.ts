@@ -95,6 +95,8 @@ describe('runLesson', () => {
       maxlen: MAXLEN,
       numWords: NUM_WORDS,
       limit: null,
+      classNames: null,
+      vocabularySize: null,
     });
     expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(Object.keys(result.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
@@ -314,6 +316,8 @@ describe.runIf(process.env.SEQLAB_DATA_DIR)('runLesson on the real IMDB data', (
       maxlen: 100,
       numWords: 500,
       limit: 400,
+      classNames: null,
+      vocabularySize: null,
     });
     expect(result.config.limit).toBe(400);
     expect(result.test?.acc).toBeGreaterThan(0.3);

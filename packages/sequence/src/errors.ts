@@ -5,7 +5,10 @@ export type SequenceErrorCode =
   | 'INVALID_LABELS'
   | 'INCONSISTENT_LENGTH'
   | 'INVALID_SPLIT'
-  | 'INVALID_JSON';
+  | 'INVALID_JSON'
+  | 'INVALID_VOCABULARY'
+  | 'NOT_ADAPTED'
+  | 'NOT_SERIALIZABLE';
 
 /** Thrown for input that the Keras or scikit-learn original rejects, or that is not what the API accepts. */
 export class SequenceError extends Error {

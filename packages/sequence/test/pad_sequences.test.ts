@@ -104,3 +104,271 @@ describe('padSequences errors', () => {
     expect(padSequences([[1]], { maxlen: 0, truncating: 'post' }).shape).toEqual([1, 0]);
   });
 });
+
+describe('padSequences of vector sequences matches Keras pad_sequences (sample_shape)', () => {
+  interface VecCase {
+    sequences: number[][][];
+    args: PadCase['args'];
+    shape?: [number, number, number];
+    data?: number[];
+    error?: string;
+  }
+  const vectorCases = fixture.padVectors as VecCase[];
+
+  it('covers every padding × truncating × maxlen combination', () => {
+    expect(vectorCases.length).toBeGreaterThanOrEqual(72);
+  });
+
+  it.each(vectorCases.map((c) => [JSON.stringify(c.args), c] as const))('%s', (_, c) => {
+    const input = c.sequences.map((s) => s.map((v) => v.slice()));
+    if (c.error) {
+      expect(() => padSequences(input, c.args)).toThrow(SequenceError);
+      return;
+    }
+    const out = padSequences(input, c.args);
+    expect(out.shape).toEqual(c.shape);
+    expect(out.data).toBeInstanceOf(c.args.dtype === 'float32' ? Float32Array : Int32Array);
+    expect(Array.from(out.data as ArrayLike<number>)).toEqual(c.data);
+    expect(input).toEqual(c.sequences);
+  });
+
+  it('takes typed-array vectors', () => {
+    const out = padSequences([[Float32Array.of(0.5, 1)], []], {
+      maxlen: 2,
+      dtype: 'float32',
+      padding: 'post',
+    });
+    expect(out.shape).toEqual([2, 2, 2]);
+    expect(Array.from(out.data)).toEqual([0.5, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('says which vector has the wrong length or a bad value', () => {
+    expect(() => padSequences([[[1, 2]], [[3]]])).toThrow(
+      'Shape of sample is different from expected shape: every element must be a vector of length 2 (from the first non-empty sequence, 0); sequence 1 has an array of length 1 at index 0.',
+    );
+    expect(() => padSequences([[[1, 2]], [4 as never]])).toThrow(/sequence 1 has 4 at index 0/);
+    expect(() => padSequences([[[1, 2.5]]])).toThrow(
+      'sequences must hold int32 integers; sequence 0 has 2.5 at index [0][1].',
+    );
+  });
+});
+
+// Port of keras/src/utils/sequence_utils_test.py (Keras 3), every case. assertAllClose: |a - e| <= 1e-6 + 1e-6 |e|.
+describe("Keras' own sequence_utils_test.py", () => {
+  const allClose = (actual: { data: ArrayLike<number> }, expected: unknown[]) => {
+    const flat = (expected as number[]).flat(2) as number[];
+    expect(actual.data.length).toBe(flat.length);
+    Array.from(actual.data).forEach((a, i) => {
+      expect(Math.abs(a - flat[i]!)).toBeLessThanOrEqual(1e-6 + 1e-6 * Math.abs(flat[i]!));
+    });
+  };
+
+  it('test_pad_sequences', () => {
+    const a = [[1], [1, 2], [1, 2, 3]];
+    allClose(padSequences(a, { maxlen: 3, padding: 'pre' }), [
+      [0, 0, 1],
+      [0, 1, 2],
+      [1, 2, 3],
+    ]);
+    allClose(padSequences(a, { maxlen: 3, padding: 'post' }), [
+      [1, 0, 0],
+      [1, 2, 0],
+      [1, 2, 3],
+    ]);
+    allClose(padSequences(a, { maxlen: 2, truncating: 'pre' }), [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    allClose(padSequences(a, { maxlen: 2, truncating: 'post' }), [
+      [0, 1],
+      [1, 2],
+      [1, 2],
+    ]);
+    allClose(padSequences(a, { maxlen: 3, value: 1 }), [
+      [1, 1, 1],
+      [1, 1, 2],
+      [1, 2, 3],
+    ]);
+  });
+
+  it('test_pad_sequences_float', () => {
+    const a = [[1.2], [1.2, 2.3], [1.2, 2.3, 3.4]];
+    const f = { dtype: 'float32' } as const;
+    // float32 values: compare against the float32 rounding of the expected numbers.
+    const r = (m: number[][]) => m.map((row) => row.map(Math.fround));
+    allClose(
+      padSequences(a, { ...f, maxlen: 3, padding: 'pre' }),
+      r([
+        [0, 0, 1.2],
+        [0, 1.2, 2.3],
+        [1.2, 2.3, 3.4],
+      ]),
+    );
+    allClose(
+      padSequences(a, { ...f, maxlen: 3, padding: 'post' }),
+      r([
+        [1.2, 0, 0],
+        [1.2, 2.3, 0],
+        [1.2, 2.3, 3.4],
+      ]),
+    );
+    allClose(
+      padSequences(a, { ...f, maxlen: 2, truncating: 'pre' }),
+      r([
+        [0, 1.2],
+        [1.2, 2.3],
+        [2.3, 3.4],
+      ]),
+    );
+    allClose(
+      padSequences(a, { ...f, maxlen: 2, truncating: 'post' }),
+      r([
+        [0, 1.2],
+        [1.2, 2.3],
+        [1.2, 2.3],
+      ]),
+    );
+    allClose(
+      padSequences(a, { ...f, maxlen: 3, value: 1 }),
+      r([
+        [1, 1, 1.2],
+        [1, 1.2, 2.3],
+        [1.2, 2.3, 3.4],
+      ]),
+    );
+  });
+
+  it('test_pad_sequences_str', () => {
+    const a = [['1'], ['1', '2'], ['1', '2', '3']];
+    const s = { dtype: 'string', value: 'pad' } as const;
+    expect(padSequences(a, { ...s, maxlen: 3, padding: 'pre' })).toEqual({
+      data: [
+        ['pad', 'pad', '1'],
+        ['pad', '1', '2'],
+        ['1', '2', '3'],
+      ].flat(),
+      shape: [3, 3],
+    });
+    expect(padSequences(a, { ...s, maxlen: 3, padding: 'post' }).data).toEqual(
+      [
+        ['1', 'pad', 'pad'],
+        ['1', '2', 'pad'],
+        ['1', '2', '3'],
+      ].flat(),
+    );
+    expect(padSequences(a, { ...s, maxlen: 2, truncating: 'pre' }).data).toEqual(
+      [
+        ['pad', '1'],
+        ['1', '2'],
+        ['2', '3'],
+      ].flat(),
+    );
+    expect(padSequences(a, { ...s, maxlen: 2, truncating: 'post' }).data).toEqual(
+      [
+        ['pad', '1'],
+        ['1', '2'],
+        ['1', '2'],
+      ].flat(),
+    );
+    // with self.assertRaisesRegex(ValueError, "`dtype` int32 is not compatible with "):
+    expect(() => padSequences(a as never, { maxlen: 2, truncating: 'post', value: 'pad' as never })).toThrow(
+      /^`dtype` int32 is not compatible with /,
+    );
+  });
+
+  it('test_pad_sequences_vector', () => {
+    const a = [
+      [[1, 1]],
+      [
+        [2, 1],
+        [2, 2],
+      ],
+      [
+        [3, 1],
+        [3, 2],
+        [3, 3],
+      ],
+    ];
+    allClose(padSequences(a, { maxlen: 3, padding: 'pre' }), [
+      [
+        [0, 0],
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [0, 0],
+        [2, 1],
+        [2, 2],
+      ],
+      [
+        [3, 1],
+        [3, 2],
+        [3, 3],
+      ],
+    ]);
+    allClose(padSequences(a, { maxlen: 3, padding: 'post' }), [
+      [
+        [1, 1],
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [2, 1],
+        [2, 2],
+        [0, 0],
+      ],
+      [
+        [3, 1],
+        [3, 2],
+        [3, 3],
+      ],
+    ]);
+    allClose(padSequences(a, { maxlen: 2, truncating: 'pre' }), [
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [2, 1],
+        [2, 2],
+      ],
+      [
+        [3, 2],
+        [3, 3],
+      ],
+    ]);
+    allClose(padSequences(a, { maxlen: 2, truncating: 'post' }), [
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [2, 1],
+        [2, 2],
+      ],
+      [
+        [3, 1],
+        [3, 2],
+      ],
+    ]);
+    allClose(padSequences(a, { maxlen: 3, value: 1 }), [
+      [
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        [1, 1],
+        [2, 1],
+        [2, 2],
+      ],
+      [
+        [3, 1],
+        [3, 2],
+        [3, 3],
+      ],
+    ]);
+    expect(padSequences(a, { maxlen: 3 }).shape).toEqual([3, 3, 2]);
+  });
+});

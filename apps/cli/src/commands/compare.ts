@@ -2,9 +2,11 @@ import { join, resolve } from 'node:path';
 import { renderSvgChart, type Series } from '@seqlab/plot';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
+import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
-import { lessonSource } from '../lesson-data.js';
-import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { runData } from '../lesson-data.js';
+import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { COMPARE_FILE } from '../run.js';
 import { newRunDir, type TrainedRun, trainOne } from '../training.js';
 import { renderTable } from '../ui/table.js';
 import { renderTermChart } from '../ui/term-chart.js';
@@ -23,7 +25,11 @@ export const compare = defineCommand({
       },
       ...RECIPE_FLAGS,
     },
-    examples: ['seqlab compare --models lstm,gru --limit 4000 --epochs 5'],
+    strayHint: modelFlagHint('--models'),
+    examples: [
+      'seqlab compare --models lstm,gru --limit 4000 --epochs 5',
+      'seqlab compare --models all --seed 42 --json > comparison.json',
+    ],
   },
   async run(flags, _positionals, out) {
     const names = modelNames(flags.models);
@@ -31,7 +37,7 @@ export const compare = defineCommand({
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
     const runtime = await initWasm();
-    const source = lessonSource(configs[0]!, out.ctx.cwd);
+    const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
@@ -68,13 +74,25 @@ export const compare = defineCommand({
       name: `${r.config.model} val_loss`,
       values: r.history.val_loss ?? [],
     }));
-    const chartFile = join(newRunDir(resolve(out.ctx.cwd, flags.out), 'compare'), 'val_loss.svg');
+    const compareDir = newRunDir(resolve(out.ctx.cwd, flags.out), 'compare');
+    const chartFile = join(compareDir, 'val_loss.svg');
     writeFileAtomic(chartFile, renderSvgChart(series, { title: 'val_loss by model', yLabel: 'val_loss' }));
+    // `seqlab plot <compare folder>` reads the runs back from here.
+    writeFileAtomic(
+      join(compareDir, COMPARE_FILE),
+      `${JSON.stringify({ seed, models: rows, runs: runs.map((r) => r.dir) }, null, 2)}\n`,
+    );
     out.info('');
     out.info(table);
     out.info('');
     out.info(renderTermChart(series));
     out.info(`chart: ${chartFile}`);
     out.result({ backend: runtime, seed, models: rows, chart: chartFile });
+    if (runs.some((r) => r.interrupted))
+      throw new CliError(
+        'INTERRUPTED',
+        'comparison interrupted (Ctrl-C); each run folder keeps its best validated checkpoint.',
+        { exitCode: 130 },
+      );
   },
 });

@@ -1,7 +1,57 @@
-import { imdb } from '@seqlab/datasets';
+import { collectTexts, imdb, textDatasetFacts } from '@seqlab/datasets';
+import { textVectorization } from '@seqlab/sequence';
 import { defineCommand } from '../command.js';
-import { dataError, loadImdb, wordIndexSource } from '../lesson-data.js';
+import type { Output } from '../context.js';
+import { dataError, loadImdb, openTexts, wordIndexSource } from '../lesson-data.js';
 import { RECIPE_FLAGS } from '../recipe.js';
+
+/** `seqlab data --data …`: the facts of your own texts, and how much of them a `num_words` vocabulary covers. */
+async function ownTextFacts(
+  flags: { data: string; textColumn: string; labelColumn: string; numWords: number; maxlen: number },
+  out: Output,
+): Promise<void> {
+  const source = await openTexts(flags.data, flags, out.ctx.cwd);
+  const facts = await textDatasetFacts(source);
+  // Coverage as the recipe would see it: TextVectorization(max_tokens=num_words) adapted on all the texts.
+  const { texts } = await collectTexts(source);
+  const vectorizer = textVectorization({ maxTokens: flags.numWords });
+  vectorizer.adapt(texts);
+  let tokens = 0;
+  let known = 0;
+  let fit = 0;
+  for (const text of texts) {
+    const ids = vectorizer.call([text]).data;
+    tokens += ids.length;
+    for (const id of ids) if (id > 1) known++;
+    if (ids.length <= flags.maxlen) fit++;
+  }
+  const coverage = {
+    numWords: flags.numWords,
+    vocabularySize: vectorizer.vocabularySize(),
+    tokens,
+    knownTokens: known,
+    fraction: tokens === 0 ? 0 : known / tokens,
+  };
+  const fitMaxlen = { maxlen: flags.maxlen, texts: fit, fraction: fit / Math.max(1, texts.length) };
+  if (out.json) {
+    out.result({ ...facts, coverage, fitMaxlen });
+    return;
+  }
+  const w = facts.words;
+  out.info(`${facts.name}: ${facts.size} texts, ${facts.classes.length} classes`);
+  for (const c of facts.classes)
+    out.info(
+      `  ${c.name.padEnd(20)} ${String(c.count).padStart(8)}  ${((c.count / facts.size) * 100).toFixed(1)}%`,
+    );
+  out.info(
+    `length in words: min ${w.min}, p25 ${w.p25}, median ${w.p50}, p75 ${w.p75}, p90 ${w.p90}, p99 ${w.p99}, max ${w.max}; ` +
+      `${(fitMaxlen.fraction * 100).toFixed(1)}% fit maxlen ${flags.maxlen}`,
+  );
+  out.info(
+    `vocabulary: num_words ${flags.numWords} keeps ${coverage.vocabularySize - 2} words, covering ` +
+      `${(coverage.fraction * 100).toFixed(1)}% of the ${tokens} words (the rest become [UNK])`,
+  );
+}
 
 function lengths(xs: number[][]): { mean: number; median: number; max: number; min: number } {
   const ls = xs.map((x) => x.length).sort((a, b) => a - b);
@@ -20,7 +70,7 @@ export const data = defineCommand({
   spec: {
     name: 'data',
     summary: "load (or download and verify) IMDB and print the lesson's step 3",
-    usage: 'seqlab data [--num-words 500] [--data-dir dir]',
+    usage: 'seqlab data [--num-words 500] [--data-dir dir] | seqlab data --data <folder|file.csv>',
     flags: {
       'num-words': RECIPE_FLAGS['num-words'],
       maxlen: {
@@ -35,6 +85,9 @@ export const data = defineCommand({
         description: 'folder with imdb.npz and imdb_word_index.json',
         valueName: 'dir',
       },
+      data: RECIPE_FLAGS.data,
+      'text-column': RECIPE_FLAGS['text-column'],
+      'label-column': RECIPE_FLAGS['label-column'],
       review: {
         type: 'number',
         integer: true,
@@ -43,8 +96,18 @@ export const data = defineCommand({
         description: 'which training review to decode',
       },
     },
+    examples: [
+      'seqlab data',
+      'seqlab data --num-words 10000 --maxlen 200',
+      'seqlab data --data-dir ~/.keras/datasets --json',
+      'seqlab data --data reviews.csv --text-column review --label-column sentiment',
+    ],
   },
   async run(flags, _positionals, out) {
+    if (flags.data !== undefined) {
+      await ownTextFacts({ ...flags, data: flags.data }, out);
+      return;
+    }
     const dataDir = flags.dataDir ?? null;
     const [[xTrain, yTrain], [xTest, yTest]] = await loadImdb(
       { numWords: flags.numWords, dataDir },

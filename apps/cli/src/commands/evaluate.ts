@@ -1,10 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectTexts } from '@seqlab/datasets';
 import { evaluateModel, prepareLessonData } from '@seqlab/lesson';
+import type { LabelledIds } from '@seqlab/models';
+import { padSequences, textVectorizationFromJSON } from '@seqlab/sequence';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
+import type { Output } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { lessonSource } from '../lesson-data.js';
+import { lessonSource, openTexts } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
-import { readRun } from '../run.js';
+import { RUN_FILES, type RunConfig, readRun } from '../run.js';
+
+/** The test texts of a run on your own data, through the vectorizer it was trained with, padded like training. */
+async function ownTestSplit(
+  runDir: string,
+  config: RunConfig,
+  testData: string | undefined,
+  out: Output,
+): Promise<LabelledIds> {
+  const path = testData ?? config.testData;
+  if (!path)
+    throw new CliError('NO_TEST_DATA', `run '${runDir}' was trained on ${config.data} without a test set.`, {
+      hint: 'Pass --test-data <folder|file> with the same classes.',
+    });
+  const vectorizer = textVectorizationFromJSON(readFileSync(join(runDir, RUN_FILES.vectorizer), 'utf8'));
+  const classNames = JSON.parse(readFileSync(join(runDir, RUN_FILES.classes), 'utf8')) as string[];
+  const source = await openTexts(
+    path,
+    { textColumn: config.textColumn ?? 'text', labelColumn: config.labelColumn ?? 'label' },
+    out.ctx.cwd,
+  );
+  const { texts, labels, classNames: found } = await collectTexts(source);
+  if (found.join('\u0000') !== classNames.join('\u0000'))
+    throw new CliError(
+      'DATA_CLASSES',
+      `${path} has the classes ${found.join(', ')}; the run was trained on ${classNames.join(', ')}.`,
+    );
+  const x = padSequences(
+    texts.map((t) => vectorizer.call([t]).data),
+    { maxlen: config.maxlen },
+  );
+  return { x, y: labels };
+}
 
 export const evaluate = defineCommand({
   spec: {
@@ -18,7 +56,16 @@ export const evaluate = defineCommand({
         description: 'folder with imdb.npz (default: as the run was trained)',
         valueName: 'dir',
       },
+      'test-data': {
+        type: 'string',
+        description: 'for a run on your own texts: the test texts (default: as the run was trained)',
+        valueName: 'path',
+      },
     },
+    examples: [
+      'seqlab evaluate runs/lstm-20261129-120000',
+      'seqlab evaluate runs/gru-20261129-120000 --json',
+    ],
   },
   async run(flags, positionals, out) {
     const [dir] = positionals;
@@ -26,10 +73,11 @@ export const evaluate = defineCommand({
     const run = readRun(dir, out.ctx.cwd);
     const config = { ...run.config, dataDir: flags.dataDir ?? run.config.dataDir };
     const runtime = await initWasm();
+    const testSplit = config.data ? await ownTestSplit(run.dir, config, flags.testData, out) : null;
     const model = await loadRunModel(run.dir);
-    const data = await prepareLessonData(lessonSource(config, out.ctx.cwd), config);
-    const reviews = data.test?.y.length ?? 0;
-    const test = data.test ? evaluateModel(model, data.test, config.batchSize) : null;
+    const data = testSplit ?? (await prepareLessonData(lessonSource(config, out.ctx.cwd), config)).test;
+    const reviews = data?.y.length ?? 0;
+    const test = data ? evaluateModel(model, data, config.batchSize) : null;
     model.dispose();
     if (test === null) throw new CliError('NO_TEST_DATA', `the data of run '${dir}' has no test split.`);
     out.info(

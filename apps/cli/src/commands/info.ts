@@ -29,6 +29,7 @@ export const info = defineCommand({
     summary: 'the runtime: backend, SIMD, threads and versions',
     usage: 'seqlab info [--json]',
     flags: {},
+    examples: ['seqlab info', 'seqlab info --json'],
   },
   async run(_flags, _positionals, out) {
     const runtime = await initWasm();

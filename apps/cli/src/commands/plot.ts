@@ -1,9 +1,10 @@
-import { join } from 'node:path';
-import { renderSvgChart } from '@seqlab/plot';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { renderSvgChart, type Series } from '@seqlab/plot';
 import { defineCommand } from '../command.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
-import { RUN_FILES, readRun } from '../run.js';
+import { COMPARE_FILE, RUN_FILES, readRun } from '../run.js';
 import { historySeries } from '../series.js';
 import { renderTermChart } from '../ui/term-chart.js';
 
@@ -12,7 +13,13 @@ export const plot = defineCommand({
     name: 'plot',
     summary: "a run's learning curves (loss and val_loss per epoch) as SVG and in the terminal",
     usage: 'seqlab plot <run> [--metric loss|acc] [--out file.svg]',
-    positionals: [{ name: '<run>', description: "a folder written by 'seqlab train'", required: true }],
+    positionals: [
+      {
+        name: '<run>',
+        description: "a folder written by 'seqlab train' or 'seqlab compare'",
+        required: true,
+      },
+    ],
     flags: {
       metric: { type: 'string', description: 'which curves', default: 'loss', choices: ['loss', 'acc'] },
       out: {
@@ -21,10 +28,34 @@ export const plot = defineCommand({
         valueName: 'file',
       },
     },
+    examples: [
+      'seqlab plot runs/lstm-20261129-120000',
+      'seqlab plot runs/lstm-20261129-120000 --metric acc --out acc.svg',
+      'seqlab plot runs/compare-20261129-120000',
+    ],
   },
   async run(flags, positionals, out) {
     const [dir] = positionals;
     if (!dir) throw usageError('seqlab plot needs a run folder.', 'Usage: seqlab plot <run>');
+    const comparison = join(resolve(out.ctx.cwd, dir), COMPARE_FILE);
+    if (existsSync(comparison)) {
+      // A `seqlab compare` folder: one validation curve per compared run.
+      const { runs } = JSON.parse(readFileSync(comparison, 'utf8')) as { runs: string[] };
+      const metric = `val_${flags.metric}`;
+      const series: Series[] = runs.map((runDir) => {
+        const run = readRun(runDir, out.ctx.cwd);
+        return {
+          name: `${run.config.model} ${metric}`,
+          values: run.history.epochs.map((e) => e.logs[metric] ?? Number.NaN),
+        };
+      });
+      const file = flags.out ?? join(dirname(comparison), `${metric}.svg`);
+      writeFileAtomic(file, renderSvgChart(series, { title: `${metric} by model`, yLabel: metric }));
+      out.info(renderTermChart(series));
+      out.info(`wrote ${file}`);
+      out.result({ compare: dirname(comparison), metric, files: [file] });
+      return;
+    }
     const run = readRun(dir, out.ctx.cwd);
     const series = historySeries(run.history, flags.metric);
     const file =

@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { imdb } from '@seqlab/datasets';
-import { padSequences } from '@seqlab/sequence';
+import { padSequences, textVectorizationFromJSON } from '@seqlab/sequence';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
 import { dataError, wordIndexSource } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
-import { readRun } from '../run.js';
+import { RUN_FILES, readRun } from '../run.js';
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -24,17 +24,25 @@ export const predict = defineCommand({
     usage: 'seqlab predict <run> "<review text>" | --file review.txt | - (stdin)',
     positionals: [
       { name: '<run>', description: "a folder written by 'seqlab train'", required: true },
-      { name: '<text>', description: "the review; '-' or nothing reads stdin" },
+      {
+        name: '<text>',
+        description: "the review (quoted, or several words); '-' or nothing reads stdin",
+        variadic: true,
+      },
     ],
     flags: {
       file: { type: 'string', description: 'read the review from a file', valueName: 'path' },
       explain: { type: 'boolean', description: 'the prediction after each word (the RNN memory at work)' },
       'data-dir': { type: 'string', description: 'folder with imdb_word_index.json', valueName: 'dir' },
     },
-    examples: ['seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."'],
+    examples: [
+      'seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."',
+      'seqlab predict runs/lstm-20261129-120000 --file review.txt --explain',
+      'cat review.txt | seqlab predict runs/lstm-20261129-120000 - --json',
+    ],
   },
   async run(flags, positionals, out) {
-    const [dir, ...words] = positionals;
+    const [dir, ...textArgs] = positionals;
     if (!dir)
       throw usageError('seqlab predict needs a run folder and a review.', `Usage: ${predict.spec.usage}`);
     const run = readRun(dir, out.ctx.cwd);
@@ -49,8 +57,8 @@ export const predict = defineCommand({
           { cause },
         );
       }
-    } else if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
-      text = words.join(' ');
+    } else if (textArgs.length > 0 && !(textArgs.length === 1 && textArgs[0] === '-')) {
+      text = textArgs.join(' ');
     } else if ((process.stdin as { isTTY?: boolean }).isTTY !== true) {
       text = await readStdin(process.stdin);
     } else {
@@ -60,14 +68,32 @@ export const predict = defineCommand({
 
     const { config } = run;
     await initWasm();
-    let wordIndex: Map<string, number>;
-    try {
-      wordIndex = await imdb.getWordIndex(wordIndexSource(flags.dataDir ?? config.dataDir, out.ctx.cwd));
-    } catch (error) {
-      dataError(error);
+    // A run on your own texts carries its vectorizer and class names; an IMDB run reads Keras' word index.
+    const vectorizerFile = join(run.dir, RUN_FILES.vectorizer);
+    const ownTexts = existsSync(vectorizerFile);
+    let tokens: string[];
+    let ids: number[];
+    let words: string[];
+    let classNames = ['negative', 'positive'];
+    let oovId = 2;
+    if (ownTexts) {
+      const vectorizer = textVectorizationFromJSON(readFileSync(vectorizerFile, 'utf8'));
+      classNames = JSON.parse(readFileSync(join(run.dir, RUN_FILES.classes), 'utf8')) as string[];
+      tokens = vectorizer.tokenize(text);
+      ids = Array.from(vectorizer.call([text]).data);
+      words = tokens;
+      oovId = 1;
+    } else {
+      let wordIndex: Map<string, number>;
+      try {
+        wordIndex = await imdb.getWordIndex(wordIndexSource(flags.dataDir ?? config.dataDir, out.ctx.cwd));
+      } catch (error) {
+        dataError(error);
+      }
+      tokens = imdb.textToWords(text);
+      ids = imdb.encode(text, wordIndex, { numWords: config.numWords });
+      words = ['[START]', ...tokens.filter((w) => wordIndex.has(w))];
     }
-    const tokens = imdb.textToWords(text);
-    const ids = imdb.encode(text, wordIndex, { numWords: config.numWords });
     const model = await loadRunModel(run.dir);
     // Every prefix (for --explain) or just the whole review, padded as in training, in one batch.
     const prefixes = flags.explain ? ids.map((_, i) => ids.slice(0, i + 1)) : [ids];
@@ -78,13 +104,12 @@ export const predict = defineCommand({
     });
     model.dispose();
     const probability = probs[probs.length - 1] as number;
-    const label = probability >= 0.5 ? 'positive' : 'negative';
-    const known = tokens.filter((w) => wordIndex.has(w));
+    const label = (probability >= 0.5 ? classNames[1] : classNames[0]) as string;
     const steps = flags.explain
       ? ids.map((id, i) => ({
-          word: i === 0 ? '[START]' : (known[i - 1] ?? '?'),
+          word: words[i] ?? '?',
           id,
-          oov: id === 2,
+          oov: id === oovId,
           probability: probs[i] as number,
         }))
       : undefined;
@@ -101,16 +126,19 @@ export const predict = defineCommand({
       }
       out.info('');
     }
-    const shown = label === 'positive' ? c.green(label) : c.red(label);
+    const shown = label === classNames[1] ? c.green(label) : c.red(label);
+    const known = ids.filter((id) => id !== oovId).length - (ownTexts ? 0 : 1);
     out.info(
-      `${shown} (p = ${probability.toFixed(4)}; ${ids.length - 1} known words, maxlen ${config.maxlen})`,
+      `${shown} (p(${classNames[1]}) = ${probability.toFixed(4)}; ${known} known words, maxlen ${config.maxlen})`,
     );
+    if (known === 0)
+      out.warn(`no word of the text is in the model's vocabulary: the prediction says nothing about it.`);
     if (ids.length > config.maxlen)
       out.info(
         c.dim(
           `note: the review is longer than maxlen ${config.maxlen}; only its last ${config.maxlen} ids count.`,
         ),
       );
-    out.result({ run: run.dir, model: config.model, probability, label, words: ids.length - 1, steps });
+    out.result({ run: run.dir, model: config.model, probability, label, classNames, words: known, steps });
   },
 });

@@ -1,8 +1,9 @@
+import { resolve } from 'node:path';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
-import { CliError } from '../errors.js';
-import { lessonSource } from '../lesson-data.js';
-import { modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { CliError, usageError } from '../errors.js';
+import { runData } from '../lesson-data.js';
+import { modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -18,15 +19,26 @@ export const train = defineCommand({
         valueName: 'name',
       },
       ...RECIPE_FLAGS,
+      'save-keras': {
+        type: 'string',
+        description: 'also save the best model as a Keras file (.keras or .h5; Keras ModelCheckpoint)',
+        valueName: 'file',
+      },
     },
+    strayHint: modelFlagHint('--model'),
     examples: [
       'seqlab train --model lstm',
       'seqlab train --model gru --limit 2000 --epochs 3',
       'seqlab train --model lstm,gru --json > result.json',
+      'seqlab train --model lstm --save-keras Ex2.keras',
     ],
   },
   async run(flags, _positionals, out) {
     const names = modelNames(flags.model);
+    if (flags.saveKeras !== undefined && names.length > 1)
+      throw usageError('--save-keras names one file: train one model at a time with it.');
+    if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
+      throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
     const configs = names.map((name) => resolveConfig(name, flags));
     const runtime = await initWasm();
     out.info(
@@ -34,13 +46,14 @@ export const train = defineCommand({
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
       ),
     );
-    const source = lessonSource(configs[0]!, out.ctx.cwd);
+    const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
       out.info(out.color.bold(`\n${config.model}`) + out.color.dim(` (seed ${config.seed})`));
       const run = await trainOne(config, source, out, {
         runsRoot: flags.out,
+        ...(flags.saveKeras !== undefined ? { saveKeras: resolve(out.ctx.cwd, flags.saveKeras) } : {}),
         announceData: runs.length === 0,
       });
       printSummary(run, out);

@@ -1,21 +1,30 @@
-import { formatDuration, formatLogs } from './format.js';
+import cliProgress from 'cli-progress';
+import { formatDuration, formatMetric, orderedLogKeys } from './format.js';
 
 export interface ProgressStream {
   write(chunk: string): boolean;
   columns?: number;
+  isTTY?: boolean;
+}
+
+interface Payload {
+  label: string;
+  logs: Record<string, number>;
+  eta: number;
 }
 
 /**
- * A redrawing per-epoch bar for terminals, like Keras' `verbose=1`:
- * `Epoch 3/100  [=========>          ] 150/313  ETA 6s - loss: 0.6412 - acc: 0.6301`.
+ * A redrawing per-epoch bar for terminals, like Keras' `verbose=1`, drawn by `cli-progress`:
+ * `Epoch 3/100 [=========>          ] 150/313  ETA 6s - loss: 0.6412 - acc: 0.6301`. It fits the terminal: metrics
+ * that do not fit are left out whole, never cut mid-number.
  */
 export class ProgressBar {
   private readonly stream: ProgressStream;
   private readonly width: number;
+  private bar: cliProgress.SingleBar | undefined;
   private started = 0;
   private total = 0;
   private label = '';
-  private lastDraw = 0;
 
   constructor(stream: ProgressStream, width = 30) {
     this.stream = stream;
@@ -23,41 +32,54 @@ export class ProgressBar {
   }
 
   start(label: string, total: number, now: number = performance.now()): void {
+    this.bar?.stop();
     this.label = label;
     this.total = total;
     this.started = now;
-    this.lastDraw = 0;
-    this.draw(0, {}, now, true);
+    this.bar = new cliProgress.SingleBar({
+      stream: this.stream as unknown as NodeJS.WritableStream,
+      format: (_options, params, payload) => this.line(params.value, params.total, payload as Payload),
+      hideCursor: false,
+      clearOnComplete: true,
+      linewrap: false,
+      // A terminal is slower than a batch: at most 20 redraws a second.
+      fps: 20,
+      gracefulExit: false,
+    });
+    this.bar.start(total, 0, { label, logs: {}, eta: Number.NaN } satisfies Payload);
   }
 
   update(done: number, logs: Record<string, number>, now: number = performance.now()): void {
-    // Redraw at most every 50 ms: a terminal is slower than a batch.
-    if (now - this.lastDraw < 50 && done < this.total) return;
-    this.draw(done, logs, now, false);
+    const elapsed = (now - this.started) / 1000;
+    const eta = done > 0 ? (elapsed / done) * (this.total - done) : Number.NaN;
+    this.bar?.update(done, { label: this.label, logs, eta } satisfies Payload);
   }
 
   /** Replaces the bar with its final line. */
   finish(line: string): void {
+    this.bar?.stop();
+    this.bar = undefined;
     this.stream.write(`\r\u001b[2K${line}\n`);
   }
 
-  private draw(done: number, logs: Record<string, number>, now: number, force: boolean): void {
-    if (!force && this.total === 0) return;
-    this.lastDraw = now;
-    const fraction = this.total > 0 ? Math.min(1, done / this.total) : 0;
+  /** The bar's line, fitted to the terminal's width. */
+  line(done: number, total: number, payload: Payload): string {
+    const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(fraction * this.width);
     const bar =
       filled >= this.width
         ? '='.repeat(this.width)
         : '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? '>' : '') + ' '.repeat(this.width - filled);
-    const elapsed = (now - this.started) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (this.total - done) : Number.NaN;
-    const digits = String(this.total).length;
-    let line = `${this.label} [${bar}] ${String(done).padStart(digits)}/${this.total}  ETA ${formatDuration(eta)}`;
-    const metrics = formatLogs(logs);
-    if (metrics) line += ` - ${metrics}`;
-    const columns = this.stream.columns ?? 120;
-    if (line.length > columns - 1) line = line.slice(0, columns - 1);
-    this.stream.write(`\r\u001b[2K${line}`);
+    const digits = String(total).length;
+    const count = `${String(done).padStart(digits)}/${total}`;
+    const columns = (this.stream.columns ?? 120) - 1;
+    let line = `${payload.label} [${bar}] ${count}  ETA ${formatDuration(payload.eta)}`;
+    if (line.length > columns) line = `${payload.label} ${count}  ETA ${formatDuration(payload.eta)}`;
+    for (const key of orderedLogKeys(payload.logs)) {
+      const part = ` - ${key}: ${formatMetric(payload.logs[key] as number)}`;
+      if (line.length + part.length > columns) break;
+      line += part;
+    }
+    return line.slice(0, Math.max(0, columns));
   }
 }
