@@ -43,10 +43,10 @@ test('placeholders, and English for missing keys', () => {
 
 test('index.html carries the English text, so the first paint already has it (no layout shift when the script runs)', () => {
   const html = readFileSync(new URL('../../index.html', import.meta.url), 'utf8');
-  const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const decodeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
   const pairs = [...html.matchAll(/data-i18n="([\w.]+)"[^>]*>([^<]*)</g)].map((m) => [
     m[1]!,
-    unescape(m[2]!),
+    decodeHtml(m[2]!),
   ]);
   expect(pairs.length).toBeGreaterThan(30);
   expect(pairs.filter(([key, text]) => en[key as keyof typeof en] !== text)).toEqual([]);
