@@ -8,6 +8,7 @@ const seqlab = [
   '@seqlab/callbacks',
   '@seqlab/sequence',
   '@seqlab/plot',
+  '@seqlab/lesson',
   '@seqlab/random',
 ];
 

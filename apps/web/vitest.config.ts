@@ -6,5 +6,7 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 150_000,
     hookTimeout: 60_000,
+    // The browser tests share two cores with everything else: one chromium at a time.
+    fileParallelism: false,
   },
 });

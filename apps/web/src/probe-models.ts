@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { labelOf, type ProbeToken, prefixMatrix } from './lib/probe.js';
+import { chunkRanges, labelOf, type ProbeToken, prefixMatrix } from './lib/probe.js';
 
 /** A model the Probe can run, with the vocabulary and length it was trained with. */
 export interface ProbeModel {
@@ -45,20 +45,34 @@ export function forgetProbeModel(key: string): void {
   pending?.then((m) => m.model.dispose()).catch(() => undefined);
 }
 
-/** P(positive) after each word (one batched predict over all prefixes); the last value is the whole review's. */
+/**
+ * P(positive) after each word (all prefixes padded 'pre' to `maxlen` like training), predicted `chunk` rows at a
+ * time with a pause between chunks, so a 5,000-word review never blocks the page; `onChunk` gets the values so far.
+ */
 export async function predictPrefixes(
   probe: ProbeModel,
   tokens: readonly ProbeToken[],
-): Promise<Float32Array> {
+  options: { chunk?: number; signal?: AbortSignal; onChunk?: (probs: number[]) => void } = {},
+): Promise<number[]> {
+  const { chunk = 64, signal, onChunk } = options;
   const matrix = prefixMatrix(tokens, probe.maxlen);
-  const out = tf.tidy(
-    () => probe.model.predict(tf.tensor2d(matrix.data, [...matrix.shape], 'int32')) as tf.Tensor,
-  );
-  try {
-    return (await out.data()) as Float32Array;
-  } finally {
-    out.dispose();
+  const width = probe.maxlen;
+  const probs: number[] = [];
+  for (const [start, end] of chunkRanges(tokens.length, chunk)) {
+    signal?.throwIfAborted();
+    const rows = matrix.data.subarray(start * width, end * width);
+    const out = tf.tidy(
+      () => probe.model.predict(tf.tensor2d(rows, [end - start, width], 'int32')) as tf.Tensor,
+    );
+    try {
+      for (const p of await out.data()) probs.push(p);
+    } finally {
+      out.dispose();
+    }
+    onChunk?.(probs.slice());
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
+  return probs;
 }
 
 export { labelOf };

@@ -1,2 +1,2 @@
-export { extent, niceTicks, type Series } from './scale.js';
+export { extent, formatTicks, niceTicks, type Series } from './scale.js';
 export { renderSvgChart, type SvgChartOptions } from './svg-chart.js';

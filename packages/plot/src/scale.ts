@@ -16,6 +16,20 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * Labels for axis ticks with as few decimals as keep them distinct and exact: 0.69245, 0.6925, 0.69255 stay
+ * three labels ("0.69245", "0.6925", "0.69255") instead of repeating "0.6925" at four significant digits.
+ */
+export function formatTicks(ticks: readonly number[]): string[] {
+  for (let digits = 0; digits <= 12; digits++) {
+    const labels = ticks.map((t) => Number(t.toFixed(digits)));
+    const exact = labels.every((v, i) => Math.abs(v - ticks[i]!) <= 1e-9 * Math.max(1, Math.abs(ticks[i]!)));
+    if (exact && new Set(labels).size === labels.length)
+      return labels.map((v) => (Object.is(v, -0) ? 0 : v).toString());
+  }
+  return ticks.map((t) => t.toString());
+}
+
 export interface Series {
   name: string;
   values: number[];

@@ -1,4 +1,4 @@
-import { extent, niceTicks, type Series } from './scale.js';
+import { extent, formatTicks, niceTicks, type Series } from './scale.js';
 
 // matplotlib's default colour cycle ("tab10"), so the chart looks like the lesson's plt.plot.
 const COLORS = [
@@ -25,10 +25,6 @@ export interface SvgChartOptions {
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function fmt(v: number): string {
-  return Number(v.toPrecision(4)).toString();
 }
 
 /** Per-epoch curves as a standalone SVG document (epochs 1-based on x). */
@@ -58,13 +54,14 @@ export function renderSvgChart(series: Series[], options: SvgChartOptions = {}):
     out.push(
       `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15">${escapeXml(options.title)}</text>`,
     );
-  for (const t of yTicks) {
+  const yLabels = formatTicks(yTicks);
+  yTicks.forEach((t, i) => {
     const y = sy(t).toFixed(1);
     out.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
     out.push(
-      `<text x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+      `<text x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${yLabels[i]}</text>`,
     );
-  }
+  });
   for (const t of xTicks) {
     const x = sx(t).toFixed(1);
     out.push(`<line x1="${x}" x2="${x}" y1="${m.top + plotH}" y2="${m.top + plotH + 5}" stroke="#000"/>`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extent, niceTicks, renderSvgChart } from '../src/index.js';
+import { extent, formatTicks, niceTicks, renderSvgChart } from '../src/index.js';
 
 describe('niceTicks', () => {
   it('covers the range with 1-2-5 steps', () => {
@@ -53,5 +53,27 @@ describe('renderSvgChart', () => {
     const first = /points="([^"]*)"/.exec(svg)?.[1]?.split(' ') ?? [];
     const ys = first.map((p) => Number(p.split(',')[1]));
     expect(ys[2]).toBeGreaterThan(ys[0] as number);
+  });
+});
+
+describe('axis tick labels', () => {
+  it('never repeat when a curve moves little (issue #18.5)', () => {
+    const ticks = niceTicks(0.69243, 0.69262, 6);
+    const labels = formatTicks(ticks);
+    expect(new Set(labels).size).toBe(ticks.length);
+    expect(labels.map(Number)).toEqual(ticks);
+    const svg = renderSvgChart([{ name: 'loss', values: [0.69243, 0.6925, 0.69262] }]);
+    const yLabels = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]*)</g)].map(
+      (m) => m[1],
+    );
+    expect(yLabels).toEqual(labels);
+    expect(new Set(yLabels).size).toBe(yLabels.length);
+  });
+
+  it('use as few decimals as the step needs', () => {
+    expect(formatTicks([0.3, 0.4, 0.5])).toEqual(['0.3', '0.4', '0.5']);
+    expect(formatTicks([0, 20, 40])).toEqual(['0', '20', '40']);
+    expect(formatTicks([0.6924, 0.69245, 0.6925])).toEqual(['0.6924', '0.69245', '0.6925']);
+    expect(formatTicks([-0.5, 0, 0.5])).toEqual(['-0.5', '0', '0.5']);
   });
 });

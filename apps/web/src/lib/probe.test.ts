@@ -1,6 +1,6 @@
 import { imdb } from '@seqlab/datasets';
 import { expect, test } from 'vitest';
-import { labelOf, prefixMatrix, reviewIds, tokenizeReview } from './probe.js';
+import { chunkRanges, labelOf, prefixMatrix, probeSummary, reviewIds, tokenizeReview } from './probe.js';
 
 const index = new Map([
   ['the', 1],
@@ -35,4 +35,33 @@ test('one row per word: the prefix ids padded and truncated "pre" to maxlen', ()
 
 test('label threshold 0.5', () => {
   expect([labelOf(0.5), labelOf(0.4999)]).toEqual(['positive', 'negative']);
+});
+
+test('#18.8: the maxlen window and how many words the model knows', () => {
+  const tokens = tokenizeReview('the movie zxqv was great', index, { numWords: 500 });
+  // ids: [start, the, movie, was, great]; maxlen 3 keeps movie? no: the last 3 ids are movie, was, great
+  expect(probeSummary(tokens, 3)).toEqual({
+    words: 5,
+    known: 4,
+    oov: 0,
+    unknown: 1,
+    windowStart: 1,
+    warning: null,
+  });
+  expect(probeSummary(tokens, 100).windowStart).toBe(0);
+  // The row the model reads after the last word is exactly the window's ids.
+  const last = Array.from(prefixMatrix(tokens, 3).data.slice(-3));
+  expect(last).toEqual(tokens.slice(1).flatMap((t) => (t.id === null ? [] : [t.id])));
+  const korean = tokenizeReview('정말 재미있는 영화', index, { numWords: 500 });
+  expect(probeSummary(korean, 100).warning).toBe('none');
+  expect(probeSummary(tokenizeReview('the zxqv qqq yyy', index, { numWords: 500 }), 100).warning).toBe('few');
+});
+
+test('long reviews are predicted in chunks', () => {
+  expect(chunkRanges(5, 2)).toEqual([
+    [0, 2],
+    [2, 4],
+    [4, 5],
+  ]);
+  expect(chunkRanges(0, 2)).toEqual([]);
 });

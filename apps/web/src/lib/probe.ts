@@ -67,3 +67,47 @@ export function prefixMatrix(
 export function labelOf(probability: number): 'positive' | 'negative' {
   return probability >= 0.5 ? 'positive' : 'negative';
 }
+
+/** What the model could read of a review. */
+export interface ProbeSummary {
+  words: number;
+  known: number;
+  oov: number;
+  unknown: number;
+  /** Index of the first word inside the last `maxlen` ids (the final prediction reads only those); 0 when all fit. */
+  windowStart: number;
+  /** 'none': not one word known, 'few': under half the words (or fewer than 3) known, else null. */
+  warning: 'none' | 'few' | null;
+}
+
+export function probeSummary(tokens: readonly ProbeToken[], maxlen: number, startChar = true): ProbeSummary {
+  let known = 0;
+  let oov = 0;
+  for (const t of tokens) {
+    if (t.status === 'in') known++;
+    else if (t.status === 'oov') oov++;
+  }
+  // Walk back from the end: the last `maxlen` ids (the start id counts when the whole review fits).
+  let windowStart = 0;
+  let ids = 0;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i]!.id === null) continue;
+    ids++;
+    if (ids === maxlen) {
+      // the start id, plus any dropped word before i, is cut off only if something precedes it
+      const more = tokens.slice(0, i).some((t) => t.id !== null) || startChar;
+      windowStart = more ? i : 0;
+      break;
+    }
+  }
+  const words = tokens.length;
+  const warning = known === 0 ? 'none' : known < 3 || known * 2 < words ? 'few' : null;
+  return { words, known, oov, unknown: words - known - oov, windowStart, warning };
+}
+
+/** `[start, end)` row ranges of at most `size` rows, so a long review is predicted in steps. */
+export function chunkRanges(n: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let start = 0; start < n; start += size) out.push([start, Math.min(n, start + size)]);
+  return out;
+}

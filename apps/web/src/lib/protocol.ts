@@ -1,13 +1,6 @@
 import type { DatasetFacts } from './facts.js';
 import type { TrainConfig } from './runs.js';
 
-/** What the page asks the training worker to do. */
-export type WorkerRequest =
-  | { type: 'init' }
-  | { type: 'data'; bytes: ArrayBuffer; numWords: number }
-  | { type: 'train'; runId: string; config: TrainConfig; checkpoint: string }
-  | { type: 'stop' };
-
 /** The runtime a realm started. */
 export interface RuntimeInfo {
   backend: string;
@@ -15,20 +8,67 @@ export interface RuntimeInfo {
   threads: number;
 }
 
-/** What the worker reports back. */
-export type WorkerEvent =
-  | { type: 'runtime'; info: RuntimeInfo }
-  | { type: 'dataReady'; facts: DatasetFacts; sample: { ids: number[]; label: number } }
-  | { type: 'trainBegin'; runId: string; rows: number; valRows: number; batches: number; epochs: number }
-  | { type: 'batch'; runId: string; epoch: number; batch: number; loss: number }
-  | { type: 'epoch'; runId: string; epoch: number; logs: Record<string, number> }
+/** What the worker read from an imdb.npz at one `num_words`. */
+export interface DataReport {
+  numWords: number;
+  facts: DatasetFacts;
+  sample: { ids: number[]; label: number };
+}
+
+/** Progress of one training run, shaped like `@seqlab/lesson`'s `LessonEvent` (epochs and batches 1-based). */
+export type TrainEvent =
   | {
-      type: 'trainEnd';
-      runId: string;
-      history: Record<string, number[]>;
-      stopped: boolean;
-      stoppedEarly: boolean;
-      bestEpoch: number | null;
-      checkpoint: string | null;
+      type: 'data';
+      report: { train: number; validation: number; test: number; maxlen: number; numWords: number };
     }
-  | { type: 'error'; during: 'init' | 'data' | 'train'; code: string; message: string; runId?: string };
+  | { type: 'trainBegin'; epochs: number; batches: number; rows: number; validationRows: number }
+  | { type: 'epochBegin'; epoch: number }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      acc: number;
+      seconds: number;
+      eta: number;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      logs: Record<string, number>;
+      seconds: number;
+      eta: number;
+      bestEpoch: number | null;
+    }
+  | { type: 'test'; loss: number; acc: number };
+
+/** How a training run ended. */
+export interface TrainOutcome {
+  history: Record<string, number[]>;
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  test: { loss: number; acc: number } | null;
+  checkpointSaved: boolean;
+}
+
+/** The worker's methods: arguments, result and the events a call streams before its result. */
+export interface WorkerMethods {
+  init: { args: Record<string, never>; result: RuntimeInfo; event: never };
+  loadData: { args: { bytes: ArrayBuffer; numWords: number }; result: DataReport; event: never };
+  facts: { args: { numWords: number }; result: DataReport; event: never };
+  train: { args: { config: TrainConfig; checkpoint: string }; result: TrainOutcome; event: TrainEvent };
+}
+export type Method = keyof WorkerMethods;
+
+/** What the page sends: a call with its request id, or the cancellation of one. */
+export type WorkerRequest =
+  | { [M in Method]: { id: number; method: M; args: WorkerMethods[M]['args'] } }[Method]
+  | { id: number; method: 'cancel' };
+
+/** What the worker answers, always tagged with the request id it belongs to. */
+export type WorkerResponse =
+  | { id: number; kind: 'result'; value: unknown }
+  | { id: number; kind: 'event'; event: unknown }
+  | { id: number; kind: 'error'; code: string; message: string };
