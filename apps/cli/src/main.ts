@@ -2,6 +2,7 @@ import { GLOBAL_FLAGS, parseFlags, renderHelp } from './args.js';
 import type { Command } from './command.js';
 import { compare } from './commands/compare.js';
 import { completionCommand } from './commands/completion.js';
+import { convert } from './commands/convert.js';
 import { data } from './commands/data.js';
 import { evaluate } from './commands/evaluate.js';
 import { info, ownVersion } from './commands/info.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command<any>> = {
   data,
   plot,
   info,
+  convert,
   completion: completionCommand(() => COMMANDS),
 };
 

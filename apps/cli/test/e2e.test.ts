@@ -414,6 +414,43 @@ describe.runIf(dataDir)('the lesson on a slice of the real data', () => {
   });
 });
 
+describe.runIf(dataDir)('Keras files', () => {
+  const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'keras-models');
+  const ex2 = join(shared, '01-imdb-lstm-k2.15.h5');
+
+  it('predict and evaluate a Keras 2 .h5 on review text, as the lesson would', async () => {
+    const p = await seqlab(['predict', ex2, 'a wonderful film with a great story', '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    const predicted = JSON.parse(p.stdout) as { probability: number; label: string };
+    expect(predicted.label).toBe(predicted.probability >= 0.5 ? 'positive' : 'negative');
+    // 03 declares no sequence length: seqlab asks for it.
+    const gru = join(shared, '03-imdb-gru-resetafter0-hardsig-k2.2.4.h5');
+    const asks = await seqlab(['predict', gru, 'a good film']);
+    expect(asks.code).toBe(2);
+    expect(asks.stderr).toMatch(/pass .*--maxlen/);
+    const e = await seqlab(['evaluate', join(shared, '13-movie-lstm-k3.13.keras'), '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const evaluated = JSON.parse(e.stdout) as { reviews: number; acc: number };
+    expect(evaluated.reviews).toBe(25000);
+    expect(evaluated.acc).toBeGreaterThan(0.5);
+  });
+
+  it('convert writes .keras from .h5 and a tfjs folder from .keras, predicting the same', async () => {
+    const c1 = await seqlab(['convert', ex2, 'ex2.keras']);
+    expect(c1.code, c1.stderr).toBe(0);
+    const c2 = await seqlab(['convert', 'ex2.keras', 'ex2-tfjs', '--json']);
+    expect(c2.code, c2.stderr).toBe(0);
+    expect(JSON.parse(c2.stdout)).toMatchObject({ format: 'tfjs' });
+    const a = JSON.parse((await seqlab(['predict', ex2, 'dull and boring', '--json'])).stdout) as {
+      probability: number;
+    };
+    const b = JSON.parse((await seqlab(['predict', 'ex2.keras', 'dull and boring', '--json'])).stdout) as {
+      probability: number;
+    };
+    expect(Math.abs(a.probability - b.probability)).toBeLessThan(1e-5);
+  });
+});
+
 describe('your own texts', () => {
   const dir = join(work, 'own');
   const positive = ['loved it', 'a wonderful film', 'great acting, loved the story', 'brilliant and moving'];

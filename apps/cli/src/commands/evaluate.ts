@@ -8,7 +8,8 @@ import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import type { Output } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { lessonSource, openTexts } from '../lesson-data.js';
+import { evaluateKerasFile, isKerasFile, openKerasFile } from '../keras-file.js';
+import { lessonSource, loadImdb, openTexts } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
 import { RUN_FILES, type RunConfig, readRun } from '../run.js';
 
@@ -44,17 +45,66 @@ async function ownTestSplit(
   return { x, y: labels };
 }
 
+/** `seqlab evaluate Ex2.h5`: a Keras model on the IMDB test set, padded to the model's own maxlen. */
+async function evaluateKeras(
+  path: string,
+  flags: { numWords?: number | undefined; maxlen?: number | undefined; dataDir?: string | undefined },
+  out: Output,
+): Promise<void> {
+  const runtime = await initWasm();
+  const keras = await openKerasFile(path, flags, out.ctx.cwd);
+  const [, [xTest, yTest]] = await loadImdb(
+    { numWords: keras.numWords, dataDir: flags.dataDir ?? null },
+    out.ctx.cwd,
+  );
+  const x = padSequences(xTest, { maxlen: keras.maxlen });
+  const model = await keras.load();
+  const test = evaluateKerasFile(model, keras, x.data, yTest, keras.maxlen);
+  model.dispose();
+  out.info(
+    `${path}: test loss ${test.loss.toFixed(4)} - test acc ${out.color.bold(test.acc.toFixed(4))} (${yTest.length} ` +
+      `reviews, num_words ${keras.numWords}, maxlen ${keras.maxlen})`,
+  );
+  out.result({
+    run: keras.file,
+    model: keras.info.name,
+    backend: runtime.backend,
+    reviews: yTest.length,
+    numWords: keras.numWords,
+    maxlen: keras.maxlen,
+    ...test,
+  });
+}
+
 export const evaluate = defineCommand({
   spec: {
     name: 'evaluate',
     summary: "test-set loss and accuracy of a run's best model",
     usage: 'seqlab evaluate <run> [--data-dir dir]',
-    positionals: [{ name: '<run>', description: "a folder written by 'seqlab train'", required: true }],
+    positionals: [
+      {
+        name: '<run>',
+        description: "a folder written by 'seqlab train', or a Keras file (.h5, .keras)",
+        required: true,
+      },
+    ],
     flags: {
       'data-dir': {
         type: 'string',
         description: 'folder with imdb.npz (default: as the run was trained)',
         valueName: 'dir',
+      },
+      'num-words': {
+        type: 'number',
+        integer: true,
+        min: 3,
+        description: 'for a Keras file whose input does not say it: its num_words',
+      },
+      maxlen: {
+        type: 'number',
+        integer: true,
+        min: 1,
+        description: 'for a Keras file whose input does not say it: its maxlen',
       },
       'test-data': {
         type: 'string',
@@ -65,11 +115,16 @@ export const evaluate = defineCommand({
     examples: [
       'seqlab evaluate runs/lstm-20261129-120000',
       'seqlab evaluate runs/gru-20261129-120000 --json',
+      'seqlab evaluate Ex2.h5',
     ],
   },
   async run(flags, positionals, out) {
     const [dir] = positionals;
     if (!dir) throw usageError('seqlab evaluate needs a run folder.', 'Usage: seqlab evaluate <run>');
+    if (isKerasFile(dir)) {
+      await evaluateKeras(dir, flags, out);
+      return;
+    }
     const run = readRun(dir, out.ctx.cwd);
     const config = { ...run.config, dataDir: flags.dataDir ?? run.config.dataDir };
     const runtime = await initWasm();

@@ -7,6 +7,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
+import { isKerasFile, kerasInput, openKerasFile } from '../keras-file.js';
 import { dataError, wordIndexSource } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
 import { RUN_FILES, readRun } from '../run.js';
@@ -24,7 +25,11 @@ export const predict = defineCommand({
     summary: 'sentiment of a review: probability and label; --explain shows it word by word',
     usage: 'seqlab predict <run> "<review text>" | --file review.txt | - (stdin)',
     positionals: [
-      { name: '<run>', description: "a folder written by 'seqlab train'", required: true },
+      {
+        name: '<run>',
+        description: "a folder written by 'seqlab train', or a Keras file (.h5, .keras: the lesson's Ex2.h5)",
+        required: true,
+      },
       {
         name: '<text>',
         description: "the review (quoted, or several words); '-' or nothing reads stdin",
@@ -35,18 +40,40 @@ export const predict = defineCommand({
       file: { type: 'string', description: 'read the review from a file', valueName: 'path' },
       explain: { type: 'boolean', description: 'the prediction after each word (the RNN memory at work)' },
       'data-dir': { type: 'string', description: 'folder with imdb_word_index.json', valueName: 'dir' },
+      'num-words': {
+        type: 'number',
+        integer: true,
+        min: 3,
+        description: 'for a Keras file whose input does not say it: its num_words',
+      },
+      maxlen: {
+        type: 'number',
+        integer: true,
+        min: 1,
+        description: 'for a Keras file whose input does not say it: its maxlen',
+      },
     },
     examples: [
       'seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."',
       'seqlab predict runs/lstm-20261129-120000 --file review.txt --explain',
       'cat review.txt | seqlab predict runs/lstm-20261129-120000 - --json',
+      'seqlab predict Ex2.h5 "a wonderful film" --explain',
     ],
   },
   async run(flags, positionals, out) {
     const [dir, ...textArgs] = positionals;
     if (!dir)
       throw usageError('seqlab predict needs a run folder and a review.', `Usage: ${predict.spec.usage}`);
-    const run = readRun(dir, out.ctx.cwd);
+    // A run folder, or a Keras file: the lesson's Ex2.h5 (one-hot SimpleRNN) or any IMDB-id text model.
+    const keras = isKerasFile(dir)
+      ? await openKerasFile(dir, { numWords: flags.numWords, maxlen: flags.maxlen }, out.ctx.cwd)
+      : null;
+    const run = keras
+      ? {
+          dir: keras.file,
+          config: { model: keras.info.name, numWords: keras.numWords, maxlen: keras.maxlen, dataDir: null },
+        }
+      : readRun(dir, out.ctx.cwd);
     let text: string;
     if (flags.file) {
       try {
@@ -71,7 +98,7 @@ export const predict = defineCommand({
     await initWasm();
     // A run on your own texts carries its vectorizer and class names; an IMDB run reads Keras' word index.
     const vectorizerFile = join(run.dir, RUN_FILES.vectorizer);
-    const ownTexts = existsSync(vectorizerFile);
+    const ownTexts = keras === null && existsSync(vectorizerFile);
     let tokens: string[];
     let ids: number[];
     let words: string[];
@@ -95,12 +122,14 @@ export const predict = defineCommand({
       ids = imdb.encode(text, wordIndex, { numWords: config.numWords });
       words = ['[START]', ...tokens.filter((w) => wordIndex.has(w))];
     }
-    const model = await loadRunModel(run.dir);
+    const model = keras ? await keras.load() : await loadRunModel(run.dir);
     // Every prefix (for --explain) or just the whole review, padded as in training, in one batch.
     const prefixes = flags.explain ? ids.map((_, i) => ids.slice(0, i + 1)) : [ids];
     const x = padSequences(prefixes, { maxlen: config.maxlen });
     const probs = tf.tidy(() => {
-      const input = tf.tensor2d(x.data, [x.shape[0], x.shape[1]], 'int32');
+      const input = keras
+        ? kerasInput(x.data, x.shape, keras)
+        : tf.tensor2d(x.data, [x.shape[0], x.shape[1]], 'int32');
       return (model.predict(input) as tf.Tensor).dataSync();
     });
     // A model with NaN weights predicts NaN: say so instead of calling it "negative".
