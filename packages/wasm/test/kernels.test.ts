@@ -765,6 +765,21 @@ describe('Conv2DBackpropInput', () => {
       // The zoo's Conv1D(32, 5) on an Embedding(500, 16) output, as Conv2D sees it.
       [[4, 1, 96, 32], [1, 5, 16, 32], { inputShape: [4, 1, 100, 16], strides: 1, pad: 'valid' }],
       [[2, 1, 9, 6], [1, 3, 3, 6], { inputShape: [2, 1, 9, 3], strides: 1, pad: 'same' }],
+      [[2, 3, 7, 5], [2, 4, 3, 5], { inputShape: [2, 3, 7, 3], strides: 1, pad: 'same' }],
+      [
+        [1, 4, 8, 3],
+        [2, 2, 2, 3],
+        {
+          inputShape: [1, 4, 6, 2],
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [1, 0],
+            [2, 1],
+            [0, 0],
+          ],
+        },
+      ],
       [[2, 4, 3, 2], [3, 2, 3, 2], { inputShape: [2, 7, 6, 3], strides: [2, 2], pad: 1 }],
       [
         [1, 3, 3, 5],

@@ -2,6 +2,7 @@ import {
   backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
+  getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
@@ -12,10 +13,13 @@ import { WasmKernelError } from './errors.js';
 
 /**
  * `Conv2DBackpropInput` on wasm — the input gradient of `Conv2D`, so of every `Conv1D` layer — for channels-last
- * tensors in the heap module: port of tfjs-backend-cpu/src/kernels/Conv2DBackpropInput.ts (strides, padding 'same' /
- * 'valid' / number / explicit, dimRoundingMode; no dilations, as tfjs-core's Conv2D gradient), float32 sums with 4
- * output channels at a time. Stock tfjs-backend-wasm 4.22.0 takes about 8× longer for the zoo's Conv1D(32, 5).
- * Channels-first tensors, and the threaded build (no heap module), go to the stock kernel.
+ * tensors. Stride 1 (every Conv1D of the zoo): the stock XNNPACK `Conv2D` of dy, padded by (filter − 1 − the forward
+ * pad) before and by what makes the output the input's size after, with the filter flipped in both spatial axes and
+ * its channel axes swapped — dx[xR, xC, d1] = Σ dy[xR + top − wR, xC + left − wC, d2] · W[wR, wC, d1, d2]. Other
+ * strides: the heap module, a port of tfjs-backend-cpu/src/kernels/Conv2DBackpropInput.ts (padding 'same' / 'valid'
+ * / number / explicit, dimRoundingMode), float32 sums with 4 output channels at a time. No dilations, as tfjs-core's
+ * Conv2D gradient. Stock tfjs-backend-wasm 4.22.0 loops over every element; channels-first tensors, and the threaded
+ * build without a heap module at a stride above 1, still go to it.
  */
 export function conv2DBackpropInputConfig(stock: KernelConfig): KernelConfig {
   const run = stock.kernelFunc;
@@ -64,6 +68,57 @@ export function conv2DBackpropInputConfig(stock: KernelConfig): KernelConfig {
     if (outChannels === 0 || outHeight * outWidth === 0) {
       backend.typedArrayFromHeap(out).fill(0);
       return out;
+    }
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    const bottom = inHeight - outHeight + top;
+    const right = inWidth - outWidth + left;
+    const conv2d = getKernel('Conv2D', 'wasm');
+    if (
+      strideHeight === 1 &&
+      strideWidth === 1 &&
+      conv2d !== undefined &&
+      top < filterHeight &&
+      left < filterWidth &&
+      bottom >= 0 &&
+      right >= 0
+    ) {
+      backend.disposeData(out.dataId, true);
+      // flipped[r, c, d2, d1] = W[fH − 1 − r, fW − 1 − c, d1, d2]
+      const flipped = backend.makeOutput([filterHeight, filterWidth, outChannels, inChannels], 'float32');
+      try {
+        const from = backend.typedArrayFromHeap(filter);
+        const to = backend.typedArrayFromHeap(flipped);
+        for (let r = 0; r < filterHeight; r++) {
+          for (let c = 0; c < filterWidth; c++) {
+            const src =
+              ((filterHeight - 1 - r) * filterWidth + (filterWidth - 1 - c)) * inChannels * outChannels;
+            const dst = (r * filterWidth + c) * outChannels * inChannels;
+            for (let d1 = 0; d1 < inChannels; d1++) {
+              for (let d2 = 0; d2 < outChannels; d2++) {
+                to[dst + d2 * inChannels + d1] = from[src + d1 * outChannels + d2]!;
+              }
+            }
+          }
+        }
+        return conv2d.kernelFunc({
+          inputs: { x: dy, filter: flipped },
+          backend: args.backend,
+          attrs: {
+            strides: 1,
+            dilations: 1,
+            pad: [
+              [0, 0],
+              [filterHeight - 1 - top, bottom],
+              [filterWidth - 1 - left, right],
+              [0, 0],
+            ],
+            dataFormat: 'NHWC',
+          },
+        }) as TensorInfo;
+      } finally {
+        backend.disposeData(flipped.dataId, true);
+      }
     }
     const scratch = backend.makeOutput([13], 'int32');
     try {
