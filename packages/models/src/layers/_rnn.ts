@@ -53,6 +53,12 @@ export interface RecurrentArgs {
    */
   returnSequences?: boolean;
   /**
+   * Process the sequence backwards and return the reversed sequence (Keras `go_backwards`; the per-step loop runs
+   * it, as a Bidirectional layer's backward copy does).
+   * @default false
+   */
+  goBackwards?: boolean;
+  /**
    * Run the layer with `@seqlab/wasm`'s fused WebAssembly SIMD kernel (whole sequence, forward and backward, in one
    * call; same math) whenever possible — not with `recurrentDropout` in training, which needs the per-step loop.
    * @default true
@@ -393,6 +399,7 @@ export abstract class CellRNN extends tfl.layers.RNN {
     super({
       cell,
       returnSequences: args.returnSequences ?? false,
+      goBackwards: args.goBackwards ?? false,
       name: args.name,
       inputShape: args.inputShape,
       batchInputShape: args.batchInputShape,
