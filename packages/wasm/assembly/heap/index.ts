@@ -53,43 +53,60 @@ export function convFilterGrad(x: usize, dy: usize, dW64: usize, dW: usize, dims
   const yD = load<i32>(dims, 80);
   const n = fH * fW * inC * outC;
   for (let i = 0; i < n; i++) store<f64>(dW64 + ((<usize>i) << 3), 0);
-  const vectors = yD === 1 ? outC & ~3 : 0;
-  // Output positions outermost (dy's row and the f64 sums stay in cache); each sum still adds its terms in the
-  // CPU kernel's order (b, then yR, then yC), so the result is the same bit for bit.
+  const vectors = yD === 1 ? outC & ~7 : 0;
+  // One batch row at a time (its x and dy rows stay in cache), the sums of 8 output channels in registers across
+  // its positions; each sum still adds its terms in the CPU kernel's order (b, then yR, then yC), so the result is
+  // the same bit for bit.
   for (let b = 0; b < B; b++) {
-    for (let r = 0; r < outH; r++) {
-      for (let c = 0; c < outW; c++) {
-        const dyAt = b * yB + r * yR + c * yC;
-        for (let wR = 0; wR < fH; wR++) {
-          const xRow = wR + r * sH - top;
-          if (xRow < 0 || xRow >= inH) continue;
-          for (let wC = 0; wC < fW; wC++) {
-            const xCol = wC + c * sW - left;
-            if (xCol < 0 || xCol >= inW) continue;
-            const xAt = b * xB + xRow * xR + xCol * xC;
-            for (let d1 = 0; d1 < inC; d1++) {
-              const row = dW64 + ((<usize>((wR * fW + wC) * inC + d1) * <usize>outC) << 3);
-              const xs = <f64>load<f32>(x + ((<usize>(xAt + d1 * xD)) << 2));
-              const xv = f64x2.splat(xs);
-              let d2 = 0;
-              for (; d2 < vectors; d2 += 4) {
-                const at = row + ((<usize>d2) << 3);
-                const y4 = v128.load(dy + ((<usize>(dyAt + d2)) << 2));
-                v128.store(at, f64x2.add(v128.load(at), f64x2.mul(xv, f64x2.promote_low_f32x4(y4))));
-                v128.store(
-                  at,
-                  f64x2.add(
-                    v128.load(at, 16),
-                    f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(y4, y4, 2, 3, 0, 1))),
-                  ),
-                  16,
+    for (let wR = 0; wR < fH; wR++) {
+      // The output rows whose input row wR + yR·sH − top lies inside x, as the CPU kernel bounds them.
+      const r0 = max(0, <i32>Math.ceil(<f64>(top - wR) / <f64>sH));
+      const r1 = min(outH, <i32>Math.ceil(<f64>(inH + top - wR) / <f64>sH));
+      for (let wC = 0; wC < fW; wC++) {
+        const c0 = max(0, <i32>Math.ceil(<f64>(left - wC) / <f64>sW));
+        const c1 = min(outW, <i32>Math.ceil(<f64>(inW + left - wC) / <f64>sW));
+        for (let d1 = 0; d1 < inC; d1++) {
+          const row = dW64 + ((<usize>((wR * fW + wC) * inC + d1) * <usize>outC) << 3);
+          let d2 = 0;
+          for (; d2 < vectors; d2 += 8) {
+            const at = row + ((<usize>d2) << 3);
+            let a0 = v128.load(at);
+            let a1 = v128.load(at, 16);
+            let a2 = v128.load(at, 32);
+            let a3 = v128.load(at, 48);
+            for (let r = r0; r < r1; r++) {
+              const xRow = wR + r * sH - top;
+              for (let c = c0; c < c1; c++) {
+                const xCol = wC + c * sW - left;
+                const xv = f64x2.splat(
+                  <f64>load<f32>(x + ((<usize>(b * xB + xRow * xR + xCol * xC + d1 * xD)) << 2)),
                 );
-              }
-              for (; d2 < outC; d2++) {
-                const at = row + ((<usize>d2) << 3);
-                store<f64>(at, load<f64>(at) + xs * <f64>load<f32>(dy + ((<usize>(dyAt + d2 * yD)) << 2)));
+                const y = dy + ((<usize>(b * yB + r * yR + c * yC + d2)) << 2);
+                const y0 = v128.load(y);
+                const y1 = v128.load(y, 16);
+                a0 = f64x2.add(a0, f64x2.mul(xv, f64x2.promote_low_f32x4(y0)));
+                a1 = f64x2.add(a1, f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(y0, y0, 2, 3, 0, 1))));
+                a2 = f64x2.add(a2, f64x2.mul(xv, f64x2.promote_low_f32x4(y1)));
+                a3 = f64x2.add(a3, f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(y1, y1, 2, 3, 0, 1))));
               }
             }
+            v128.store(at, a0);
+            v128.store(at, a1, 16);
+            v128.store(at, a2, 32);
+            v128.store(at, a3, 48);
+          }
+          for (; d2 < outC; d2++) {
+            const at = row + ((<usize>d2) << 3);
+            let a = load<f64>(at);
+            for (let r = r0; r < r1; r++) {
+              const xRow = wR + r * sH - top;
+              for (let c = c0; c < c1; c++) {
+                const xCol = wC + c * sW - left;
+                const xs = <f64>load<f32>(x + ((<usize>(b * xB + xRow * xR + xCol * xC + d1 * xD)) << 2));
+                a += xs * <f64>load<f32>(dy + ((<usize>(b * yB + r * yR + c * yC + d2 * yD)) << 2));
+              }
+            }
+            store<f64>(at, a);
           }
         }
       }
