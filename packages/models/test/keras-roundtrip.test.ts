@@ -34,7 +34,8 @@ describe('zoo models round-trip through Keras files', () => {
         const loaded = await loadKerasModel(bytes);
         const x = ids(8);
         // The lesson's one-hot model is written as Keras' SimpleRNN on one-hot rows: feed it one-hot input.
-        const input = info.inputKind === 'one-hot' ? tf.tidy(() => tf.oneHot(x, NUM_WORDS).toFloat()) : x;
+        const input =
+          info.inputKind === 'one-hot' ? tf.tidy(() => tf.cast(tf.oneHot(x, NUM_WORDS), 'float32')) : x;
         const before = tf.memory().numTensors;
         const a = model.predict(x) as tf.Tensor;
         const b = loaded.predict(input) as tf.Tensor;

@@ -82,6 +82,8 @@ describe('registration', () => {
       'OneHot',
       'SeqlabRMSPropUpdate',
       'BatchMatMul',
+      'Equal',
+      'Conv2DBackpropInput',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
@@ -703,5 +705,143 @@ describe('memory', () => {
     }
     expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual(before);
     tf.dispose([x, ids]);
+  });
+});
+
+describe('Equal', () => {
+  it('equals the CPU kernel for a reduction broadcast (either operand), other broadcasts and dtypes', async () => {
+    const [pooled] = await expectParity(
+      () =>
+        tf.tidy(() => {
+          const x = tf.round(tf.mul(randn([4, 7, 6], 40), 2));
+          const m = tf.max(x, 1, true);
+          const y = tf.round(tf.mul(randn([2, 3, 4, 5], 41), 2));
+          return [
+            tf.equal(x, m),
+            tf.equal(m, x),
+            tf.equal(y, tf.max(y, [1, 2], true)),
+            tf.equal(y, tf.max(y, 0, true)),
+            tf.equal(y, tf.max(y, 3, true)),
+            tf.equal(x, tf.max(x, [0, 2], true)),
+            tf.equal(tf.tensor([1, Number.NaN, 3], [1, 3]), tf.tensor([[1], [Number.NaN]], [2, 1])),
+            tf.equal(tf.tensor([[1, Number.NaN]]), tf.tensor([[Number.NaN]])),
+            tf.equal(ints([3, 4], 42, 3), ints([3, 1], 43, 3)),
+            tf.equal(x, x),
+          ];
+        }),
+      0,
+    );
+    // Each of the 4 · 6 columns has at least one maximum.
+    expect((pooled!.values as number[]).filter((v) => v === 1).length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('gives GlobalMaxPooling1D gradients equal to the CPU backend', async () => {
+    await expectParity(
+      () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.max(x, 1), randn([8, 5], 45))))(randn([8, 11, 5], 44)),
+      0,
+    );
+  });
+});
+
+function conv2dBackpropInput(
+  dy: tf.Tensor,
+  filter: tf.Tensor,
+  attrs: {
+    inputShape: [number, number, number, number];
+    strides: [number, number] | number;
+    pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  },
+): tf.Tensor {
+  return tf
+    .engine()
+    .runKernel('Conv2DBackpropInput', { dy, filter }, { dataFormat: 'NHWC', ...attrs }) as tf.Tensor;
+}
+
+describe('Conv2DBackpropInput', () => {
+  it('equals the CPU kernel for valid, same, numeric, explicit and rounded padding, strides and NCHW', async () => {
+    const cases: [number[], number[], Parameters<typeof conv2dBackpropInput>[2]][] = [
+      // The zoo's Conv1D(32, 5) on an Embedding(500, 16) output, as Conv2D sees it.
+      [[4, 1, 96, 32], [1, 5, 16, 32], { inputShape: [4, 1, 100, 16], strides: 1, pad: 'valid' }],
+      [[2, 1, 9, 6], [1, 3, 3, 6], { inputShape: [2, 1, 9, 3], strides: 1, pad: 'same' }],
+      [[2, 3, 7, 5], [2, 4, 3, 5], { inputShape: [2, 3, 7, 3], strides: 1, pad: 'same' }],
+      [
+        [1, 4, 8, 3],
+        [2, 2, 2, 3],
+        {
+          inputShape: [1, 4, 6, 2],
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [1, 0],
+            [2, 1],
+            [0, 0],
+          ],
+        },
+      ],
+      [[2, 4, 3, 2], [3, 2, 3, 2], { inputShape: [2, 7, 6, 3], strides: [2, 2], pad: 1 }],
+      [
+        [1, 3, 3, 5],
+        [2, 3, 2, 5],
+        { inputShape: [1, 5, 5, 2], strides: 2, pad: 1, dimRoundingMode: 'floor' },
+      ],
+      [
+        [2, 5, 2, 3],
+        [2, 3, 2, 3],
+        {
+          inputShape: [2, 4, 5, 2],
+          strides: [1, 2],
+          pad: [
+            [0, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ],
+        },
+      ],
+      [[2, 6, 4, 5], [1, 3, 3, 6], { inputShape: [2, 3, 4, 5], strides: 1, pad: 'same', dataFormat: 'NCHW' }],
+    ];
+    for (const [i, [dyShape, filterShape, attrs]] of cases.entries()) {
+      await expectParity(
+        () => conv2dBackpropInput(randn(dyShape, 50 + i), randn(filterShape, 60 + i), attrs),
+        FORWARD * 10,
+      );
+    }
+  });
+
+  it('handles an empty batch and an empty output', async () => {
+    const [empty, zeros] = await expectParity(
+      () => [
+        conv2dBackpropInput(tf.zeros([0, 4, 4, 3]), tf.zeros([2, 2, 2, 3]), {
+          inputShape: [0, 4, 4, 2],
+          strides: 1,
+          pad: 'same',
+        }),
+        conv2dBackpropInput(tf.zeros([1, 1, 1, 0]), tf.zeros([1, 1, 2, 0]), {
+          inputShape: [1, 1, 1, 2],
+          strides: 1,
+          pad: 'valid',
+        }),
+      ],
+      0,
+    );
+    expect(empty!.values).toEqual([]);
+    expect(zeros!.values).toEqual([0, 0]);
+  });
+
+  it('rejects a dy of the wrong shape with a typed error and no leak', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.zeros([1, 1, 5, 3]);
+    const filter = tf.zeros([1, 3, 2, 3]);
+    const before = tf.memory().numTensors;
+    expect(() =>
+      conv2dBackpropInput(dy, filter, { inputShape: [1, 1, 9, 2], strides: 1, pad: 'valid' }),
+    ).toThrow(WasmKernelError);
+    expect(() =>
+      conv2dBackpropInput(dy, filter, { inputShape: [1, 1, 9, 2], strides: 1, pad: 'valid' }),
+    ).toThrow(/expected dy of shape \[1, 1, 7, 3\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([dy, filter]);
   });
 });

@@ -6,6 +6,8 @@ import type { WasmBackend } from './_backend.js';
 export interface HeapKernels {
   gatherRows(table: number, rows: number, ids: number, n: number, rowBytes: number, out: number): number;
   convFilterGrad(x: number, dy: number, dW64: number, dW: number, dims: number): void;
+  equalBroadcastMid(a: number, b: number, out: number, outer: number, mid: number, inner: number): void;
+  convInputGrad(dy: number, w: number, dx: number, dims: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

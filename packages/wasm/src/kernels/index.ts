@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { equalConfig } from './equal.js';
 import { gatherV2Config } from './gather-v2.js';
 import { oneHotConfig } from './one-hot.js';
 import { rmspropUpdateConfig } from './rmsprop-update.js';
@@ -29,22 +31,31 @@ const KERNELS: tf.KernelConfig[] = [
   rmspropUpdateConfig,
 ];
 
-// BatchMatMul wraps the stock kernel (transposed products become a Transpose and the stock untransposed product),
-// so it joins the list the first time the stock config is there to wrap.
+// Wrappers of stock kernels (BatchMatMul: transposed products become a Transpose and the stock untransposed
+// product; Equal and Conv2DBackpropInput: their common cases in the heap module, the rest to stock), so they join
+// the list the first time the stock configs are there to wrap.
+const WRAPPERS: [string, (stock: tf.KernelConfig) => tf.KernelConfig][] = [
+  ['BatchMatMul', batchMatMulConfig],
+  ['Equal', equalConfig],
+  ['Conv2DBackpropInput', conv2DBackpropInputConfig],
+];
 let all: tf.KernelConfig[] | undefined;
 
-/** The registered kernels: {@link KERNELS} plus the BatchMatMul wrapper once the stock kernel is there to wrap. */
+/** The registered kernels: {@link KERNELS} plus the wrappers once the stock kernels are there to wrap. */
 function kernels(): tf.KernelConfig[] {
   if (all === undefined) {
-    const stock = tf.getKernel('BatchMatMul', 'wasm');
-    if (stock === undefined) return KERNELS;
-    all = [...KERNELS, batchMatMulConfig(stock)];
+    const stock = WRAPPERS.map(([name]) => tf.getKernel(name, 'wasm'));
+    if (stock.some((k) => k === undefined)) return KERNELS;
+    all = [...KERNELS, ...WRAPPERS.map(([, wrap], i) => wrap(stock[i]!))];
   }
   return all;
 }
 
 /** Names of the kernels this package adds to (or replaces on) the `wasm` backend. */
-export const WASM_KERNEL_NAMES: readonly string[] = [...KERNELS.map((k) => k.kernelName), 'BatchMatMul'];
+export const WASM_KERNEL_NAMES: readonly string[] = [
+  ...KERNELS.map((k) => k.kernelName),
+  ...WRAPPERS.map(([name]) => name),
+];
 
 /**
  * Registers seqlab's kernels on the `wasm` backend. Idempotent. Replaces stock kernels of the same name.
