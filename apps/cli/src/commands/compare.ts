@@ -36,8 +36,8 @@ export const compare = defineCommand({
     // One seed for every model, so the comparison is of the models, not of their luck.
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
-    for (const config of configs) checkModelOptions(config);
     const runtime = await initWasm();
+    for (const config of configs) checkModelOptions(config);
     const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {

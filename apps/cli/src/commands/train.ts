@@ -40,8 +40,8 @@ export const train = defineCommand({
     if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
       throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
     const configs = names.map((name) => resolveConfig(name, flags));
-    for (const config of configs) checkModelOptions(config);
     const runtime = await initWasm();
+    for (const config of configs) checkModelOptions(config);
     out.info(
       out.color.dim(
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
