@@ -14,6 +14,7 @@ import {
   missingMonitorMessage,
   resolveDirection,
 } from './_monitor.js';
+import { type CallbackState, decodeNumber, encodeNumber } from './_state.js';
 import { CallbackError } from './errors.js';
 
 /** Arguments of {@link earlyStopping}; Keras' `EarlyStopping` arguments in camelCase. */
@@ -95,6 +96,7 @@ export class EarlyStopping extends tfl.Callback {
   /** 0-based epoch of {@link EarlyStopping.best} (or of the first monitored epoch). */
   bestEpoch = 0;
   private bestWeights: tf.Tensor[] | undefined = undefined;
+  private resumed = false;
   private readonly warn: WarningHandler;
   private readonly print: (message: string) => void;
 
@@ -127,7 +129,37 @@ export class EarlyStopping extends tfl.Callback {
     this.print = args.onMessage ?? defaultWarning;
   }
 
+  /** `wait`, `stoppedEpoch`, `best`, `bestEpoch`, and the best weights (with `restoreBestWeights`). */
+  getState(): CallbackState {
+    const state: CallbackState = {
+      values: {
+        wait: this.wait,
+        stoppedEpoch: this.stoppedEpoch,
+        best: encodeNumber(this.best),
+        bestEpoch: this.bestEpoch,
+      },
+    };
+    if (this.bestWeights !== undefined) state.tensors = this.bestWeights;
+    return state;
+  }
+
+  /** Restores {@link EarlyStopping.getState}'s state (taking ownership of its tensors) for a resumed run. */
+  setState(state: CallbackState): void {
+    const { values } = state;
+    this.wait = Number(values['wait'] ?? 0);
+    this.stoppedEpoch = Number(values['stoppedEpoch'] ?? 0);
+    this.best = decodeNumber(values['best']);
+    this.bestEpoch = Number(values['bestEpoch'] ?? 0);
+    this.disposeBestWeights();
+    if (state.tensors !== undefined && state.tensors.length > 0) this.bestWeights = state.tensors;
+    this.resumed = true;
+  }
+
   override async onTrainBegin(): Promise<void> {
+    if (this.resumed) {
+      this.resumed = false;
+      return;
+    }
     this.wait = 0;
     this.stoppedEpoch = 0;
     this.best = undefined;

@@ -1,5 +1,6 @@
 export type { Logs, UnresolvedLogs, WarningHandler } from './_logs.js';
 export type { MonitorMode } from './_monitor.js';
+export type { CallbackState, StatefulCallback, StateValue } from './_state.js';
 export type { IOHandlerFactory } from './_target.js';
 export type { TextWriter } from './_writer.js';
 export { CSVLogger, type CSVLoggerArgs, csvLogger } from './csv_logger.js';
@@ -17,3 +18,12 @@ export { type LoadCheckpointWeightsOptions, loadCheckpointWeights } from './load
 export { ModelCheckpoint, type ModelCheckpointArgs, modelCheckpoint } from './model_checkpoint.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauArgs, reduceLROnPlateau } from './reduce_lr_on_plateau.js';
 export { TerminateOnNaN, type TerminateOnNaNArgs, terminateOnNaN } from './terminate_on_nan.js';
+export {
+  loadTrainingState,
+  saveTrainingState,
+  type TrainingState,
+  TrainingStateCheckpoint,
+  type TrainingStateCheckpointArgs,
+  type TrainingStateOptions,
+  trainingStateCheckpoint,
+} from './training_state.js';

@@ -48,7 +48,10 @@ export async function loadCheckpointWeights(
   try {
     // Full saves append the optimizer's state (group 'optimizer') after the model's weights. Weights are matched
     // by position, as Keras matches them by structure: tfjs' auto-generated layer names differ between instances.
-    const specs = artifacts.weightSpecs.filter((spec) => spec.group !== 'optimizer');
+    // A training state's callback tensors (group 'seqlab_state') come last as well.
+    const specs = artifacts.weightSpecs.filter(
+      (spec) => spec.group !== 'optimizer' && (spec.group as string | undefined) !== 'seqlab_state',
+    );
     const targets = model.weights;
     if (specs.length !== targets.length) {
       throw new CallbackError(

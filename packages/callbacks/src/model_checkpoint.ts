@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { epochInterruption } from './_interruption.js';
 import {
   defaultWarning,
   type Logs,
@@ -10,6 +11,8 @@ import {
 } from './_logs.js';
 import { checkMode, type MonitorMode, resolveDirection } from './_monitor.js';
 import { type PyValue, pyFormat, pyFormatValue } from './_pyformat.js';
+import { saveModelThrough } from './_save.js';
+import { type CallbackState, decodeNumber, encodeNumber } from './_state.js';
 import { type IOHandlerFactory, resolveHandler } from './_target.js';
 import { CallbackError } from './errors.js';
 
@@ -27,7 +30,8 @@ export interface ModelCheckpointArgs {
   verbose?: number;
   /**
    * Save only when the monitored quantity improves on the best so far. Without `{epoch}` in the filepath, each
-   * better model overwrites the previous one.
+   * better model overwrites the previous one. An epoch whose logs lack the monitored quantity is not saved (with a
+   * warning), as in tf.keras; Keras 3 saves it.
    * @default false
    */
   saveBestOnly?: boolean;
@@ -87,6 +91,9 @@ export interface ModelCheckpointArgs {
  * Saves the model (or its weights) during training, every epoch, every N batches, or only when the monitored
  * quantity improves. Port of keras/src/callbacks/model_checkpoint.py (Keras 3) over tfjs IOHandlers.
  *
+ * Only finished epochs are saved (with `saveFreq: 'epoch'`): an epoch stopped mid-way by `model.stopTraining`
+ * (Ctrl-C, say), which tfjs ends without validation, never writes a checkpoint.
+ *
  * Atomicity is the IOHandler's: `@seqlab/models`' `file://` handler writes a directory elsewhere and renames it
  * into place, IndexedDB writes in one transaction, so a failed save leaves the previous checkpoint as it was.
  */
@@ -111,6 +118,7 @@ export class ModelCheckpoint extends tfl.Callback {
   private batchesSinceLastSave = 0;
   private lastBatchSeen = 0;
   private currentEpoch = 0;
+  private batchesThisEpoch = 0;
 
   constructor(filepath: string, args: ModelCheckpointArgs = {}) {
     super();
@@ -151,11 +159,23 @@ export class ModelCheckpoint extends tfl.Callback {
     this.print = args.onMessage ?? defaultWarning;
   }
 
+  /** `best` (the only state Keras' ModelCheckpoint carries across epochs with `saveFreq: 'epoch'`). */
+  getState(): CallbackState {
+    return { values: { best: encodeNumber(this.best) } };
+  }
+
+  /** Restores {@link ModelCheckpoint.getState}'s state for a resumed run. */
+  setState(state: CallbackState): void {
+    this.best = decodeNumber(state.values['best']) ?? this.best;
+  }
+
   override async onEpochBegin(epoch: number): Promise<void> {
     this.currentEpoch = epoch;
+    this.batchesThisEpoch = 0;
   }
 
   override async onBatchEnd(batch: number, unresolved?: UnresolvedLogs): Promise<void> {
+    this.batchesThisEpoch += 1;
     if (!this.shouldSaveOnBatch(batch)) return;
     const logs = { ...(await resolveLogs(unresolved)) };
     // tfjs adds `batch` (0-based) and `size` to batch logs; Keras' `{batch}` is 1-based and logs have neither.
@@ -166,7 +186,16 @@ export class ModelCheckpoint extends tfl.Callback {
 
   override async onEpochEnd(epoch: number, unresolved?: UnresolvedLogs): Promise<void> {
     const logs = await resolveLogs(unresolved);
-    if (this.saveFreq === 'epoch') await this.saveModel(epoch, undefined, logs);
+    if (this.saveFreq !== 'epoch') return;
+    const interrupted = epochInterruption(this, logs, this.batchesThisEpoch);
+    if (interrupted !== undefined) {
+      this.warn(
+        `ModelCheckpoint: epoch ${epoch + 1} was stopped before its end (${interrupted}); ` +
+          'not saving the weights of an unfinished epoch.',
+      );
+      return;
+    }
+    await this.saveModel(epoch, undefined, logs);
   }
 
   /** The filepath for a save at 0-based `epoch` (and `batch`): Keras' `filepath.format(epoch=epoch + 1, **logs)`. */
@@ -217,11 +246,13 @@ export class ModelCheckpoint extends tfl.Callback {
     }
     const current = lookupMonitor(logs, this.monitor);
     if (current === undefined) {
+      // Keras 3 saves anyway here; tf.keras (Keras 2) skips, which is what "save the best" can promise: a model
+      // whose monitored value is unknown cannot be the best one.
       this.warn(
-        `Can save best model only with ${this.monitor} available. ` +
+        `Can save best model only with ${this.monitor} available, skipping. ` +
           `Available metrics are: ${Object.keys(logs).join(',')}`,
       );
-      return true;
+      return false;
     }
     const bestText = this.fmt5(this.best);
     if (this.isImprovement(current)) {
@@ -237,33 +268,6 @@ export class ModelCheckpoint extends tfl.Callback {
     if (this.verbose > 0)
       this.print(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${bestText}`);
     return false;
-  }
-
-  /**
-   * `model.save`, minus a tfjs leak: with `includeOptimizer`, tfjs-layers encodes the optimizer's fresh `iter`
-   * scalar (Optimizer.saveIterations) and never disposes it; this disposes it once the save is done.
-   */
-  private async saveThrough(adapter: tf.io.IOHandler, includeOptimizer: boolean): Promise<void> {
-    const optimizer = this.model.optimizer as tf.Optimizer | undefined;
-    if (!includeOptimizer || optimizer == null) {
-      await this.model.save(adapter, { includeOptimizer: false });
-      return;
-    }
-    const fresh: tf.Tensor[] = [];
-    const hadOwn = Object.hasOwn(optimizer, 'getWeights');
-    const original = optimizer.getWeights;
-    optimizer.getWeights = async function (this: tf.Optimizer) {
-      const weights = await original.call(this);
-      for (const w of weights) if (w.name === 'iter') fresh.push(w.tensor);
-      return weights;
-    };
-    try {
-      await this.model.save(adapter, { includeOptimizer: true });
-    } finally {
-      if (hadOwn) optimizer.getWeights = original;
-      else delete (optimizer as { getWeights?: unknown }).getWeights;
-      tf.dispose(fresh);
-    }
   }
 
   private async saveModel(epoch: number, batch: number | undefined, logs: Logs): Promise<void> {
@@ -290,7 +294,7 @@ export class ModelCheckpoint extends tfl.Callback {
           return result;
         },
       };
-      await this.saveThrough(adapter, !weightsOnly && this.includeOptimizer);
+      await saveModelThrough(this.model, adapter, !weightsOnly && this.includeOptimizer);
     } catch (error) {
       this.best = previousBest;
       const wrapped =

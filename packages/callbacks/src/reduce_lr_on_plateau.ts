@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   defaultWarning,
@@ -8,6 +9,7 @@ import {
 } from './_logs.js';
 import { checkMode, checkNonNegative, type MonitorMode, missingMonitorMessage } from './_monitor.js';
 import { pyFloatRepr } from './_pyformat.js';
+import { type CallbackState, decodeNumber, encodeNumber } from './_state.js';
 import { CallbackError } from './errors.js';
 import { getLearningRate, setLearningRate } from './learning_rate.js';
 
@@ -84,6 +86,8 @@ export class ReduceLROnPlateau extends tfl.Callback {
   wait = 0;
   best: number = Infinity;
   private readonly direction: 'min' | 'max';
+  private resumed = false;
+  private resumedLearningRate: number | undefined;
   private readonly warn: WarningHandler;
   private readonly print: (message: string) => void;
 
@@ -127,7 +131,37 @@ export class ReduceLROnPlateau extends tfl.Callback {
     return this.cooldownCounter > 0;
   }
 
+  /** `wait`, `cooldownCounter`, `best`, and the optimizer's learning rate. */
+  getState(): CallbackState {
+    const values: CallbackState['values'] = {
+      wait: this.wait,
+      cooldownCounter: this.cooldownCounter,
+      best: encodeNumber(this.best),
+    };
+    const optimizer = (this.model as { optimizer?: tf.Optimizer } | undefined)?.optimizer;
+    if (optimizer != null) values['learningRate'] = getLearningRate(optimizer);
+    return { values };
+  }
+
+  /** Restores {@link ReduceLROnPlateau.getState}'s state (and the learning rate, once the model is set). */
+  setState(state: CallbackState): void {
+    const { values } = state;
+    this.wait = Number(values['wait'] ?? 0);
+    this.cooldownCounter = Number(values['cooldownCounter'] ?? 0);
+    this.best = decodeNumber(values['best']) ?? (this.direction === 'min' ? Infinity : -Infinity);
+    const lr = values['learningRate'];
+    this.resumedLearningRate = typeof lr === 'number' ? lr : undefined;
+    this.resumed = true;
+  }
+
   override async onTrainBegin(): Promise<void> {
+    if (this.resumed) {
+      this.resumed = false;
+      if (this.resumedLearningRate !== undefined) {
+        setLearningRate(this.model.optimizer, this.resumedLearningRate);
+      }
+      return;
+    }
     this.reset();
   }
 

@@ -5,7 +5,8 @@ export type ModelsErrorCode =
   | 'INVALID_DATA'
   | 'SAVE_FAILED'
   | 'LOAD_FAILED'
-  | 'NOT_A_MODEL_DIR';
+  | 'NOT_A_MODEL_DIR'
+  | 'NON_FINITE_PREDICTION';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {

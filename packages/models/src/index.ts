@@ -19,6 +19,7 @@ export {
   kerasSimpleRNN,
 } from './layers/simple_rnn.js';
 export { RMSprop, type RMSpropArgs, rmsprop } from './optimizers/rmsprop.js';
+export { assertFinitePredictions } from './predictions.js';
 export { type IdMatrix, type LabelledIds, type TrainLessonOptions, trainLesson } from './train.js';
 export type { BaseModelOptions } from './zoo/_common.js';
 export type { Conv1dOptions } from './zoo/conv1d.js';

@@ -1,7 +1,14 @@
 import { registerTfjsExtras } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, listModels, MODEL_NAMES, type ModelName, ModelsError } from '../src/index.js';
+import {
+  assertFinitePredictions,
+  createModel,
+  listModels,
+  MODEL_NAMES,
+  type ModelName,
+  ModelsError,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await registerTfjsExtras();
@@ -88,5 +95,77 @@ describe('model zoo', () => {
     expect(() => createModel('gru', { dropout: 1 })).toThrowError(
       "createModel('gru'): dropout must be a number in [0, 1), got 1.",
     );
+  });
+
+  it('checks options against each other and against upper bounds, with typed errors', () => {
+    const cases: [ModelName, Record<string, unknown>, string][] = [
+      [
+        'conv1d',
+        { maxlen: 4 },
+        "createModel('conv1d'): maxlen must be at least kernelSize (5), the convolution's receptive field, so " +
+          'that it has an output step, got 4.',
+      ],
+      [
+        'lstm',
+        { numWords: 2 },
+        "createModel('lstm'): numWords must be at least 3 (IMDB ids 0, 1 and 2 stand for padding, start and " +
+          'out-of-vocabulary words), got 2.',
+      ],
+      ['lstm', { units: 1e8 }, "createModel('lstm'): units must be at most 4096, got 100000000."],
+      ['gru', { embeddingDim: 4097 }, "createModel('gru'): embeddingDim must be at most 4096, got 4097."],
+      [
+        'lstm',
+        { numWords: 10_000_001 },
+        "createModel('lstm'): numWords must be at most 10000000, got 10000001.",
+      ],
+      ['conv1d', { maxlen: 100_001 }, "createModel('conv1d'): maxlen must be at most 100000, got 100001."],
+      ['conv1d', { filters: 5000 }, "createModel('conv1d'): filters must be at most 4096, got 5000."],
+      [
+        'lstm',
+        { numWords: 10_000_000, embeddingDim: 64 },
+        "createModel('lstm'): numWords × embeddingDim must be at most 268435456 (a 1 GiB embedding table), got " +
+          '10000000 × 64 = 640000000.',
+      ],
+    ];
+    for (const [name, options, message] of cases) {
+      let error: unknown;
+      try {
+        createModel(name, options);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ModelsError);
+      expect((error as ModelsError).code).toBe('INVALID_OPTION');
+      expect((error as Error).message).toBe(message);
+    }
+    // The smallest valid sizes still build and predict.
+    const small = createModel('conv1d', { numWords: 3, maxlen: 5 });
+    const p = small.predict(tf.zeros([2, 5], 'int32')) as tf.Tensor;
+    expect(p.shape).toEqual([2, 1]);
+    tf.dispose(p);
+    small.dispose();
+  });
+
+  it('assertFinitePredictions passes finite probabilities and refuses NaN with a typed error', () => {
+    const model = createModel('lstm', { maxlen: 6, seed: 1 });
+    const ids = tf.tensor2d([[1, 4, 5, 6, 7, 8]], [1, 6], 'int32');
+    const good = model.predict(ids) as tf.Tensor;
+    expect(Array.from(assertFinitePredictions(good))).toEqual(Array.from(good.dataSync()));
+    const weights = model.getWeights().map((w) => tf.fill(w.shape, Number.NaN));
+    model.setWeights(weights);
+    const bad = model.predict(ids) as tf.Tensor;
+    expect(() => assertFinitePredictions(bad)).toThrowError(
+      new ModelsError(
+        'NON_FINITE_PREDICTION',
+        "predict: expected finite predictions, got 1 of 1 not finite (the first, at index 0, is NaN). The model's " +
+          'weights are probably NaN or infinite (a training that diverged); retrain it, e.g. with a lower ' +
+          'learning rate.',
+      ),
+    );
+    expect(() => assertFinitePredictions([0.5, Number.POSITIVE_INFINITY])).toThrowError(
+      /got 1 of 2 not finite/,
+    );
+    tf.dispose([ids, good, bad, ...weights]);
+    model.dispose();
   });
 });

@@ -1,45 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
-
-const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
-const OWN_FILES = new Set([MODEL_JSON, WEIGHTS_BIN]);
-
-async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(path: string): Promise<void> {
-  // Directory fsync makes a rename durable on POSIX; Windows cannot open directories, so it is best effort.
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(path, constants.O_RDONLY);
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close();
-  }
-}
-
-async function statOrUndefined(path: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
+import { MODEL_JSON, recoverCheckpointDir, replaceCheckpointDir, WEIGHTS_BIN } from './_checkpoint_dir.js';
 
 function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
@@ -49,8 +12,11 @@ function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
 /**
  * A tfjs `IOHandler` that saves a model as `model.json` + `weights.bin` in a directory of the local file system
  * and loads it back — the Node counterpart of tfjs-node's `file://` handler, without tfjs-node.
- * Saving is atomic: both files are written into a fresh sibling directory and fsynced, then that directory is
- * renamed over the target, so a reader sees the old model or the new one, never a mix.
+ * Saving is atomic: both files are written into a fresh sibling directory `.<name>.tmp-<pid>-<hex>` and fsynced;
+ * then the target is renamed to `.<name>.old-<pid>-<hex>`, the new directory renamed into its place, and the old
+ * one removed. A reader sees the old model or the new one, never a mix. A process killed between the two renames
+ * leaves no target but two complete siblings: the next save or load (and {@link FileSystemHandler.recover}) renames
+ * the newest complete one back into place, and removes the leftovers of processes that no longer run.
  */
 export class FileSystemHandler implements tf.io.IOHandler {
   /** The target directory (absolute). */
@@ -81,28 +47,6 @@ export class FileSystemHandler implements tf.io.IOHandler {
         'fileSystem: expected a JSON model topology (a tfjs LayersModel), got a binary GraphDef topology.',
       );
     }
-    const existing = await statOrUndefined(this.dir);
-    if (existing !== undefined) {
-      if (!existing.isDirectory()) {
-        throw new ModelsError(
-          'NOT_A_MODEL_DIR',
-          `fileSystem: cannot save to ${this.dir}: expected a directory or a missing path, got a file.`,
-        );
-      }
-      const foreign = (await readdir(this.dir)).filter((name) => !OWN_FILES.has(name));
-      if (foreign.length > 0) {
-        throw new ModelsError(
-          'NOT_A_MODEL_DIR',
-          `fileSystem: cannot replace ${this.dir}: expected a directory holding only ${MODEL_JSON} and ` +
-            `${WEIGHTS_BIN}, got also ${foreign.join(', ')}. Save to an empty or new directory.`,
-        );
-      }
-    }
-    const parent = dirname(this.dir);
-    await mkdir(parent, { recursive: true });
-    const suffix = `${process.pid}-${randomBytes(6).toString('hex')}`;
-    const tmp = join(parent, `.${basename(this.dir)}.tmp-${suffix}`);
-    const old = join(parent, `.${basename(this.dir)}.old-${suffix}`);
     const modelJson: tf.io.ModelJSON = {
       modelTopology: artifacts.modelTopology ?? {},
       weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
@@ -114,42 +58,32 @@ export class FileSystemHandler implements tf.io.IOHandler {
     if (artifacts.signature != null) modelJson.signature = artifacts.signature;
     if (artifacts.userDefinedMetadata != null) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
     if (artifacts.modelInitializer != null) modelJson.modelInitializer = artifacts.modelInitializer;
-    try {
-      await mkdir(tmp);
-      await writeDurable(join(tmp, WEIGHTS_BIN), toBytes(artifacts.weightData));
-      await writeDurable(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
-      await syncDir(tmp);
-      if (existing !== undefined) {
-        await rename(this.dir, old);
-        try {
-          await rename(tmp, this.dir);
-        } catch (error) {
-          await rename(old, this.dir);
-          throw error;
-        }
-        await rm(old, { recursive: true, force: true });
-      } else {
-        await rename(tmp, this.dir);
-      }
-      await syncDir(parent);
-    } catch (cause) {
-      await rm(tmp, { recursive: true, force: true });
-      if (cause instanceof ModelsError) throw cause;
-      throw new ModelsError('SAVE_FAILED', `fileSystem: saving to ${this.dir} failed: ${String(cause)}`, {
-        cause,
-      });
-    }
+    await replaceCheckpointDir(this.dir, toBytes(artifacts.weightData), JSON.stringify(modelJson));
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+  }
+
+  /**
+   * Brings back the checkpoint of a save that was killed between its two renames, and removes the temporary
+   * siblings left by processes that no longer run; `save` and `load` call it first. Returns the directory to
+   * read (the target, or a complete sibling when the target cannot be renamed into place), or undefined when
+   * there is no checkpoint at all.
+   */
+  recover(): Promise<string | undefined> {
+    return recoverCheckpointDir(this.dir);
   }
 
   async load(): Promise<tf.io.ModelArtifacts> {
     let text: string;
+    // A failed recovery (a permission error, say) is reported by the read below.
+    const from = await this.recover().catch(() => undefined);
+    const modelJsonPath =
+      from !== undefined && from !== this.dir ? join(from, MODEL_JSON) : this.modelJsonPath;
     try {
-      text = await readFile(this.modelJsonPath, 'utf8');
+      text = await readFile(modelJsonPath, 'utf8');
     } catch (cause) {
       throw new ModelsError(
         'LOAD_FAILED',
-        `fileSystem: cannot read ${this.modelJsonPath}: expected a model.json written by model.save(), ` +
+        `fileSystem: cannot read ${modelJsonPath}: expected a model.json written by model.save(), ` +
           `got ${(cause as NodeJS.ErrnoException).code ?? String(cause)}.`,
         { cause },
       );
@@ -158,9 +92,9 @@ export class FileSystemHandler implements tf.io.IOHandler {
     try {
       json = JSON.parse(text) as tf.io.ModelJSON;
     } catch (cause) {
-      throw new ModelsError('LOAD_FAILED', `fileSystem: ${this.modelJsonPath} is not valid JSON.`, { cause });
+      throw new ModelsError('LOAD_FAILED', `fileSystem: ${modelJsonPath} is not valid JSON.`, { cause });
     }
-    const dir = dirname(this.modelJsonPath);
+    const dir = dirname(modelJsonPath);
     return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
@@ -173,7 +107,7 @@ export class FileSystemHandler implements tf.io.IOHandler {
           } catch (cause) {
             throw new ModelsError(
               'LOAD_FAILED',
-              `fileSystem: weight file ${path} listed in ${this.modelJsonPath} cannot be read: ` +
+              `fileSystem: weight file ${path} listed in ${modelJsonPath} cannot be read: ` +
                 `${(cause as NodeJS.ErrnoException).code ?? String(cause)}.`,
               { cause },
             );

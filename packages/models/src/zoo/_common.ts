@@ -47,11 +47,33 @@ export interface ResolvedBase {
   seed: number | undefined;
 }
 
+/** Upper bounds of the size options: far above any lesson model, below what tfjs or the wasm heap can hold. */
+export const LIMITS: Readonly<Record<string, number>> = {
+  numWords: 10_000_000,
+  maxlen: 100_000,
+  units: 4096,
+  embeddingDim: 4096,
+  filters: 4096,
+  skipChannels: 4096,
+  kernelSize: 4096,
+  'dilations[]': 100_000,
+};
+
+/** Embedding table elements (numWords × embeddingDim) at most: a 1 GiB float32 table. */
+export const MAX_TABLE_ELEMENTS: number = 2 ** 28;
+
 export function positiveInt(value: unknown, field: string, model: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ModelsError(
       'INVALID_OPTION',
       `createModel('${model}'): ${field} must be a positive integer, got ${String(value)}.`,
+    );
+  }
+  const limit = LIMITS[field];
+  if (limit !== undefined && value > limit) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): ${field} must be at most ${limit}, got ${value}.`,
     );
   }
   return value;
@@ -71,11 +93,27 @@ export function resolveBase(model: string, options: BaseModelOptions): ResolvedB
       `createModel('${model}'): seed must be an integer, got ${String(options.seed)}.`,
     );
   }
+  const numWords = positiveInt(options.numWords ?? 500, 'numWords', model);
+  if (numWords < 3) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): numWords must be at least 3 (IMDB ids 0, 1 and 2 stand for padding, start and ` +
+        `out-of-vocabulary words), got ${numWords}.`,
+    );
+  }
+  const embeddingDim = positiveInt(options.embeddingDim ?? 16, 'embeddingDim', model);
+  if (numWords * embeddingDim > MAX_TABLE_ELEMENTS) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): numWords × embeddingDim must be at most ${MAX_TABLE_ELEMENTS} (a 1 GiB ` +
+        `embedding table), got ${numWords} × ${embeddingDim} = ${numWords * embeddingDim}.`,
+    );
+  }
   return {
-    numWords: positiveInt(options.numWords ?? 500, 'numWords', model),
+    numWords,
     maxlen: positiveInt(options.maxlen ?? 100, 'maxlen', model),
     units: positiveInt(options.units ?? 8, 'units', model),
-    embeddingDim: positiveInt(options.embeddingDim ?? 16, 'embeddingDim', model),
+    embeddingDim,
     dropout,
     seed: options.seed,
   };

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelsError } from '../errors.js';
 import {
   apply,
   type BaseModelOptions,
@@ -32,6 +33,13 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
   const base = resolveBase('conv1d', options);
   const filters = positiveInt(options.filters ?? 32, 'filters', 'conv1d');
   const kernelSize = positiveInt(options.kernelSize ?? 5, 'kernelSize', 'conv1d');
+  if (base.maxlen < kernelSize) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('conv1d'): maxlen must be at least kernelSize (${kernelSize}), the convolution's receptive ` +
+        `field, so that it has an output step, got ${base.maxlen}.`,
+    );
+  }
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
   const emb = apply(embedding(base, inits), input);

@@ -62,6 +62,8 @@ export function fusedExports(): FusedExports {
 
 const ALIGN = 16;
 const PAGE = 65536;
+/** A 32-bit WebAssembly memory's limit. */
+const MAX_BYTES = 2 ** 32;
 
 /**
  * Blocks of the module's memory above its static data: first fit over a free list, growing the memory when no
@@ -75,12 +77,22 @@ class Arena {
   private top: number;
 
   constructor(private readonly mod: FusedExports) {
-    this.top = Math.ceil(mod.heapBase() / ALIGN) * ALIGN;
+    this.base = Math.ceil(mod.heapBase() / ALIGN) * ALIGN;
+    this.top = this.base;
   }
+
+  private readonly base: number;
 
   /** A block of at least `bytes` bytes (16-byte aligned); releases the blocks given to `releaseLater` first. */
   alloc(bytes: number): { start: number; size: number } {
-    for (const block of this.later.splice(0)) this.release(block);
+    this.flush();
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BYTES) {
+      throw new FusedRnnError(
+        'INVALID_SHAPE',
+        `The fused recurrent kernels need ${bytes} bytes for this call; expected at most ${MAX_BYTES} ` +
+          '(a WebAssembly memory holds 4 GiB). Use a smaller batch, sequence or layer.',
+      );
+    }
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     const i = this.free.findIndex((b) => b.size >= size);
     if (i >= 0) {
@@ -94,10 +106,34 @@ class Arena {
       return { start, size };
     }
     const start = this.top;
-    this.top += size;
     const have = this.mod.memory.buffer.byteLength;
-    if (this.top > have) this.mod.memory.grow(Math.ceil((this.top - have) / PAGE));
+    if (start + size > have) {
+      try {
+        this.mod.memory.grow(Math.ceil((start + size - have) / PAGE));
+      } catch (cause) {
+        throw new FusedRnnError(
+          'INVALID_SHAPE',
+          `The fused recurrent kernels need ${size} more bytes of WebAssembly memory (${have} in use); expected ` +
+            `the memory to grow, got ${String(cause)}. Use a smaller batch, sequence or layer.`,
+          { cause },
+        );
+      }
+    }
+    this.top = start + size;
     return { start, size };
+  }
+
+  /** Returns the blocks given to `releaseLater` now. */
+  flush(): void {
+    for (const block of this.later.splice(0)) this.release(block);
+  }
+
+  /** The memory's size, and the bytes in blocks not returned (free blocks and the top excluded). */
+  stats(): { memoryBytes: number; inUseBytes: number } {
+    let free = 0;
+    for (const block of this.free) free += block.size;
+    for (const block of this.later) free += block.size;
+    return { memoryBytes: this.mod.memory.buffer.byteLength, inUseBytes: this.top - this.base - free };
   }
 
   /** Returns a block now. */

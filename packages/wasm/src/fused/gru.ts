@@ -70,42 +70,47 @@ export function fusedGru(
   const ract = checkActivation(op, options.recurrentActivation);
   const run = runOptions(op, options, d, x);
 
-  return withCustomGrad(d, x, coreInputs(d, run, x, kernel, recurrentKernel, bias), ([xt, kt, rt, bt]) => {
+  const inputs = coreInputs(d, run, x, kernel, recurrentKernel, bias);
+  return withCustomGrad(d, x, inputs, ([xt, kt, rt, bt], tape) => {
     const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(2 * GW);
     if (bias != null) b.set(padGates(valuesOf(bt!), resetAfter ? 2 : 1, 3, U, UP));
     const mod = fusedExports();
-    const f = placeForward(
-      mod,
-      d,
-      run,
-      xt!,
-      { W, R, b },
-      { G: B * T * GW, A: B * T * UP, H: B * T * UP, inner: GW },
-    );
-    const q = f.ptr;
-    mod.gruForward(
-      B,
-      T,
-      F,
-      U,
-      UP,
-      q.x,
-      q.W,
-      q.b,
-      q.b + GW * 4,
-      q.R,
-      q.mask,
-      ract,
-      resetAfter ? 1 : 0,
-      q.G,
-      q.A,
-      q.H,
-      q.zeros,
-      q.inner,
-    );
+    const forwardPass = () => {
+      const placed = placeForward(
+        mod,
+        d,
+        run,
+        xt!,
+        { W, R, b },
+        { G: B * T * GW, A: B * T * UP, H: B * T * UP, inner: GW },
+      );
+      const q = placed.ptr;
+      mod.gruForward(
+        B,
+        T,
+        F,
+        U,
+        UP,
+        q.x,
+        q.W,
+        q.b,
+        q.b + GW * 4,
+        q.R,
+        q.mask,
+        ract,
+        resetAfter ? 1 : 0,
+        q.G,
+        q.A,
+        q.H,
+        q.zeros,
+        q.inner,
+      );
+      return placed;
+    };
+    const f = forwardPass();
     const value = outputOf(f.heap, f.at.H, d, run.seq);
-    const take = saveForBackward(op, f, ['x', 'G', 'A', 'H']);
+    const take = saveForBackward(op, f, ['x', 'G', 'A', 'H'], tape, forwardPass);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const scratch = { db: 2 * GW, dh: UP, dhn: UP, di: GW, RT: GW * UP, WT: GW * F };

@@ -1,4 +1,9 @@
-export type { FusedRecurrentOptions, RecurrentActivation } from './_common.js';
+export {
+  type FusedMemoryStats,
+  type FusedRecurrentOptions,
+  fusedMemoryStats,
+  type RecurrentActivation,
+} from './_common.js';
 export { loadFusedKernels } from './_module.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';

@@ -87,7 +87,7 @@ export function fusedLstm(
   const inputs = coreInputs(d, run, x, kernel, recurrentKernel, bias);
   if (peep !== null) inputs.push(peep.i, peep.f, peep.o);
 
-  return withCustomGrad(d, x, inputs, (ts) => {
+  return withCustomGrad(d, x, inputs, (ts, tape) => {
     const { W, R } = paddedKernels(ts[1]!, ts[2]!, d);
     const b = bias == null ? new Float32Array(GW) : padGates(valuesOf(ts[3]!), 1, 4, U, UP);
     let P: Float32Array | null = null;
@@ -97,18 +97,22 @@ export function fusedLstm(
       for (let q = 0; q < 3; q++) P.set(valuesOf(ts[first + q]!).subarray(0, U), q * UP);
     }
     const mod = fusedExports();
-    const f = placeForward(
-      mod,
-      d,
-      run,
-      ts[0]!,
-      { W, R, b, P },
-      { G: B * T * GW, C: B * T * UP, H: B * T * UP },
-    );
-    const q = f.ptr;
-    mod.lstmForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.P, q.mask, ract, q.G, q.C, q.H, q.zeros);
+    const forwardPass = () => {
+      const placed = placeForward(
+        mod,
+        d,
+        run,
+        ts[0]!,
+        { W, R, b, P },
+        { G: B * T * GW, C: B * T * UP, H: B * T * UP },
+      );
+      const q = placed.ptr;
+      mod.lstmForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.P, q.mask, ract, q.G, q.C, q.H, q.zeros);
+      return placed;
+    };
+    const f = forwardPass();
     const value = outputOf(f.heap, f.at.H, d, run.seq);
-    const take = saveForBackward(op, f, ['x', 'G', 'C', 'H']);
+    const take = saveForBackward(op, f, ['x', 'G', 'C', 'H'], tape, forwardPass);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const scratch = { db: GW, dP: 3 * UP, dh: UP, dc: UP, RT: GW * UP, WT: GW * F };

@@ -60,7 +60,7 @@ export function fusedSimpleRnn(
   const run = runOptions(op, options, d, x);
 
   const inputs = coreInputs(d, run, x, kernel, recurrentKernel, bias);
-  return withCustomGrad(d, x, inputs, ([xt, kt, rt, bt]) => {
+  return withCustomGrad(d, x, inputs, ([xt, kt, rt, bt], tape) => {
     const { W, R } = paddedKernels(kt!, rt!, d);
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
@@ -81,11 +81,15 @@ export function fusedSimpleRnn(
     }
     const k = table ? { ...d, F: d.V, oneHot: true, embed: false, V: 0 } : d;
     const kRun = table ? { ...run, wantDx: false } : run;
-    const f = placeForward(mod, k, kRun, xt!, { W: kernelRows, R, b: kernelBias }, { H: B * T * UP });
-    const q = f.ptr;
-    mod.rnnForward(B, T, k.F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, k.oneHot ? 1 : 0);
+    const forwardPass = () => {
+      const placed = placeForward(mod, k, kRun, xt!, { W: kernelRows, R, b: kernelBias }, { H: B * T * UP });
+      const q = placed.ptr;
+      mod.rnnForward(B, T, k.F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, k.oneHot ? 1 : 0);
+      return placed;
+    };
+    const f = forwardPass();
     const value = outputOf(f.heap, f.at.H, d, run.seq);
-    const take = saveForBackward(op, f, ['x', 'H']);
+    const take = saveForBackward(op, f, ['x', 'H'], tape, forwardPass);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const g = placeBackward(
