@@ -6,7 +6,8 @@ export type ModelsErrorCode =
   | 'SAVE_FAILED'
   | 'LOAD_FAILED'
   | 'NOT_A_MODEL_DIR'
-  | 'NON_FINITE_PREDICTION';
+  | 'NON_FINITE_PREDICTION'
+  | 'KERAS_EXPORT_UNSUPPORTED';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {

@@ -1,6 +1,7 @@
 // Node entry (the package's "node" export condition): everything in index.ts, plus the file-system IOHandler.
-// Side effect: registers the `file://` save/load routers with tfjs-core.
+// Side effect: registers the `file://` save/load routers and the Keras-file save router with tfjs-core.
 import { registerFileSystemRouter } from './io/_file_system.js';
+import { registerKerasFileRouter } from './keras/save.js';
 
 export * from './index.js';
 export {
@@ -9,5 +10,13 @@ export {
   fileSystemRouter,
   registerFileSystemRouter,
 } from './io/_file_system.js';
+export {
+  KerasFileHandler,
+  kerasFileRouter,
+  kerasFormatOf,
+  registerKerasFileRouter,
+  saveKerasModel,
+} from './keras/save.js';
 
 registerFileSystemRouter();
+registerKerasFileRouter();

@@ -1,4 +1,11 @@
 export { ModelsError, type ModelsErrorCode } from './errors.js';
+export {
+  encodeKerasArtifacts,
+  encodeKerasModel,
+  KERAS_VERSION,
+  type KerasFileFormat,
+  type KerasFormat,
+} from './keras/encode.js';
 export type { GatedArgs, RecurrentArgs } from './layers/_rnn.js';
 export type { ActivationName, InitializerConfig } from './layers/_util.js';
 export { CausalConv1D, type CausalConv1DArgs, causalConv1d } from './layers/causal_conv1d.js';

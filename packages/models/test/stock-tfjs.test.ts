@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CausalConv1D,
+  causalConv1d,
   createModel,
   fileSystem,
   KerasGRU,
@@ -28,6 +30,7 @@ const STOCK_LOADABLE: Record<string, [ModelName, Record<string, unknown>, string
   'stacked-lstm': ['stacked-lstm', {}, ['InputLayer', 'Embedding', 'LSTM', 'LSTM', 'Dense']],
   'embedding-simple-rnn': ['embedding-simple-rnn', {}, ['InputLayer', 'Embedding', 'SimpleRNN', 'Dense']],
   'gru-reset-before': ['gru', { resetAfter: false }, ['InputLayer', 'Embedding', 'GRU', 'Dense']],
+  conv1d: ['conv1d', {}, ['InputLayer', 'Embedding', 'Conv1D', 'GlobalMaxPooling1D', 'Dense']],
 };
 
 /** Four padded rows of ids in [0, 500), pre-padded with zeros like `padSequences`. */
@@ -75,7 +78,7 @@ interface StockResult {
 }
 
 describe('zoo models in stock TensorFlow.js', () => {
-  it('save lstm, stacked-lstm, embedding-simple-rnn and gru (resetAfter: false) so a Node process with only tfjs-core, tfjs-layers and the CPU backend loads them and predicts the same', async () => {
+  it('save lstm, stacked-lstm, embedding-simple-rnn, gru (resetAfter: false) and conv1d so a Node process with only tfjs-core, tfjs-layers and the CPU backend loads them and predicts the same', async () => {
     const dirs: Record<string, string> = {};
     const expected: Record<string, number[]> = {};
     const manifests: Record<string, string[]> = {};
@@ -138,25 +141,105 @@ describe('zoo models in stock TensorFlow.js', () => {
     });
   });
 
-  it('keeps seqlab names for what stock tfjs cannot run', () => {
-    expect(new KerasGRU({ units: 2 }).getClassName()).toBe('SeqlabGRU');
+  it('saves GRU(resetAfter) and the causal convolution under the names tfjs and Keras know; only peepholes and OneHot keep seqlab names', () => {
+    expect(new KerasGRU({ units: 2 }).getClassName()).toBe('GRU');
+    expect(new KerasGRU({ units: 2 }).getConfig()['resetAfter']).toBe(true);
     expect(new KerasGRU({ units: 2, resetAfter: false }).getClassName()).toBe('GRU');
+    expect(causalConv1d({ filters: 2, kernelSize: 2 }).getClassName()).toBe('Conv1D');
     expect(new KerasLSTM({ units: 2, usePeepholes: true }).getClassName()).toBe('SeqlabLSTM');
     expect(new PeepholeLSTM({ units: 2 }).getClassName()).toBe('SeqlabPeepholeLSTM');
-    const gru = createModel('gru', { seed: 1 });
-    expect(gru.layers.map((l) => l.getClassName())).toEqual([
-      'InputLayer',
-      'Embedding',
-      'SeqlabGRU',
+    const names = (name: ModelName) => {
+      const model = createModel(name, { seed: 1, numWords: 20, maxlen: 6 });
+      const classes = model.layers.map((l) => l.getClassName());
+      model.dispose();
+      return [...new Set(classes)].sort();
+    };
+    expect(names('gru')).toEqual(['Dense', 'Embedding', 'GRU', 'InputLayer']);
+    expect(names('wavenet')).toEqual([
+      'Activation',
+      'Add',
+      'Conv1D',
       'Dense',
+      'Embedding',
+      'GlobalMaxPooling1D',
+      'InputLayer',
+      'Multiply',
     ]);
-    gru.dispose();
+    // No stock tfjs or Keras layer computes these: tfjs' and Keras' CategoryEncoding stop at rank-2 outputs.
+    expect(names('peephole-lstm')).toContain('SeqlabPeepholeLSTM');
+    expect(names('simple-rnn-onehot')).toContain('SeqlabOneHot');
   });
+
+  it('writes the causal convolution with every config field stock tfjs Conv1D writes', () => {
+    const ours = causalConv1d({ filters: 2, kernelSize: 3, dilationRate: 2 }).getConfig();
+    const stock = tfl.layers
+      .conv1d({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2 })
+      .getConfig();
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(stock).sort());
+    expect(ours).toMatchObject({ kernelSize: [3], strides: [1], padding: 'causal', dilationRate: [2] });
+  });
+
+  it('stock tfjs knows the class names of gru and wavenet, and stops only at what it cannot compute (reset_after, causal padding)', async () => {
+    const dirs: Record<string, string> = {};
+    for (const name of ['gru', 'wavenet'] as const) {
+      const model = seededModel(name, {});
+      dirs[name] = join(root, `names-${name}`);
+      await model.save(fileSystem(dirs[name]));
+      model.dispose();
+    }
+    const { stdout } = await run(process.execPath, [childScript, JSON.stringify({ dirs, ids: IDS })], {
+      cwd: packageDir,
+      timeout: 60_000,
+    });
+    const stock = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<
+      string,
+      StockResult & { error?: string }
+    >;
+    expect(stock['gru']!.error).toMatch(/GRUCell does not support reset_after parameter set to true/);
+    // Stock tfjs knows Conv1D but sizes a causal output as a valid one, so the residual Add cannot be built.
+    expect(stock['wavenet']!.error).not.toMatch(/Unknown layer/);
+    expect(stock['wavenet']!.error).toMatch(
+      /could not be broadcast together with shapes \[99,16\] \[98,16\]/,
+    );
+  }, 90_000);
+
+  it('loads the causal convolution saved under its old name SeqlabCausalConv1D, and other Conv1D configs as stock tfjs', async () => {
+    const input = tfl.input({ shape: [5, 3] });
+    const causal = causalConv1d({ filters: 2, kernelSize: 2, dilationRate: 2, name: 'causal' });
+    const valid = tfl.layers.conv1d({ filters: 2, kernelSize: 2, name: 'valid' });
+    const out = valid.apply(causal.apply(input) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    const dir = join(root, 'old-causal');
+    await model.save(fileSystem(dir));
+    const path = join(dir, 'model.json');
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    const layer = json.modelTopology.config.layers[1];
+    expect(layer.class_name).toBe('Conv1D');
+    // The config seqlab wrote before: SeqlabCausalConv1D, plain numbers, no padding.
+    layer.class_name = 'SeqlabCausalConv1D';
+    layer.config = { ...layer.config, kernel_size: 2, dilation_rate: 2 };
+    delete layer.config.padding;
+    delete layer.config.strides;
+    await writeFile(path, JSON.stringify(json));
+    const loaded = await tfl.loadLayersModel(fileSystem(dir));
+    expect(loaded.layers[1]).toBeInstanceOf(CausalConv1D);
+    expect(loaded.layers[2]).not.toBeInstanceOf(CausalConv1D);
+    expect(loaded.layers[2]!.getClassName()).toBe('Conv1D');
+    const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 3);
+    expectClose(
+      Array.from((loaded.predict(x) as tf.Tensor).dataSync()),
+      Array.from((model.predict(x) as tf.Tensor).dataSync()),
+    );
+    tf.dispose(x);
+    model.dispose();
+    loaded.dispose();
+  }, 30_000);
 });
 
 describe('loading with @seqlab/models imported', () => {
   it('turns LSTM/GRU/SimpleRNN layers into the fused seqlab layers, with the same predictions', async () => {
     for (const [key, [name, options]] of Object.entries(STOCK_LOADABLE)) {
+      if (key === 'conv1d') continue;
       const model = seededModel(name, options);
       const dir = join(root, `again-${key}`);
       await model.save(fileSystem(dir));
@@ -249,7 +332,7 @@ describe('loading with @seqlab/models imported', () => {
         lstm: 'LSTM',
         'stacked-lstm': 'LSTM',
         'embedding-simple-rnn': 'SimpleRNN',
-        gru: 'SeqlabGRU',
+        gru: 'GRU',
         'gru-reset-before': 'GRU',
         'peephole-lstm': 'SeqlabPeepholeLSTM',
       };

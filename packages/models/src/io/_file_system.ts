@@ -139,10 +139,16 @@ export function fileSystem(path: string): FileSystemHandler {
 }
 
 const FILE_SCHEME = 'file://';
+const KERAS_FILE = /\.(keras|h5|hdf5)$/i;
 
-/** The `file://` URL router: `file:///abs/dir` or `file:///abs/dir/model.json` → {@link fileSystem}. */
+/**
+ * The `file://` URL router: `file:///abs/dir` or `file:///abs/dir/model.json` → {@link fileSystem}; not paths
+ * ending in `.keras`, `.h5` or `.hdf5` (Keras model files, see `saveKerasModel`).
+ */
 export function fileSystemRouter(url: string | string[]): tf.io.IOHandler | null {
   if (typeof url !== 'string' || !url.startsWith(FILE_SCHEME)) return null;
+  // `file://…/x.keras`, `.h5`, `.hdf5` are Keras model files, which the Keras router saves (keras/save.ts).
+  if (KERAS_FILE.test(url)) return null;
   return new FileSystemHandler(decodeURIComponent(url.slice(FILE_SCHEME.length)));
 }
 

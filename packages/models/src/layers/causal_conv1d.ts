@@ -55,6 +55,26 @@ export interface CausalConv1DArgs {
   trainable?: boolean;
 }
 
+type ConfigDict = tf.serialization.ConfigDict;
+
+// tfjs-layers' own Conv1D, taken before this module registers its class under 'Conv1D': the configs this layer
+// does not compute (padding 'valid'/'same') are handed to it.
+const StockConv1D = tf.serialization.SerializationMap.getMap().classNameMap['Conv1D']![0] as unknown as new (
+  config: ConfigDict,
+) => tfl.layers.Layer;
+
+function single(value: unknown, field: string): number | undefined {
+  if (value == null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length !== 1 || typeof list[0] !== 'number') {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `CausalConv1D: ${field} must be one number (or a list of one), got ${JSON.stringify(value)}.`,
+    );
+  }
+  return list[0];
+}
+
 /**
  * Causal, dilated 1-D convolution that trains on every tfjs backend: `out[t] = Σ_k x[t - (K-1-k)·d] · W[k] + b`,
  * with zeros before the start — Keras' `Conv1D(padding='causal')` with its weight layout (`kernel [K, in, filters]`,
@@ -64,8 +84,12 @@ export interface CausalConv1DArgs {
  * Port of keras/src/layers/convolutional/base_conv.py (causal padding in keras/src/ops/nn.py conv).
  */
 export class CausalConv1D extends tfl.layers.Layer {
-  /** @nocollapse */
-  static className = 'SeqlabCausalConv1D';
+  /**
+   * Saved as tfjs' and Keras' `Conv1D` with `padding: 'causal'` (Keras computes it; stock tfjs-layers reads the
+   * config but cannot run causal padding). Saves from before, under `SeqlabCausalConv1D`, still load.
+   * @nocollapse
+   */
+  static className = 'Conv1D';
   readonly filters: number;
   readonly kernelSize: number;
   readonly dilationRate: number;
@@ -150,20 +174,67 @@ export class CausalConv1D extends tfl.layers.Layer {
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
+  /** The fields tfjs' `Conv1D` writes (`padding: 'causal'`, sizes as lists of one), so both can read it. */
+  override getConfig(): ConfigDict {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: this.kernelSize,
-      dilationRate: this.dilationRate,
+      kernelSize: [this.kernelSize],
+      strides: [1],
+      padding: 'causal',
+      dilationRate: [this.dilationRate],
       activation: this.activationName,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInit) as unknown as tf.serialization.ConfigDict,
-      biasInitializer: serializeInitializer(this.biasInit) as unknown as tf.serialization.ConfigDict,
+      kernelInitializer: serializeInitializer(this.kernelInit) as unknown as ConfigDict,
+      biasInitializer: serializeInitializer(this.biasInit) as unknown as ConfigDict,
+      kernelRegularizer: null,
+      biasRegularizer: null,
+      activityRegularizer: null,
+      kernelConstraint: null,
+      biasConstraint: null,
     };
   }
+
+  /**
+   * A `Conv1D` config with `padding: 'causal'` (stride 1, channels last, no regularizers or constraints) builds
+   * this layer; any other `Conv1D` config builds tfjs' own.
+   * @nocollapse
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: ConfigDict,
+  ): T {
+    const stockOnly =
+      config['padding'] !== 'causal' ||
+      (single(config['strides'], 'strides') ?? 1) !== 1 ||
+      (config['dataFormat'] ?? 'channelsLast') !== 'channelsLast' ||
+      [
+        'kernelRegularizer',
+        'biasRegularizer',
+        'activityRegularizer',
+        'kernelConstraint',
+        'biasConstraint',
+      ].some((field) => config[field] != null);
+    if (stockOnly) return new StockConv1D(config) as unknown as T;
+    return new cls(causalArgs(config) as unknown as ConfigDict);
+  }
 }
+
+function causalArgs(config: ConfigDict): CausalConv1DArgs {
+  const { kernelSize, dilationRate, strides: _s, padding: _p, dataFormat: _d, ...rest } = config;
+  return {
+    ...(rest as unknown as CausalConv1DArgs),
+    kernelSize: single(kernelSize, 'kernelSize') as number,
+    dilationRate: single(dilationRate, 'dilationRate'),
+  };
+}
+
 tf.serialization.registerClass(CausalConv1D);
+// Saves from before the layer took the name Conv1D: causal by definition, sizes as plain numbers.
+tf.serialization.SerializationMap.getMap().classNameMap['SeqlabCausalConv1D'] = [
+  CausalConv1D,
+  (cls, config) => new (cls as unknown as typeof CausalConv1D)(causalArgs({ ...config, padding: 'causal' })),
+];
 
 /**
  * Creates a {@link CausalConv1D} layer.

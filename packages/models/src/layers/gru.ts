@@ -16,7 +16,8 @@ export interface KerasGRUArgs extends GatedArgs {
   /**
    * Keras `reset_after`: apply the reset gate after the recurrent matrix product, with separate input and
    * recurrent biases (bias shape `[2, 3 * units]`, cuDNN-compatible). `false` is the original GRU (tfjs' variant,
-   * saved as tfjs' `GRU`); `true` has no stock tfjs equivalent and is saved as `SeqlabGRU`.
+   * saved as tfjs' `GRU`); `true` has no stock tfjs equivalent and is saved as `GRU` with `resetAfter: true`, the
+   * config Keras reads as `GRU(reset_after=True)` (stock tfjs-layers refuses it with its own error).
    * @default true
    */
   resetAfter?: boolean;
@@ -111,8 +112,8 @@ export class KerasGRUCell extends GatedCell {
 tf.serialization.registerClass(KerasGRUCell);
 
 /**
- * Keras' `GRU` layer (reset_after=True by default) over {@link KerasGRUCell}. Saved as tfjs' `GRU` (stock
- * tfjs-layers loads it) with `resetAfter: false`, as `SeqlabGRU` with `resetAfter: true`; once `@seqlab/models` is
+ * Keras' `GRU` layer (reset_after=True by default) over {@link KerasGRUCell}. Saved as `GRU` (stock tfjs-layers
+ * loads it with `resetAfter: false`; Keras reads both), older saves under `SeqlabGRU` still load; once `@seqlab/models` is
  * imported, `GRU` layers — Keras' `reset_after=True` ones too — load as this class.
  */
 export class KerasGRU extends CellRNN {
@@ -123,7 +124,8 @@ export class KerasGRU extends CellRNN {
     className: 'GRU',
     create: (config) => tfl.layers.gru(config as unknown as Parameters<typeof tfl.layers.gru>[0]),
     activations: GATED_ACTIVATIONS,
-    seqlabOnly: { option: 'resetAfter', className: 'SeqlabGRU' },
+    // `resetAfter: true` keeps tfjs' and Keras' name `GRU` (Keras computes it; stock tfjs refuses it by name).
+    seqlabOnly: { option: 'resetAfter', className: 'GRU' },
   };
 
   constructor(args: KerasGRUArgs) {

@@ -13,6 +13,15 @@ const out = {};
 for (const [key, dir] of Object.entries(dirs)) {
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
   const bin = await readFile(join(dir, 'weights.bin'));
+  try {
+    out[key] = await loadAndPredict(json, bin);
+  } catch (error) {
+    out[key] = { error: String(error?.message ?? error) };
+  }
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
+
+async function loadAndPredict(json, bin) {
   const model = await tfl.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology,
@@ -20,11 +29,15 @@ for (const [key, dir] of Object.entries(dirs)) {
       weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
     }),
   );
-  const predictions = tf.tidy(() => model.predict(tf.tensor2d(ids, undefined, 'int32')).dataSync());
-  out[key] = {
-    classes: model.layers.map((layer) => layer.constructor.name),
-    weights: model.weights.map((w) => w.originalName),
-    predictions: Array.from(predictions),
-  };
+  const classes = model.layers.map((layer) => layer.constructor.name);
+  try {
+    const predictions = tf.tidy(() => model.predict(tf.tensor2d(ids, undefined, 'int32')).dataSync());
+    return {
+      classes,
+      weights: model.weights.map((w) => w.originalName),
+      predictions: Array.from(predictions),
+    };
+  } catch (error) {
+    return { classes, error: String(error?.message ?? error) };
+  }
 }
-process.stdout.write(`${JSON.stringify(out)}\n`);
