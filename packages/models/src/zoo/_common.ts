@@ -35,6 +35,14 @@ export interface BaseModelOptions {
    * Random when unset.
    */
   seed?: number;
+  /**
+   * Number of classes. 2 gives the binary head, Keras `Dense(1, activation='sigmoid')` (the positive-class
+   * probability `[batch, 1]`); more gives Keras `Dense(numClasses, activation='softmax')` (one probability per
+   * class, `[batch, numClasses]`), trained by `trainLesson` with sparse categorical cross-entropy on labels
+   * `0 … numClasses - 1`.
+   * @default 2
+   */
+  numClasses?: number;
 }
 
 /** {@link BaseModelOptions} with defaults applied. */
@@ -45,6 +53,7 @@ export interface ResolvedBase {
   embeddingDim: number;
   dropout: number;
   seed: number | undefined;
+  numClasses: number;
 }
 
 /** Upper bounds of the size options: far above any lesson model, below what tfjs or the wasm heap can hold. */
@@ -57,6 +66,7 @@ export const LIMITS: Readonly<Record<string, number>> = {
   skipChannels: 4096,
   kernelSize: 4096,
   'dilations[]': 100_000,
+  numClasses: 100_000,
 };
 
 /** Embedding table elements (numWords × embeddingDim) at most: a 1 GiB float32 table. */
@@ -109,6 +119,13 @@ export function resolveBase(model: string, options: BaseModelOptions): ResolvedB
         `embedding table), got ${numWords} × ${embeddingDim} = ${numWords * embeddingDim}.`,
     );
   }
+  const numClasses = positiveInt(options.numClasses ?? 2, 'numClasses', model);
+  if (numClasses < 2) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): numClasses must be at least 2 (2 is the binary sigmoid head), got ${numClasses}.`,
+    );
+  }
   return {
     numWords,
     maxlen: positiveInt(options.maxlen ?? 100, 'maxlen', model),
@@ -116,6 +133,7 @@ export function resolveBase(model: string, options: BaseModelOptions): ResolvedB
     embeddingDim,
     dropout,
     seed: options.seed,
+    numClasses,
   };
 }
 
@@ -163,11 +181,15 @@ export function embedding(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
   });
 }
 
-/** Keras `Dense(1, activation='sigmoid')`. */
-export function sigmoidHead(inits: Inits): tfl.layers.Layer {
+/**
+ * The classifier head: Keras `Dense(1, activation='sigmoid')` for 2 classes, `Dense(numClasses,
+ * activation='softmax')` for more. Built last, so the binary head takes the same seed as before `numClasses`.
+ */
+export function classifierHead(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
+  const binary = base.numClasses === 2;
   return tfl.layers.dense({
-    units: 1,
-    activation: 'sigmoid',
+    units: binary ? 1 : base.numClasses,
+    activation: binary ? 'sigmoid' : 'softmax',
     kernelInitializer: inits.glorotUniform(),
     biasInitializer: 'zeros',
     name: 'output',

@@ -3,11 +3,11 @@ import { KerasSimpleRNN } from '../layers/simple_rnn.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `embedding-simple-rnn` model. */
@@ -28,5 +28,9 @@ export function embeddingSimpleRnn(options: EmbeddingSimpleRnnOptions = {}): tfl
     }),
     emb,
   );
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), rnn), name: 'embedding-simple-rnn' });
+  return tfl.model({
+    inputs: input,
+    outputs: apply(classifierHead(base, inits), rnn),
+    name: 'embedding-simple-rnn',
+  });
 }

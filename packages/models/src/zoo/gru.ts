@@ -4,11 +4,11 @@ import { KerasGRU } from '../layers/gru.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `gru` model. */
@@ -41,5 +41,5 @@ export function gru(options: GruOptions = {}): tfl.LayersModel {
     }),
     emb,
   );
-  return tflayers.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'gru' });
+  return tflayers.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'gru' });
 }

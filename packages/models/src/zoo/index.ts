@@ -100,7 +100,8 @@ export const MODEL_NAMES: readonly ModelName[] = Object.keys(REGISTRY) as ModelN
 /**
  * Builds a zoo model, untrained and uncompiled (see `trainLesson` for the lesson's recipe). Every option defaults
  * to the Keras lesson's value: `numWords` 500, `maxlen` 100, `units` 8, `embeddingDim` 16, `dropout` 0.3.
- * The model's input is padded int ids `[batch, maxlen]`; its output the positive-class probability `[batch, 1]`.
+ * The model's input is padded int ids `[batch, maxlen]`; its output the positive-class probability `[batch, 1]`
+ * (`numClasses` 2, the default) or one softmax probability per class `[batch, numClasses]` (`numClasses` > 2).
  *
  * @example
  * ```ts

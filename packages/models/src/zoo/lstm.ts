@@ -3,12 +3,12 @@ import { KerasLSTM } from '../layers/lstm.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   type ResolvedBase,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `lstm` model. */
@@ -42,5 +42,5 @@ export function lstm(options: LstmOptions = {}): tfl.LayersModel {
   const input = idsInput(base.maxlen);
   const emb = apply(embedding(base, inits), input);
   const h = apply(kerasLstm(base, inits, 'lstm', false), emb);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'lstm' });
 }

@@ -3,11 +3,11 @@ import { PeepholeLSTM } from '../layers/peephole_lstm.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `peephole-lstm` model. */
@@ -39,5 +39,5 @@ export function peepholeLstm(options: PeepholeLstmOptions = {}): tfl.LayersModel
     }),
     emb,
   );
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'peephole-lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'peephole-lstm' });
 }

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { OneHot } from '../layers/one_hot.js';
 import { KerasSimpleRNN } from '../layers/simple_rnn.js';
-import { apply, type BaseModelOptions, Inits, idsInput, resolveBase, sigmoidHead } from './_common.js';
+import { apply, type BaseModelOptions, classifierHead, Inits, idsInput, resolveBase } from './_common.js';
 
 /** Options of the `simple-rnn-onehot` model. */
 export type SimpleRnnOneHotOptions = BaseModelOptions;
@@ -26,5 +26,9 @@ export function simpleRnnOneHot(options: SimpleRnnOneHotOptions = {}): tfl.Layer
     }),
     onehot,
   );
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), rnn), name: 'simple-rnn-onehot' });
+  return tfl.model({
+    inputs: input,
+    outputs: apply(classifierHead(base, inits), rnn),
+    name: 'simple-rnn-onehot',
+  });
 }

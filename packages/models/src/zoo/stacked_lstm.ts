@@ -2,11 +2,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 import { kerasLstm } from './lstm.js';
 
@@ -24,5 +24,5 @@ export function stackedLstm(options: StackedLstmOptions = {}): tfl.LayersModel {
   const emb = apply(embedding(base, inits), input);
   const seq = apply(kerasLstm(base, inits, 'lstm_1', true), emb);
   const h = apply(kerasLstm(base, inits, 'lstm_2', false), seq);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'stacked-lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'stacked-lstm' });
 }
