@@ -45,6 +45,30 @@ export interface BaseModelOptions {
   numClasses?: number;
 }
 
+/** Options of the recurrent zoo models: {@link BaseModelOptions} and Keras' `mask_zero`. */
+export interface RecurrentModelOptions extends BaseModelOptions {
+  /**
+   * Keras `Embedding(mask_zero=True)`: id 0 is padding, and the recurrent layers skip padded steps — a masked step
+   * keeps the previous output and state (Keras' masking), in the fused kernels and the per-step loop alike — so a
+   * post-padded sequence gives the output of the unpadded one. For `simple-rnn-onehot` the `OneHot` layer masks
+   * id 0 the same way.
+   * @default false
+   */
+  maskZero?: boolean;
+}
+
+/** `options.maskZero`, checked to be a boolean. */
+export function resolveMaskZero(model: string, options: RecurrentModelOptions): boolean {
+  const maskZero = options.maskZero ?? false;
+  if (typeof maskZero !== 'boolean') {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): maskZero must be a boolean, got ${String(maskZero)}.`,
+    );
+  }
+  return maskZero;
+}
+
 /** {@link BaseModelOptions} with defaults applied. */
 export interface ResolvedBase {
   numWords: number;
@@ -171,11 +195,12 @@ export function idsInput(maxlen: number): tfl.SymbolicTensor {
   return tfl.input({ shape: [maxlen], dtype: 'int32', name: 'ids' });
 }
 
-/** Keras `Embedding(numWords, embeddingDim)` (saved as tfjs' `Embedding`; fused recurrent layers read its ids). */
-export function embedding(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
+/** Keras `Embedding(numWords, embeddingDim, mask_zero=maskZero)` (saved as tfjs' `Embedding`; fused recurrent layers read its ids). */
+export function embedding(base: ResolvedBase, inits: Inits, maskZero = false): tfl.layers.Layer {
   return new KerasEmbedding({
     inputDim: base.numWords,
     outputDim: base.embeddingDim,
+    maskZero,
     embeddingsInitializer: inits.embedding(),
     name: 'embedding',
   });
