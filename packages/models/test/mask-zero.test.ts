@@ -21,6 +21,7 @@ const RECURRENT = [
   'stacked-lstm',
   'gru',
   'peephole-lstm',
+  'bidirectional-lstm',
 ] as const satisfies readonly ModelName[];
 
 const MAXLEN = 10;
@@ -56,16 +57,25 @@ async function perStepTwin(model: tfl.LayersModel, weights: Float32Array[]): Pro
   const json = model.toJSON(null, false) as { config: { layers: { config: Record<string, unknown> }[] } };
   let recurrent = 0;
   for (const layer of json.config.layers) {
-    if ('return_sequences' in layer.config) {
-      layer.config['fused'] = false;
-      recurrent++;
+    // A Bidirectional holds its (forward) layer's config; the backward layer is rebuilt from it.
+    const inner = layer.config['layer'] as { config: Record<string, unknown> } | undefined;
+    const config = inner?.config ?? layer.config;
+    if ('return_sequences' in config) {
+      config['fused'] = false;
+      recurrent += inner === undefined ? 1 : 2;
     }
   }
   expect(recurrent).toBeGreaterThan(0);
   const twin = await tfl.models.modelFromJSON({
     modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'],
   });
-  const flags = twin.layers.map((l) => (l as { fused?: boolean }).fused).filter((f) => f !== undefined);
+  const flags = twin.layers
+    .flatMap((l) => {
+      const w = l as { forwardLayer?: tfl.layers.Layer; backwardLayer?: tfl.layers.Layer };
+      return w.forwardLayer === undefined ? [l] : [w.forwardLayer, w.backwardLayer!];
+    })
+    .map((l) => (l as { fused?: boolean }).fused)
+    .filter((f) => f !== undefined);
   expect(flags).toEqual(new Array(recurrent).fill(false));
   setWeights(twin, weights);
   return twin;

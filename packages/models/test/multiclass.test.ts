@@ -40,6 +40,8 @@ const PARAMS_4: Record<ModelName, number> = {
     4 * (2 * (2 * 16 * 16 + 16) + (16 * 16 + 16)) +
     3 * (16 * 16 + 16) +
     (4 * 16 + 4),
+  // Two LSTM(8) on 16 features; Dense(4) on their concatenated 16 outputs.
+  'bidirectional-lstm': 8000 + 2 * 4 * (16 * 8 + 64 + 8) + (4 * 16 + 4),
 };
 
 describe('numClasses', () => {

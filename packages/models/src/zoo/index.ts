@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { type BidirectionalLstmOptions, bidirectionalLstm } from './bidirectional_lstm.js';
 import { type Conv1dOptions, conv1d } from './conv1d.js';
 import { type EmbeddingSimpleRnnOptions, embeddingSimpleRnn } from './embedding_simple_rnn.js';
 import { type GruOptions, gru } from './gru.js';
@@ -19,6 +20,7 @@ export interface ModelOptionsByName {
   'peephole-lstm': PeepholeLstmOptions;
   conv1d: Conv1dOptions;
   wavenet: WavenetOptions;
+  'bidirectional-lstm': BidirectionalLstmOptions;
 }
 
 /** Name of a zoo model. */
@@ -91,6 +93,13 @@ const REGISTRY: Registry = {
       'Embedding(500, 16), gated causal dilated Conv1D blocks (1, 2, 4, 8) with skips, max pool, Dense(1)',
     params: 14673,
     create: wavenet,
+  },
+  'bidirectional-lstm': {
+    name: 'bidirectional-lstm',
+    description:
+      "Embedding(500, 16), Bidirectional(LSTM(8, dropout=0.3), merge_mode='concat'), Dense(1, sigmoid)",
+    params: 9617,
+    create: bidirectionalLstm,
   },
 };
 
