@@ -1,5 +1,14 @@
 // ModelCheckpoint through the model zoo's real file-system IOHandler (the `file://` router @seqlab/models registers).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@seqlab/models';
@@ -7,7 +16,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallbackError, modelCheckpoint } from '../src/index.js';
+import { CallbackError, loadCheckpointWeights, modelCheckpoint } from '../src/index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'seqlab-ckpt-'));
 beforeAll(async () => {
@@ -79,5 +88,23 @@ describe('modelCheckpoint with the file-system IOHandler', () => {
     expect(Array.from(loaded.getWeights()[0]!.dataSync())).toEqual([2, 2]);
     loaded.dispose();
     m.dispose();
+  });
+
+  it('loadCheckpointWeights and tfl.loadLayersModel recover a checkpoint whose save was killed mid-swap', async () => {
+    const m = model();
+    const dir = join(work, 'cut');
+    const checkpoint = modelCheckpoint(join(dir, 'best'), { saveBestOnly: true });
+    await drive(checkpoint, m, [0.9, 0.8]);
+    // A process that no longer runs renamed best/ away and died before renaming its new folder in.
+    const pid = spawnSync(process.execPath, ['-e', '']).pid;
+    renameSync(join(dir, 'best'), join(dir, `.best.tmp-${pid}-ab`));
+    expect(existsSync(join(dir, 'best'))).toBe(false);
+    const restored = model();
+    await loadCheckpointWeights(restored, join(dir, 'best'));
+    expect(Array.from(restored.getWeights()[0]!.dataSync())).toEqual([1, 1]);
+    expect(readdirSync(dir)).toEqual(['best']);
+    const loaded = await tfl.loadLayersModel(`file://${join(dir, 'best', 'model.json')}`);
+    expect(Array.from(loaded.getWeights()[0]!.dataSync())).toEqual([1, 1]);
+    for (const x of [m, restored, loaded]) x.dispose();
   });
 });

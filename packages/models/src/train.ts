@@ -60,6 +60,13 @@ export interface TrainLessonOptions {
   shuffle?: boolean;
   /** Seed of the per-epoch shuffling, so a run repeats exactly (with a seeded zoo model). Random when unset. */
   seed?: number;
+  /**
+   * The 0-based epoch to start at, for a resumed run (`loadTrainingState`'s `epoch` from `@seqlab/callbacks`, with
+   * `compile: false` after restoring the state): `epochs` still counts from 0, and the seeded shuffling skips the
+   * orders of the epochs already trained, so the resumed epochs see the rows in the order a straight run would.
+   * @default 0
+   */
+  initialEpoch?: number;
   /** tfjs callbacks (e.g. `@seqlab/callbacks`' `EarlyStopping`), or tfjs' callback-config object. */
   callbacks?: tfl.CustomCallbackArgs | tfl.CustomCallbackArgs[] | tfl.Callback | tfl.Callback[];
 }
@@ -193,6 +200,13 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   if (!(learningRate > 0)) {
     throw new ModelsError('INVALID_OPTION', `trainLesson: learningRate must be > 0, got ${learningRate}.`);
   }
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `trainLesson: initialEpoch must be an integer in [0, epochs = ${epochs}), got ${initialEpoch}.`,
+    );
+  }
   const numClasses = modelClasses(model);
   const [rows, cols] = checkSplit('train', options.x, options.y);
   checkLabels('train', options.y, numClasses);
@@ -219,16 +233,22 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   const random = options.seed === undefined ? Math.random : mulberry32(options.seed);
   const shuffle = options.shuffle ?? true;
   const batches = Math.ceil(rows / batchSize);
+  const shuffled = (): number[] => {
+    const order = Array.from({ length: rows }, (_, i) => i);
+    if (shuffle) {
+      for (let i = rows - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    }
+    return order;
+  };
+  // A resumed run draws (and drops) the orders of the epochs it skips, so its shuffles are a straight run's.
+  for (let e = 0; e < initialEpoch; e++) shuffled();
   const dataset = {
     size: batches,
     iterator: async () => {
-      const order = Array.from({ length: rows }, (_, i) => i);
-      if (shuffle) {
-        for (let i = rows - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [order[i], order[j]] = [order[j]!, order[i]!];
-        }
-      }
+      const order = shuffled();
       let b = 0;
       return {
         next: async () => {
@@ -269,6 +289,7 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   try {
     return await model.fitDataset(dataset as unknown as Parameters<tfl.LayersModel['fitDataset']>[0], {
       epochs,
+      initialEpoch,
       verbose: 0,
       validationData: validation,
       validationBatchSize: batchSize,
