@@ -266,6 +266,28 @@ function maskedRecurrent(): tfl.LayersModel {
   return tfl.model({ inputs: ids, outputs: out, name: 'masked' });
 }
 
+function mergeModes(): tfl.LayersModel {
+  const ids = tfl.input({ shape: [12], dtype: 'int32', name: 'ids' });
+  let h = kerasEmbedding({ inputDim: 30, outputDim: 4, maskZero: true, name: 'emb' }).apply(
+    ids,
+  ) as tfl.SymbolicTensor;
+  const bi = (layer: tfl.layers.Layer, mergeMode: 'sum' | 'mul' | 'ave' | 'concat', name: string) =>
+    tfl.layers
+      .bidirectional({ layer: layer as unknown as tfl.RNN, mergeMode, name })
+      .apply(h) as tfl.SymbolicTensor;
+  h = bi(new KerasGRU({ units: 3, returnSequences: true }), 'sum', 'bi_gru');
+  h = bi(new KerasSimpleRNN({ units: 3, returnSequences: true }), 'mul', 'bi_rnn');
+  const a = bi(new KerasLSTM({ units: 2 }), 'ave', 'bi_lstm');
+  const b = tfl.layers
+    .lstm({ units: 2, recurrentActivation: 'sigmoid', goBackwards: true, name: 'backwards' })
+    .apply(h) as tfl.SymbolicTensor;
+  const cat = tfl.layers.concatenate({ name: 'cat' }).apply([a, b]) as tfl.SymbolicTensor;
+  const out = tfl.layers
+    .dense({ units: 1, activation: 'sigmoid', name: 'out' })
+    .apply(cat) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: ids, outputs: out, name: 'merges' });
+}
+
 function convolutional(): tfl.LayersModel {
   const ids = tfl.input({ shape: [16], dtype: 'int32', name: 'ids' });
   const e = kerasEmbedding({ inputDim: 30, outputDim: 4, name: 'emb' }).apply(ids) as tfl.SymbolicTensor;
@@ -318,7 +340,7 @@ function sequentialMasking(): tfl.Sequential {
 }
 
 describe('models built from the other layers Keras files carry', () => {
-  it('Embedding(mask_zero), Bidirectional, Dropout, GRU(reset_after=False), Conv1D (strides, same, dilation), pooling, Flatten, Concatenate, Add, Multiply, Activation, Layer/BatchNormalization, Masking, SpatialDropout1D, Sequential: NumPy predicts what tfjs predicts', async () => {
+  it('Embedding(mask_zero), Bidirectional (concat, sum, mul, ave), go_backwards, Dropout, GRU(reset_after=False), Conv1D (strides, same, dilation), pooling, Flatten, Concatenate, Add, Multiply, Activation, Layer/BatchNormalization, Masking, SpatialDropout1D, Sequential: NumPy predicts what tfjs predicts', async () => {
     const ids = IDS.map((row) => row.slice(88).map((v) => v % 30));
     ids[3] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 3];
     const floats = [0, 1, 2, 3].map((r) =>
@@ -328,6 +350,7 @@ describe('models built from the other layers Keras files carry', () => {
     );
     const cases: [string, tfl.LayersModel, number[][] | number[][][], string][] = [
       ['masked', seeded(maskedRecurrent(), 7), ids, 'int32'],
+      ['merges', seeded(mergeModes(), 10), ids, 'int32'],
       [
         'convolutional',
         seeded(convolutional(), 8),
