@@ -136,7 +136,9 @@ describe('goBackwards on the seqlab recurrent layers', () => {
           const a = run(fused);
           const b = run(perStep);
           a.forEach((values, i) => {
-            values.forEach((v, j) => expect(Math.abs(v - b[i]![j]!)).toBeLessThanOrEqual(1e-5));
+            for (const [j, v] of values.entries()) {
+              expect(Math.abs(v - b[i]![j]!)).toBeLessThanOrEqual(1e-5);
+            }
           });
           fused.dispose();
           perStep.dispose();
