@@ -59,6 +59,20 @@ class EmbeddingRnn(nn.Module):
         return h[:, -1]
 
 
+class BidirectionalLstm(nn.Module):
+    """Keras Bidirectional(LSTM(8), merge_mode='concat'): the forward and the backward final states, concatenated."""
+
+    def __init__(self, dropout=0.3):
+        super().__init__()
+        self.embedding = nn.Embedding(NUM_WORDS, EMB)
+        self.dropout = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(EMB, UNITS, batch_first=True, bidirectional=True)
+
+    def forward(self, ids):
+        _, (h, _) = self.lstm(self.dropout(self.embedding(ids)))
+        return torch.cat([h[0], h[1]], dim=1)
+
+
 class PeepholeLstm(nn.Module):
     """tf.keras PeepholeLSTMCell: i, f use c_{t-1}, o uses c_t; a Python loop over the 100 steps."""
 
@@ -132,6 +146,7 @@ MODELS = {
     'peephole-lstm': lambda: Head(PeepholeLstm(), UNITS),
     'conv1d': lambda: Head(Conv(), 32),
     'wavenet': lambda: Head(Wavenet(), 16),
+    'bidirectional-lstm': lambda: Head(BidirectionalLstm(), 2 * UNITS),
 }
 
 

@@ -9,7 +9,7 @@ describe('runBench options', () => {
       code: 'INVALID_OPTION',
       message:
         'bench: unknown model "transformer"; expected some of simple-rnn-onehot, embedding-simple-rnn, lstm, ' +
-        'stacked-lstm, gru, peephole-lstm, conv1d, wavenet.',
+        'stacked-lstm, gru, peephole-lstm, conv1d, wavenet, bidirectional-lstm.',
     });
   });
 

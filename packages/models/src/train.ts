@@ -11,7 +11,7 @@ export interface IdMatrix {
   shape: readonly number[];
 }
 
-/** A labelled split: ids and one 0/1 label per row. */
+/** A labelled split: ids and one class label per row (0 or 1 for a binary model, `0 … k-1` for `k` classes). */
 export interface LabelledIds {
   x: IdMatrix;
   y: ArrayLike<number>;
@@ -19,11 +19,14 @@ export interface LabelledIds {
 
 /** Options of {@link trainLesson}: the Keras IMDB lesson's training recipe. */
 export interface TrainLessonOptions {
-  /** A zoo model (or any single-input, single-output binary classifier on ids). */
+  /**
+   * A zoo model (or any single-input, single-output classifier on ids): an output `[batch, 1]` is a binary
+   * (sigmoid) model, an output `[batch, k]` with `k >= 2` a `k`-class (softmax) model.
+   */
   model: tfl.LayersModel;
   /** Training ids `[rows, maxlen]`. */
   x: IdMatrix;
-  /** Training labels, 0 or 1, one per row. */
+  /** Training labels, one per row: 0 or 1 for a binary model, an integer in `[0, k)` for a `k`-class model. */
   y: ArrayLike<number>;
   /** Validation split, evaluated after every epoch (`val_loss`, `val_acc`); none when unset. */
   validationData?: LabelledIds;
@@ -43,7 +46,8 @@ export interface TrainLessonOptions {
    */
   learningRate?: number;
   /**
-   * Whether to compile the model with `RMSprop(learningRate)`, binary cross-entropy and accuracy first. Pass
+   * Whether to compile the model with `RMSprop(learningRate)`, the loss (binary cross-entropy for a binary model,
+   * sparse categorical cross-entropy for `k` classes) and accuracy first. Pass
    * `false` to keep an earlier compile (and its optimizer state) when resuming. The optimizer belongs to the model:
    * `model.dispose()` frees it.
    * @default true
@@ -118,16 +122,57 @@ function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2
   return tf.tensor2d(out, [rows.length, cols], 'int32');
 }
 
+/**
+ * Classes the model predicts: 2 for an output `[batch, 1]` (sigmoid), `k` for `[batch, k]` (softmax). A model with
+ * several outputs, or whose output is not `[batch, k]`, is refused.
+ */
+function modelClasses(model: tfl.LayersModel): number {
+  const shapes = model.outputs.map((o) => o.shape);
+  const shape = shapes[0];
+  const k = shape?.[1];
+  if (shapes.length !== 1 || shape === undefined || shape.length !== 2 || typeof k !== 'number' || k < 1) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `trainLesson: model must have one output [batch, 1] (binary) or [batch, k] (k classes), got ` +
+        `${JSON.stringify(shapes)}.`,
+    );
+  }
+  return k === 1 ? 2 : k;
+}
+
+/** Labels must be integers in `[0, numClasses)`: 0/1 for a binary model. */
+function checkLabels(name: string, y: ArrayLike<number>, numClasses: number): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!(Number.isInteger(v) && v >= 0 && v < numClasses)) {
+      throw new ModelsError(
+        'INVALID_DATA',
+        `trainLesson: ${name}.y must hold integer class labels in [0, ${numClasses}) for a ` +
+          `${numClasses === 2 ? 'binary' : `${numClasses}-class`} model, got ${String(v)} at row ${i}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Labels as float32 `[n, 1]`: what binary cross-entropy reads, and for `k` classes the target shape tfjs gives a
+ * sparse categorical cross-entropy output (Keras' integer labels `[n]` with a trailing axis). The class ids stay
+ * float32 because tfjs' sparse categorical cross-entropy floors them (`tf.floor` takes float32 only) before its
+ * one-hot; ids below 2^24 are exact in float32.
+ */
 function labelsTensor(y: ArrayLike<number>, rows: number[] | null): tf.Tensor2D {
   const values = rows === null ? Float32Array.from(y) : Float32Array.from(rows, (r) => y[r]!);
   return tf.tensor2d(values, [values.length, 1], 'float32');
 }
 
 /**
- * Trains a model with the Keras IMDB lesson's recipe: `RMSprop(1e-4)`, binary cross-entropy, accuracy, batches of
+ * Trains a model with the Keras IMDB lesson's recipe: `RMSprop(1e-4)`, binary cross-entropy (sparse categorical
+ * cross-entropy for a `k`-class softmax model, labels `0 … k-1`), accuracy, batches of
  * 64 built one step at a time from the id matrix (so only one batch's tensors, and any per-batch one-hot encoding
  * inside the model, exist at once), shuffled each epoch, validation after each epoch, and your callbacks
  * (early stopping, checkpoints, …). Returns tfjs' `History` (`loss`, `acc`, `val_loss`, `val_acc` per epoch).
+ * `acc` is Keras' `accuracy` as `fit` reports it: `binary_accuracy` for a binary model, `sparse_categorical_accuracy`
+ * for `k` classes; the key is `acc` in both cases.
  *
  * @example
  * ```ts
@@ -162,9 +207,12 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
       `trainLesson: initialEpoch must be an integer in [0, epochs = ${epochs}), got ${initialEpoch}.`,
     );
   }
+  const numClasses = modelClasses(model);
   const [rows, cols] = checkSplit('train', options.x, options.y);
+  checkLabels('train', options.y, numClasses);
   if (options.validationData !== undefined) {
     checkSplit('validationData', options.validationData.x, options.validationData.y);
+    checkLabels('validationData', options.validationData.y, numClasses);
   }
   if (options.compile ?? true) {
     // Keras' RMSprop defaults (rho 0.9, momentum 0, epsilon 1e-7); with momentum 0 tfjs' update is Keras' exactly:
@@ -172,7 +220,10 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     // tf.train.rmsprop's numbers bit for bit, in one pass per variable instead of ten kernels.
     model.compile({
       optimizer: rmsprop({ learningRate, rho: 0.9, momentum: 0, epsilon: 1e-7 }),
-      loss: 'binaryCrossentropy',
+      // tfjs names the 'accuracy' metric `acc` (`val_acc`) for both losses and, as Keras' compile does, picks
+      // binary accuracy (threshold 0.5) for a [batch, 1] output and sparse categorical accuracy (argmax equals
+      // the label) for sparse categorical cross-entropy (tfjs-layers engine/training.ts).
+      loss: numClasses === 2 ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
       metrics: ['accuracy'],
     });
     // The optimizer is ours: hand it to the model so model.dispose() frees its slot variables (tfjs only does so

@@ -144,6 +144,7 @@ const ZOO_CLASSES: Record<ModelName, string[]> = {
     ...['Conv1D', 'Conv1D', 'Multiply'],
     ...['Conv1D', 'Conv1D', 'Conv1D', 'Conv1D', 'Add', 'Activation', 'GlobalMaxPooling1D', 'Dense'],
   ],
+  'bidirectional-lstm': ['InputLayer', 'Embedding', 'Bidirectional', 'Dense'],
 };
 
 describe('every zoo model as .h5 and .keras', () => {

@@ -26,6 +26,8 @@ const PARAMS: Record<ModelName, number> = {
   'peephole-lstm': 8833,
   conv1d: 10625,
   wavenet: 14673,
+  // Keras: Embedding 500·16 + Bidirectional 2 · LSTM 4·(16·8 + 8·8 + 8) + Dense (2·8 + 1) = 8,000 + 1,600 + 17.
+  'bidirectional-lstm': 9617,
 };
 
 describe('model zoo', () => {
@@ -84,7 +86,7 @@ describe('model zoo', () => {
     expect((error as ModelsError).code).toBe('UNKNOWN_MODEL');
     expect((error as Error).message).toBe(
       'Unknown model "transformer". Valid models are: simple-rnn-onehot, embedding-simple-rnn, lstm, ' +
-        'stacked-lstm, gru, peephole-lstm, conv1d, wavenet.',
+        'stacked-lstm, gru, peephole-lstm, conv1d, wavenet, bidirectional-lstm.',
     );
   });
 

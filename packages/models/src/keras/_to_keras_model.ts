@@ -117,6 +117,10 @@ function oneHotInput(layer: tfl.layers.Layer): { input: string; depth: number } 
         'takes one-hot rows).',
     );
   }
+  if (layer.getConfig()['maskZero'] === true) {
+    // Keras has no layer that masks id 0 of one-hot rows (Masking needs all-zero rows): refuse, not drop the mask.
+    throw unsupported(layer.name, 'a OneHot layer with maskZero has no Keras equivalent.');
+  }
   return { input: source.name, depth: layer.getConfig()['depth'] as number };
 }
 

@@ -53,8 +53,9 @@ export interface RecurrentArgs {
    */
   returnSequences?: boolean;
   /**
-   * Whether the layer reads the sequence backwards (and returns the output sequence reversed), as Keras'
-   * `go_backwards`. Runs the per-step loop.
+   * Process the sequence from the last step to the first (Keras `go_backwards`; a `Bidirectional`'s backward
+   * layer). The fused kernels reverse the sequence (and the mask) themselves; with `returnSequences` the outputs
+   * are in processing order, as in Keras.
    * @default false
    */
   goBackwards?: boolean;
@@ -112,15 +113,20 @@ export interface MaskedCell {
     training: boolean,
     returnSequences: boolean,
     mask: tf.Tensor | null,
+    goBackwards?: boolean,
   ): tf.Tensor | null;
 }
 
 type ConfigDict = tf.serialization.ConfigDict;
 
-/** What a cell hands its fused kernel besides `x`: the input dropout mask and an Embedding layer's table. */
+/**
+ * What a cell hands its fused kernel besides `x`: the input dropout mask, an Embedding layer's table and the
+ * direction.
+ */
 export interface FusedInput {
   inputMask: tf.Tensor | null;
   embeddings: tf.Tensor | null;
+  goBackwards: boolean;
 }
 
 /**
@@ -225,6 +231,7 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
     training: boolean,
     returnSequences: boolean,
     mask: tf.Tensor | null,
+    goBackwards = false,
   ): tf.Tensor | null {
     if ((training && this.recurrentDropout > 0) || !this.fusable()) return null;
     this.drawSequenceMask(x, training);
@@ -239,13 +246,18 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
         return this.runFused(tf.tensor2d(embedded.ids, embedded.shape, 'int32'), returnSequences, mask, {
           inputMask,
           embeddings: embedded.table(),
+          goBackwards,
         });
       }
       if (oneHot !== undefined) {
         const ids = tf.tensor2d(oneHot.ids, oneHot.shape, 'int32');
-        return this.runFused(ids, returnSequences, mask, { inputMask: null, embeddings: null });
+        return this.runFused(ids, returnSequences, mask, { inputMask: null, embeddings: null, goBackwards });
       }
-      return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, { inputMask, embeddings: null });
+      return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, {
+        inputMask,
+        embeddings: null,
+        goBackwards,
+      });
     });
   }
 
@@ -378,13 +390,12 @@ const STOCK_ONLY_FIELDS = [
 
 /**
  * Whether a saved config (e.g. one stock tfjs-layers wrote under `LSTM`) uses something the seqlab layers do not
- * implement — no bias, regularizers, constraints, returned states, reversed or stateful sequences, or an
+ * implement — no bias, regularizers, constraints, returned states, stateful sequences, or an
  * activation outside `activations` — so that the stock tfjs layer must load it instead.
  */
 export function needsStockLayer(config: ConfigDict, activations: Record<string, readonly string[]>): boolean {
   if (config['useBias'] === false) return true;
-  if (config['returnState'] === true || config['goBackwards'] === true || config['stateful'] === true)
-    return true;
+  if (config['returnState'] === true || config['stateful'] === true) return true;
   if (STOCK_ONLY_FIELDS.some((field) => config[field] != null)) return true;
   return Object.entries(activations).some(([field, allowed]) => {
     const value = config[field];
@@ -477,11 +488,10 @@ export abstract class CellRNN extends tfl.layers.RNN {
         this.fused &&
         cell.fusedCall !== undefined &&
         kwargs?.['initialState'] == null &&
-        !this.returnState &&
-        !this.goBackwards
+        !this.returnState
       ) {
         const mask = (kwargs?.['mask'] as tf.Tensor | null | undefined) ?? null;
-        const out = cell.fusedCall(x, training, this.returnSequences, mask);
+        const out = cell.fusedCall(x, training, this.returnSequences, mask, this.goBackwards);
         if (out !== null) return out;
       }
       if (cell.projectInputs !== undefined) {

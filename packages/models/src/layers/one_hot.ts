@@ -22,6 +22,12 @@ export function oneHotSource(t: tf.Tensor): OneHotSource | undefined {
 export interface OneHotArgs {
   /** Number of classes (the vocabulary size, Keras `num_words`): ids must be in `[0, depth)`. */
   depth: number;
+  /**
+   * Whether id 0 is padding: the layer then outputs Keras' `mask_zero` mask (`ids != 0`), so a recurrent layer after
+   * it skips padded steps, as after Keras `Embedding(mask_zero=True)`.
+   * @default false
+   */
+  maskZero?: boolean;
   /** Layer name. */
   name?: string;
   /** Input shape without the batch axis (for the first layer of a `Sequential`), e.g. `[100]`. */
@@ -37,10 +43,21 @@ export class OneHot extends tfl.layers.Layer {
   /** @nocollapse */
   static className = 'SeqlabOneHot';
   readonly depth: number;
+  readonly maskZero: boolean;
 
   constructor(args: OneHotArgs) {
     super({ name: args.name, inputShape: args.inputShape, trainable: false });
     this.depth = checkUnits(args.depth, 'depth', 'OneHot');
+    this.maskZero = args.maskZero ?? false;
+    this.supportsMasking = this.maskZero;
+  }
+
+  /** `ids != 0` with `maskZero` (as tfjs' and Keras' `Embedding` compute it), else no mask. */
+  override computeMask(inputs: tf.Tensor | tf.Tensor[], _mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    // tfjs' own layers return null for "no mask" under this signature.
+    if (!this.maskZero) return null as unknown as tf.Tensor;
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    return tf.tidy(() => tf.notEqual(x, tf.zerosLike(x)));
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
@@ -65,7 +82,8 @@ export class OneHot extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), depth: this.depth };
+    // maskZero only when on, so that configs without it stay as they were.
+    return { ...super.getConfig(), depth: this.depth, ...(this.maskZero ? { maskZero: true } : {}) };
   }
 }
 tf.serialization.registerClass(OneHot);

@@ -35,6 +35,38 @@ export interface BaseModelOptions {
    * Random when unset.
    */
   seed?: number;
+  /**
+   * Number of classes. 2 gives the binary head, Keras `Dense(1, activation='sigmoid')` (the positive-class
+   * probability `[batch, 1]`); more gives Keras `Dense(numClasses, activation='softmax')` (one probability per
+   * class, `[batch, numClasses]`), trained by `trainLesson` with sparse categorical cross-entropy on labels
+   * `0 … numClasses - 1`.
+   * @default 2
+   */
+  numClasses?: number;
+}
+
+/** Options of the recurrent zoo models: {@link BaseModelOptions} and Keras' `mask_zero`. */
+export interface RecurrentModelOptions extends BaseModelOptions {
+  /**
+   * Keras `Embedding(mask_zero=True)`: id 0 is padding, and the recurrent layers skip padded steps — a masked step
+   * keeps the previous output and state (Keras' masking), in the fused kernels and the per-step loop alike — so a
+   * post-padded sequence gives the output of the unpadded one. For `simple-rnn-onehot` the `OneHot` layer masks
+   * id 0 the same way.
+   * @default false
+   */
+  maskZero?: boolean;
+}
+
+/** `options.maskZero`, checked to be a boolean. */
+export function resolveMaskZero(model: string, options: RecurrentModelOptions): boolean {
+  const maskZero = options.maskZero ?? false;
+  if (typeof maskZero !== 'boolean') {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): maskZero must be a boolean, got ${String(maskZero)}.`,
+    );
+  }
+  return maskZero;
 }
 
 /** {@link BaseModelOptions} with defaults applied. */
@@ -45,6 +77,7 @@ export interface ResolvedBase {
   embeddingDim: number;
   dropout: number;
   seed: number | undefined;
+  numClasses: number;
 }
 
 /** Upper bounds of the size options: far above any lesson model, below what tfjs or the wasm heap can hold. */
@@ -57,6 +90,7 @@ export const LIMITS: Readonly<Record<string, number>> = {
   skipChannels: 4096,
   kernelSize: 4096,
   'dilations[]': 100_000,
+  numClasses: 100_000,
 };
 
 /** Embedding table elements (numWords × embeddingDim) at most: a 1 GiB float32 table. */
@@ -109,6 +143,13 @@ export function resolveBase(model: string, options: BaseModelOptions): ResolvedB
         `embedding table), got ${numWords} × ${embeddingDim} = ${numWords * embeddingDim}.`,
     );
   }
+  const numClasses = positiveInt(options.numClasses ?? 2, 'numClasses', model);
+  if (numClasses < 2) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `createModel('${model}'): numClasses must be at least 2 (2 is the binary sigmoid head), got ${numClasses}.`,
+    );
+  }
   return {
     numWords,
     maxlen: positiveInt(options.maxlen ?? 100, 'maxlen', model),
@@ -116,6 +157,7 @@ export function resolveBase(model: string, options: BaseModelOptions): ResolvedB
     embeddingDim,
     dropout,
     seed: options.seed,
+    numClasses,
   };
 }
 
@@ -153,21 +195,26 @@ export function idsInput(maxlen: number): tfl.SymbolicTensor {
   return tfl.input({ shape: [maxlen], dtype: 'int32', name: 'ids' });
 }
 
-/** Keras `Embedding(numWords, embeddingDim)` (saved as tfjs' `Embedding`; fused recurrent layers read its ids). */
-export function embedding(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
+/** Keras `Embedding(numWords, embeddingDim, mask_zero=maskZero)` (saved as tfjs' `Embedding`; fused recurrent layers read its ids). */
+export function embedding(base: ResolvedBase, inits: Inits, maskZero = false): tfl.layers.Layer {
   return new KerasEmbedding({
     inputDim: base.numWords,
     outputDim: base.embeddingDim,
+    maskZero,
     embeddingsInitializer: inits.embedding(),
     name: 'embedding',
   });
 }
 
-/** Keras `Dense(1, activation='sigmoid')`. */
-export function sigmoidHead(inits: Inits): tfl.layers.Layer {
+/**
+ * The classifier head: Keras `Dense(1, activation='sigmoid')` for 2 classes, `Dense(numClasses,
+ * activation='softmax')` for more. Built last, so the binary head takes the same seed as before `numClasses`.
+ */
+export function classifierHead(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
+  const binary = base.numClasses === 2;
   return tfl.layers.dense({
-    units: 1,
-    activation: 'sigmoid',
+    units: binary ? 1 : base.numClasses,
+    activation: binary ? 'sigmoid' : 'softmax',
     kernelInitializer: inits.glorotUniform(),
     biasInitializer: 'zeros',
     name: 'output',

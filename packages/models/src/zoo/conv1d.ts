@@ -3,12 +3,12 @@ import { ModelsError } from '../errors.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   positiveInt,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `conv1d` model. */
@@ -55,5 +55,5 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
     emb,
   );
   const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), conv);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), pooled), name: 'conv1d' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'conv1d' });
 }

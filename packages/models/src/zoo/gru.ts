@@ -3,16 +3,17 @@ import * as tflayers from '@tensorflow/tfjs-layers';
 import { KerasGRU } from '../layers/gru.js';
 import {
   apply,
-  type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
+  type RecurrentModelOptions,
   resolveBase,
-  sigmoidHead,
+  resolveMaskZero,
 } from './_common.js';
 
 /** Options of the `gru` model. */
-export interface GruOptions extends BaseModelOptions {
+export interface GruOptions extends RecurrentModelOptions {
   /**
    * Keras `reset_after`: `true` is Keras' default (bias `[2, 3u]`); `false` the original GRU, as in tfjs.
    * @default true
@@ -28,7 +29,7 @@ export function gru(options: GruOptions = {}): tfl.LayersModel {
   const base = resolveBase('gru', options);
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
-  const emb = apply(embedding(base, inits), input);
+  const emb = apply(embedding(base, inits, resolveMaskZero('gru', options)), input);
   const h = apply(
     new KerasGRU({
       units: base.units,
@@ -41,5 +42,5 @@ export function gru(options: GruOptions = {}): tfl.LayersModel {
     }),
     emb,
   );
-  return tflayers.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'gru' });
+  return tflayers.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'gru' });
 }

@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { type BidirectionalLstmOptions, bidirectionalLstm } from './bidirectional_lstm.js';
 import { type Conv1dOptions, conv1d } from './conv1d.js';
 import { type EmbeddingSimpleRnnOptions, embeddingSimpleRnn } from './embedding_simple_rnn.js';
 import { type GruOptions, gru } from './gru.js';
@@ -19,6 +20,7 @@ export interface ModelOptionsByName {
   'peephole-lstm': PeepholeLstmOptions;
   conv1d: Conv1dOptions;
   wavenet: WavenetOptions;
+  'bidirectional-lstm': BidirectionalLstmOptions;
 }
 
 /** Name of a zoo model. */
@@ -92,6 +94,13 @@ const REGISTRY: Registry = {
     params: 14673,
     create: wavenet,
   },
+  'bidirectional-lstm': {
+    name: 'bidirectional-lstm',
+    description:
+      "Embedding(500, 16), Bidirectional(LSTM(8, dropout=0.3), merge_mode='concat'), Dense(1, sigmoid)",
+    params: 9617,
+    create: bidirectionalLstm,
+  },
 };
 
 /** The zoo's model names, in the lesson's order. */
@@ -100,7 +109,8 @@ export const MODEL_NAMES: readonly ModelName[] = Object.keys(REGISTRY) as ModelN
 /**
  * Builds a zoo model, untrained and uncompiled (see `trainLesson` for the lesson's recipe). Every option defaults
  * to the Keras lesson's value: `numWords` 500, `maxlen` 100, `units` 8, `embeddingDim` 16, `dropout` 0.3.
- * The model's input is padded int ids `[batch, maxlen]`; its output the positive-class probability `[batch, 1]`.
+ * The model's input is padded int ids `[batch, maxlen]`; its output the positive-class probability `[batch, 1]`
+ * (`numClasses` 2, the default) or one softmax probability per class `[batch, numClasses]` (`numClasses` > 2).
  *
  * @example
  * ```ts

@@ -2,17 +2,18 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { KerasLSTM } from '../layers/lstm.js';
 import {
   apply,
-  type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
+  type RecurrentModelOptions,
   type ResolvedBase,
   resolveBase,
-  sigmoidHead,
+  resolveMaskZero,
 } from './_common.js';
 
 /** Options of the `lstm` model. */
-export type LstmOptions = BaseModelOptions;
+export type LstmOptions = RecurrentModelOptions;
 
 /**
  * Keras `LSTM(units, dropout=…, return_sequences=…)` with Keras' defaults where tfjs differs (sigmoid gates,
@@ -40,7 +41,7 @@ export function lstm(options: LstmOptions = {}): tfl.LayersModel {
   const base = resolveBase('lstm', options);
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
-  const emb = apply(embedding(base, inits), input);
+  const emb = apply(embedding(base, inits, resolveMaskZero('lstm', options)), input);
   const h = apply(kerasLstm(base, inits, 'lstm', false), emb);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'lstm' });
 }

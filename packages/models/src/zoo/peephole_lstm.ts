@@ -2,16 +2,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { PeepholeLSTM } from '../layers/peephole_lstm.js';
 import {
   apply,
-  type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
+  type RecurrentModelOptions,
   resolveBase,
-  sigmoidHead,
+  resolveMaskZero,
 } from './_common.js';
 
 /** Options of the `peephole-lstm` model. */
-export type PeepholeLstmOptions = BaseModelOptions;
+export type PeepholeLstmOptions = RecurrentModelOptions;
 
 /**
  * `Embedding(500, 16)`, an LSTM(8, dropout=0.3) with peephole connections (tf.keras `PeepholeLSTMCell`),
@@ -21,7 +22,7 @@ export function peepholeLstm(options: PeepholeLstmOptions = {}): tfl.LayersModel
   const base = resolveBase('peephole-lstm', options);
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
-  const emb = apply(embedding(base, inits), input);
+  const emb = apply(embedding(base, inits, resolveMaskZero('peephole-lstm', options)), input);
   const limit = Math.sqrt(3 / base.units);
   const h = apply(
     new PeepholeLSTM({
@@ -39,5 +40,5 @@ export function peepholeLstm(options: PeepholeLstmOptions = {}): tfl.LayersModel
     }),
     emb,
   );
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'peephole-lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'peephole-lstm' });
 }

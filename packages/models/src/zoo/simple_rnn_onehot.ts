@@ -1,10 +1,18 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { OneHot } from '../layers/one_hot.js';
 import { KerasSimpleRNN } from '../layers/simple_rnn.js';
-import { apply, type BaseModelOptions, Inits, idsInput, resolveBase, sigmoidHead } from './_common.js';
+import {
+  apply,
+  classifierHead,
+  Inits,
+  idsInput,
+  type RecurrentModelOptions,
+  resolveBase,
+  resolveMaskZero,
+} from './_common.js';
 
 /** Options of the `simple-rnn-onehot` model. */
-export type SimpleRnnOneHotOptions = BaseModelOptions;
+export type SimpleRnnOneHotOptions = RecurrentModelOptions;
 
 /**
  * The lesson's first model: `SimpleRNN(8, input_shape=(100, 500))` on one-hot ids, `Dense(1, sigmoid)`.
@@ -15,7 +23,14 @@ export function simpleRnnOneHot(options: SimpleRnnOneHotOptions = {}): tfl.Layer
   const base = resolveBase('simple-rnn-onehot', options);
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
-  const onehot = apply(new OneHot({ depth: base.numWords, name: 'one_hot' }), input);
+  const onehot = apply(
+    new OneHot({
+      depth: base.numWords,
+      maskZero: resolveMaskZero('simple-rnn-onehot', options),
+      name: 'one_hot',
+    }),
+    input,
+  );
   const rnn = apply(
     new KerasSimpleRNN({
       units: base.units,
@@ -26,5 +41,9 @@ export function simpleRnnOneHot(options: SimpleRnnOneHotOptions = {}): tfl.Layer
     }),
     onehot,
   );
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), rnn), name: 'simple-rnn-onehot' });
+  return tfl.model({
+    inputs: input,
+    outputs: apply(classifierHead(base, inits), rnn),
+    name: 'simple-rnn-onehot',
+  });
 }

@@ -1,17 +1,18 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   apply,
-  type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
+  type RecurrentModelOptions,
   resolveBase,
-  sigmoidHead,
+  resolveMaskZero,
 } from './_common.js';
 import { kerasLstm } from './lstm.js';
 
 /** Options of the `stacked-lstm` model. */
-export type StackedLstmOptions = BaseModelOptions;
+export type StackedLstmOptions = RecurrentModelOptions;
 
 /**
  * `Embedding(500, 16)`, `LSTM(8, dropout=0.3, return_sequences=True)`, `LSTM(8, dropout=0.3)`, `Dense(1)`:
@@ -21,8 +22,8 @@ export function stackedLstm(options: StackedLstmOptions = {}): tfl.LayersModel {
   const base = resolveBase('stacked-lstm', options);
   const inits = new Inits(base.seed);
   const input = idsInput(base.maxlen);
-  const emb = apply(embedding(base, inits), input);
+  const emb = apply(embedding(base, inits, resolveMaskZero('stacked-lstm', options)), input);
   const seq = apply(kerasLstm(base, inits, 'lstm_1', true), emb);
   const h = apply(kerasLstm(base, inits, 'lstm_2', false), seq);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), h), name: 'stacked-lstm' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), h), name: 'stacked-lstm' });
 }

@@ -4,12 +4,12 @@ import { CausalConv1D } from '../layers/causal_conv1d.js';
 import {
   apply,
   type BaseModelOptions,
+  classifierHead,
   embedding,
   Inits,
   idsInput,
   positiveInt,
   resolveBase,
-  sigmoidHead,
 } from './_common.js';
 
 /** Options of the `wavenet` model. */
@@ -92,5 +92,5 @@ export function wavenet(options: WavenetOptions = {}): tfl.LayersModel {
     skips.length === 1 ? skips[0]! : (tfl.layers.add({ name: 'skips' }).apply(skips) as tfl.SymbolicTensor);
   const relu = apply(tfl.layers.activation({ activation: 'relu', name: 'skips_relu' }), summed);
   const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), relu);
-  return tfl.model({ inputs: input, outputs: apply(sigmoidHead(inits), pooled), name: 'wavenet' });
+  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'wavenet' });
 }
