@@ -571,6 +571,37 @@ describe('your own texts', () => {
     expect(JSON.parse(e.stdout)).toMatchObject({ reviews: 40, acc: trained?.test.acc });
   });
 
+  it('trains a softmax head on three classes and predicts the class by name', async () => {
+    const classes = {
+      bug: ['crash on start', 'error when saving'],
+      praise: ['love this app', 'works great'],
+      question: ['how do I export', 'where is the setting'],
+    };
+    for (const [cls, texts] of Object.entries(classes)) {
+      mkdirSync(join(dir, 'tickets', cls), { recursive: true });
+      for (let i = 0; i < 24; i++)
+        writeFileSync(join(dir, 'tickets', cls, `${i}.txt`), `${texts[i % 2]} today`);
+    }
+    const r = await seqlab(
+      ['train', '--data', 'own/tickets', '--model', 'gru', '--maxlen', '6', '--learning-rate', '0.02'].concat(
+        ['--batch-size', '8', '--epochs', '15', '--seed', '1', '--out', 'own-runs', '--json'],
+      ),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [trained] = (JSON.parse(r.stdout) as { runs: { runDir: string; classNames: string[] }[] }).runs;
+    expect(trained?.classNames).toEqual(['bug', 'praise', 'question']);
+    const p = await seqlab([
+      'predict',
+      trained?.runDir ?? '',
+      'the app shows an error when saving',
+      '--json',
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    const predicted = JSON.parse(p.stdout) as { label: string; probabilities: Record<string, number> };
+    expect(Object.keys(predicted.probabilities)).toEqual(['bug', 'praise', 'question']);
+    expect(predicted.label).toBe('bug');
+  });
+
   it('trains on a folder per class, in Korean', async () => {
     for (const [cls, texts] of Object.entries(korean)) {
       mkdirSync(join(dir, 'ko', cls), { recursive: true });

@@ -142,8 +142,11 @@ function isPrepared(data: LessonData): data is PreparedLessonData {
   return !isTextData(data) && (data as PreparedLessonData).validation !== undefined;
 }
 
-/** Binary labels: 0 or 1, one per row (the recipe trains a sigmoid head with binary cross-entropy). */
-function checkLabels(name: string, y: ArrayLike<number>, rows: number): void {
+/**
+ * Labels: one per row, 0 or 1 for the lesson's binary task (a sigmoid head, binary cross-entropy), or class indices
+ * 0…k-1 for text data with k classes (a softmax head, sparse categorical cross-entropy).
+ */
+function checkLabels(name: string, y: ArrayLike<number>, rows: number, classes = 2): void {
   if (y.length !== rows) {
     throw new LessonError(
       'INVALID_DATA',
@@ -151,11 +154,13 @@ function checkLabels(name: string, y: ArrayLike<number>, rows: number): void {
     );
   }
   for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (v !== 0 && v !== 1) {
+    const v = y[i] as number;
+    if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
       throw new LessonError(
         'INVALID_DATA',
-        `runLesson: ${name}[${i}] is ${String(v)}; the lesson's labels are 0 (negative) or 1 (positive).`,
+        classes === 2
+          ? `runLesson: ${name}[${i}] is ${String(v)}; the lesson's labels are 0 (negative) or 1 (positive).`
+          : `runLesson: ${name}[${i}] is ${String(v)}; expected a class index in [0, ${classes}).`,
       );
     }
   }
@@ -210,7 +215,20 @@ export async function prepareLessonData(
   const { numWords, maxlen, testSize, randomState } = options;
   if (isTextData(data)) {
     const texts = await prepareTexts(data, options);
-    checkLabels('train.y', texts.train.y, texts.train.y.length);
+    if (texts.classNames.length < 2) {
+      throw new LessonError(
+        'INVALID_DATA',
+        `runLesson: the texts have ${texts.classNames.length} class(es) (${JSON.stringify(texts.classNames)}); a ` +
+          'classifier needs at least 2.',
+      );
+    }
+    for (const [name, split] of [
+      ['train', texts.train],
+      ['validation', texts.validation],
+      ...(texts.test ? [['test', texts.test] as const] : []),
+    ] as const) {
+      checkLabels(`${name}.y`, split.y, split.y.length, texts.classNames.length);
+    }
     return {
       train: texts.train,
       validation: texts.validation,

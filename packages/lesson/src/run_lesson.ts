@@ -211,6 +211,7 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
   const emit = options.onEvent ?? (() => {});
   const prepared = await prepareLessonData(options.data, config);
   emit({ type: 'data', report: prepared.report });
+  const numClasses = prepared.report.classNames?.length ?? 2;
 
   const model =
     typeof options.model === 'object'
@@ -219,6 +220,8 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
           config.model as ModelName,
           {
             ...(options.modelOptions ?? {}),
+            // More than two classes: a Dense(k, softmax) head; trainLesson picks sparse categorical cross-entropy.
+            ...(numClasses > 2 ? { numClasses } : {}),
             numWords: config.numWords,
             maxlen: config.maxlen,
             units: config.units,

@@ -98,3 +98,56 @@ describe('runLesson on your own texts', () => {
     );
   });
 });
+
+describe('more than two classes', () => {
+  it('trains a softmax head with sparse categorical cross-entropy on 4 classes', async () => {
+    const words = ['awful', 'meh', 'good', 'superb'];
+    const texts: string[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 240; i++) {
+      const c = i % 4;
+      texts.push(`the film was ${words[c]} ${i % 3 === 0 ? 'and long' : 'indeed'}`);
+      labels.push(c);
+    }
+    const result = await runLesson({
+      data: textData({ train: { texts, labels, classNames: ['1-2', '3-4', '7-8', '9-10'] } }),
+      model: 'conv1d',
+      maxlen: 8,
+      batchSize: 16,
+      learningRate: 0.01,
+      epochs: 12,
+      seed: 2,
+    });
+    expect(result.classNames).toEqual(['1-2', '3-4', '7-8', '9-10']);
+    expect(result.model.outputs[0]?.shape).toEqual([null, 4]);
+    expect(result.history.val_acc?.at(-1)).toBeGreaterThan(0.6);
+    result.model.dispose();
+  });
+
+  it.runIf(process.env.SEQLAB_DATA_DIR)(
+    'trains on 4 star-rating classes of the raw aclImdb reviews',
+    async () => {
+      const { aclImdbSource } = await import('@seqlab/datasets');
+      const { join } = await import('node:path');
+      const path = join(process.env.SEQLAB_DATA_DIR!, 'aclImdb_v1-train-test.tar.gz');
+      const bins = {
+        labelFrom: 'rating',
+        ratingBins: [
+          [1, 2],
+          [3, 4],
+          [7, 8],
+          [9, 10],
+        ],
+      } as const;
+      // 10% of each split (Keras' validation_split machinery picks the files), to keep the test short.
+      const part = { validationSplit: 0.9, validationSubset: 'training', seed: 1, path } as const;
+      const train = await aclImdbSource({ subset: 'train', ...bins, ...part });
+      const test = await aclImdbSource({ subset: 'test', ...bins, ...part });
+      const result = await runLesson({ data: textData({ train, test }), model: 'gru', epochs: 2, seed: 3 });
+      expect(result.classNames).toEqual(['1-2', '3-4', '7-8', '9-10']);
+      expect(result.model.outputs[0]?.shape).toEqual([null, 4]);
+      expect(result.test?.acc).toBeGreaterThan(0.25);
+      result.model.dispose();
+    },
+  );
+});

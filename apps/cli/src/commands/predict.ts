@@ -140,19 +140,25 @@ export const predict = defineCommand({
       throw new CliError('NON_FINITE_PREDICTION', (cause as Error).message, { cause });
     }
     model.dispose();
-    const probability = probs[probs.length - 1] as number;
-    const label = (probability >= 0.5 ? classNames[1] : classNames[0]) as string;
+    // A sigmoid head gives P(class 1) per row; a softmax head (more than two classes) one probability per class.
+    const k = probs.length / x.shape[0];
+    const last = Array.from(probs.subarray(probs.length - k));
+    const best = k === 1 ? ((last[0] as number) >= 0.5 ? 1 : 0) : last.indexOf(Math.max(...last));
+    const probability = k === 1 ? (last[0] as number) : (last[best] as number);
+    const label = classNames[best] ?? String(best);
+    const probabilities =
+      k === 1 ? undefined : Object.fromEntries(last.map((p, c) => [classNames[c] ?? c, p]));
     const steps = flags.explain
       ? ids.map((id, i) => ({
           word: words[i] ?? '?',
           id,
           oov: id === oovId,
-          probability: probs[i] as number,
+          probability: probs[k === 1 ? i : i * k + best] as number,
         }))
       : undefined;
     const c = out.color;
     if (steps) {
-      let previous = 0.5;
+      let previous = k === 1 ? 0.5 : 1 / k;
       for (const s of steps) {
         const delta = s.probability - previous;
         previous = s.probability;
@@ -163,10 +169,11 @@ export const predict = defineCommand({
       }
       out.info('');
     }
-    const shown = label === classNames[1] ? c.green(label) : c.red(label);
+    const shown = k > 1 ? c.bold(label) : label === classNames[1] ? c.green(label) : c.red(label);
     const known = ids.filter((id) => id !== oovId).length - (ownTexts ? 0 : 1);
+    const shownClass = k === 1 ? classNames[1] : label;
     out.info(
-      `${shown} (p(${classNames[1]}) = ${probability.toFixed(4)}; ${known} known words, maxlen ${config.maxlen})`,
+      `${shown} (p(${shownClass}) = ${probability.toFixed(4)}; ${known} known words, maxlen ${config.maxlen})`,
     );
     if (known === 0)
       out.warn(`no word of the text is in the model's vocabulary: the prediction says nothing about it.`);
@@ -176,6 +183,15 @@ export const predict = defineCommand({
           `note: the review is longer than maxlen ${config.maxlen}; only its last ${config.maxlen} ids count.`,
         ),
       );
-    out.result({ run: run.dir, model: config.model, probability, label, classNames, words: known, steps });
+    out.result({
+      run: run.dir,
+      model: config.model,
+      probability,
+      label,
+      classNames,
+      ...(probabilities ? { probabilities } : {}),
+      words: known,
+      steps,
+    });
   },
 });
