@@ -40,7 +40,7 @@ describe('argument errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error: unknown command 'trian'.");
     expect(r.stderr).toContain(
-      "did you mean 'seqlab train'? valid commands: train, evaluate, predict, compare, data, plot, info, completion",
+      "did you mean 'seqlab train'? valid commands: train, evaluate, predict, compare, data, plot, info, convert, completion",
     );
     expect(r.stderr).not.toContain('at ');
   });

@@ -26,6 +26,7 @@ describe('npm install -g seqlab.tgz', () => {
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-layers',
+      'cli-progress',
     ]);
     execFileSync(
       'npm',
