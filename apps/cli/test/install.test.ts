@@ -1,5 +1,5 @@
 // The packed CLI installs on its own: `npm install -g` of the tarball into a clean prefix gives a working command.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,5 +52,14 @@ describe('npm install -g seqlab.tgz', () => {
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
       .version;
     expect(info.versions.seqlab).toBe(version);
+  });
+
+  it('seqlab train gru from the clean prefix exits 2 with the hint, instead of training an LSTM', () => {
+    const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
+    const r = spawnSync(bin, ['train', 'gru'], { cwd: work, env, encoding: 'utf8' });
+    expect([r.status, r.stderr.trim()]).toEqual([
+      2,
+      "error: unexpected argument 'gru': 'seqlab train' takes no arguments.\ndid you mean --model gru?",
+    ]);
   });
 });
