@@ -10,7 +10,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures/keras');
 /** The README's "Bring your Keras model" example, with `Ex2.h5` pointing at `file`. */
 function example(file: string): string {
   const section = README.slice(README.indexOf('## Bring your Keras model'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+  const code = /```ts[^\n]*\n([\s\S]*?)```/.exec(section)![1]!;
   return code
     .replace(
       "from '@seqlab/models'",
