@@ -88,9 +88,22 @@ describe.runIf(dataDir)('Keras files in chromium', () => {
     }
   });
 
-  test('a one-hot model (like the lesson’s Ex2.h5) gets one-hot rows', async () => {
+  test('a one-hot model (like the lesson’s Ex2.h5), dropped onto the button, gets one-hot rows', async () => {
     const path = join(FIXTURES, 'k2-simple-rnn-onehot.h5');
-    await openKeras(page, path);
+    // dropped onto the button rather than chosen
+    await page.evaluate(
+      ({ b64, name }) => {
+        const data = new DataTransfer();
+        data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+        const init = { dataTransfer: data, bubbles: true, cancelable: true };
+        document.getElementById('model-import-keras')!.dispatchEvent(new DragEvent('drop', init));
+      },
+      { b64: readFileSync(path).toString('base64'), name: 'k2-simple-rnn-onehot.h5' },
+    );
+    await expect
+      .poll(() => page.locator('#models-status').getAttribute('data-msg'), { timeout: 60_000 })
+      .toBe('models.importedKeras');
+    expect(await selectedLabel(page)).toBe('Imported: k2-simple-rnn-onehot');
     expect(await page.locator('#models-status').textContent()).toContain('one-hot rows');
     const p = await probe(page, REVIEW);
     expect(await page.locator('#probe-words li').count()).toBe(12);

@@ -70,10 +70,7 @@ export function mountModels({ store, pageReady }: AppContext): void {
 
   // A Keras file (chosen or dropped onto the button): inspected, loaded, kept in IndexedDB like other imports.
   const kerasInput = byId<HTMLInputElement>('model-import-keras');
-  kerasInput.addEventListener('change', async () => {
-    const file = kerasInput.files?.[0];
-    kerasInput.value = '';
-    if (file === undefined) return;
+  async function openKeras(file: File): Promise<void> {
     setModels({ status: { key: 'models.opening', params: { name: file.name } }, error: null });
     try {
       await pageReady;
@@ -115,6 +112,18 @@ export function mountModels({ store, pageReady }: AppContext): void {
               },
       });
     }
+  }
+  kerasInput.addEventListener('change', () => {
+    const file = kerasInput.files?.[0];
+    kerasInput.value = '';
+    if (file !== undefined) void openKeras(file);
+  });
+  const kerasTarget = kerasInput.closest('label') ?? kerasInput;
+  kerasTarget.addEventListener('dragover', (event) => event.preventDefault());
+  kerasTarget.addEventListener('drop', (event) => {
+    event.preventDefault();
+    const file = (event as DragEvent).dataTransfer?.files[0];
+    if (file !== undefined) void openKeras(file);
   });
 
   for (const format of ['keras', 'h5'] as const) {
