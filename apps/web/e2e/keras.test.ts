@@ -19,8 +19,13 @@ const FIXTURES = join(root, '../../packages/models/test/fixtures/keras');
 const REVIEW = 'This movie was wonderful, the acting was great and I loved it.';
 
 /** What a Keras file predicts in Node for REVIEW (the page's last prefix row, one-hot rows when it takes them). */
-async function nodePredict(bytes: Uint8Array, wordIndex: Map<string, number>): Promise<number> {
+async function nodePredict(
+  bytes: Uint8Array,
+  wordIndex: Map<string, number>,
+  maxlen?: number,
+): Promise<number> {
   const info = await inspectKerasModel(bytes);
+  info.maxlen ??= maxlen;
   const model = await loadKerasModel(bytes);
   const tokens = tokenizeReview(REVIEW, wordIndex, { numWords: info.numWords! });
   const { data } = prefixMatrix(tokens, info.maxlen!);
@@ -112,12 +117,27 @@ describe.runIf(dataDir)('Keras files in chromium', () => {
     ).toBeLessThanOrEqual(1e-5);
   });
 
-  test('a model without maxlen and a broken file are refused with a clear, translated message', async () => {
+  test('a model without maxlen asks for it; a broken file is refused with a clear, translated message', async () => {
     const before = await page.locator('#probe-model option').count();
-    await openKeras(page, join(SHARED, '03-imdb-gru-resetafter0-hardsig-k2.2.4.h5'));
-    expect(await page.locator('#models-error').getAttribute('data-msg')).toBe('error.kerasShape');
+    const gru = join(SHARED, '03-imdb-gru-resetafter0-hardsig-k2.2.4.h5');
+    await openKeras(page, gru);
+    expect(await page.locator('#models-error').getAttribute('data-msg')).toBe('error.kerasMaxlen');
     expect(await page.locator('#models-error').textContent()).toContain('[[null,null]]');
     expect(await page.locator('#models-status').textContent()).toBe('');
+    expect(await page.locator('#keras-ask').isVisible()).toBe(true);
+    await page.locator('#keras-maxlen').fill('100');
+    await page.locator('#keras-ask-open').click();
+    await expect
+      .poll(() => page.locator('#models-status').getAttribute('data-msg'), { timeout: 60_000 })
+      .toBe('models.importedKeras');
+    expect(await page.locator('#keras-ask').isHidden()).toBe(true);
+    expect(await page.locator('#models-error').isHidden()).toBe(true);
+    expect(await selectedLabel(page)).toBe('Imported: 03-imdb-gru-resetafter0-hardsig-k2.2.4');
+    const p = await probe(page, REVIEW);
+    expect(
+      Math.abs(p - (await nodePredict(new Uint8Array(readFileSync(gru)), wordIndex, 100))),
+    ).toBeLessThanOrEqual(1e-5);
+
     const bad = join(tmp, 'not-a-model.h5');
     await writeFile(bad, 'this is not HDF5');
     await openKeras(page, bad);
@@ -131,7 +151,8 @@ describe.runIf(dataDir)('Keras files in chromium', () => {
     );
     await page.locator('#language').selectOption('en');
     expect(await page.locator('#models-status').textContent()).toBe('');
-    expect(await page.locator('#probe-model option').count()).toBe(before);
+    expect(await page.locator('#keras-ask').isHidden()).toBe(true);
+    expect(await page.locator('#probe-model option').count()).toBe(before + 1);
   });
 
   test('exports the pretrained model as .keras and .h5 that predict in Node what the page showed', async () => {
@@ -156,7 +177,13 @@ describe.runIf(dataDir)('Keras files in chromium', () => {
     const imported = async () =>
       (await page.locator('#probe-model option').allTextContents()).filter((l) => l.startsWith('Imported: '));
     // the models panel lists IndexedDB's models once the page has read them
-    await expect.poll(async () => (await imported()).length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(async () => (await imported()).length, { timeout: 30_000 }).toBe(4);
+    // the maxlen the user gave a [null, null] model is kept with it
+    const gru = (await imported()).find((l) => l.startsWith('Imported: 03-imdb-gru'));
+    await page.locator('#probe-model').selectOption({ label: gru! });
+    const q = await probe(page, REVIEW);
+    const gruBytes = new Uint8Array(readFileSync(join(SHARED, '03-imdb-gru-resetafter0-hardsig-k2.2.4.h5')));
+    expect(Math.abs(q - (await nodePredict(gruBytes, wordIndex, 100)))).toBeLessThanOrEqual(1e-5);
     const movie = (await imported()).find((l) => l.startsWith('Imported: 13-movie-lstm-k3.13'));
     expect(movie).toBeDefined();
     await page.locator('#probe-model').selectOption({ label: movie! });

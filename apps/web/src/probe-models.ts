@@ -19,7 +19,9 @@ const cache = new Map<string, Promise<ProbeModel>>();
  */
 export function describeModel(model: tfl.LayersModel): ProbeModel {
   const shape = model.inputs[0]?.shape ?? [];
-  const maxlen = shape[1];
+  // a Keras file with input [null, null] opened with the user's maxlen keeps it in the saved model's metadata
+  const meta = (model.getUserDefinedMetadata() as { seqlab?: { maxlen?: unknown } } | undefined)?.seqlab;
+  const maxlen = shape[1] ?? (typeof meta?.maxlen === 'number' ? meta.maxlen : undefined);
   if (shape.length === 3 && typeof maxlen === 'number' && typeof shape[2] === 'number')
     return { model, numWords: shape[2], maxlen, inputKind: 'one-hot' };
   let numWords: number | undefined;

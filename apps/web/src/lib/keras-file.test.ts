@@ -31,7 +31,17 @@ test('a model that does not say its maxlen, or is not a text model, is refused n
   } catch (error) {
     expect((error as KerasShapeError).code).toBe('KERAS_NOT_A_TEXT_MODEL');
     expect((error as KerasShapeError).shape).toBe('[[null,null]]');
+    expect((error as KerasShapeError).needsMaxlen).toBe(true);
   }
+  // the user's maxlen makes it usable; a bad answer does not
+  const info = { inputKind: 'ids', numWords: 5000, maxlen: undefined, inputs: input([null, null]) } as const;
+  expect(kerasProbeShape(info, { maxlen: 100 })).toEqual({ inputKind: 'ids', numWords: 5000, maxlen: 100 });
+  expect(() => kerasProbeShape(info, { maxlen: 2.5 })).toThrow(KerasShapeError);
+  expect(() => kerasProbeShape(info, { maxlen: 0 })).toThrow(KerasShapeError);
+  // a maxlen the file fixes wins over the user's
+  expect(kerasProbeShape({ ...info, maxlen: 500, inputs: input([null, 500]) }, { maxlen: 100 }).maxlen).toBe(
+    500,
+  );
   expect(() =>
     kerasProbeShape({
       inputKind: undefined,

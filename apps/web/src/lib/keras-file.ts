@@ -11,7 +11,15 @@ export interface KerasProbeShape {
 /** A Keras file the probe cannot feed: its input is not word ids or one-hot rows of a fixed length. */
 export class KerasShapeError extends Error {
   readonly code = 'KERAS_NOT_A_TEXT_MODEL';
-  constructor(readonly shape: string) {
+  /**
+   * @param shape the input batch shapes, as JSON
+   * @param needsMaxlen true when the model takes word ids of any length (`[null, null]`): given a `maxlen`, the
+   * probe can feed it
+   */
+  constructor(
+    readonly shape: string,
+    readonly needsMaxlen = false,
+  ) {
     super(
       `expected a model whose input is [batch, maxlen] word ids into an Embedding or [batch, maxlen, num_words] one-hot rows; got input shape ${shape}`,
     );
@@ -19,15 +27,22 @@ export class KerasShapeError extends Error {
   }
 }
 
-/** The probe's `numWords`/`maxlen`/input kind from {@link inspectKerasModel}'s answer, or a {@link KerasShapeError}. */
+/**
+ * The probe's `numWords`/`maxlen`/input kind from {@link inspectKerasModel}'s answer, or a {@link KerasShapeError}.
+ * `maxlen` is the user's answer for a word-id model whose file does not fix it (input `[null, null]`).
+ */
 export function kerasProbeShape(
   info: Pick<KerasModelInfo, 'inputKind' | 'numWords' | 'maxlen' | 'inputs'>,
+  options: { maxlen?: number } = {},
 ): KerasProbeShape {
-  const { inputKind, numWords, maxlen } = info;
+  const { inputKind, numWords } = info;
   const ok = (n: number | undefined): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
-  if (inputKind === undefined || info.inputs.length !== 1 || !ok(numWords) || !ok(maxlen))
-    throw new KerasShapeError(JSON.stringify(info.inputs.map((i) => i.batchShape ?? null)));
-  return { inputKind, numWords, maxlen };
+  const shape = JSON.stringify(info.inputs.map((i) => i.batchShape ?? null));
+  if (inputKind === undefined || info.inputs.length !== 1 || !ok(numWords)) throw new KerasShapeError(shape);
+  if (ok(info.maxlen)) return { inputKind, numWords, maxlen: info.maxlen };
+  const free = inputKind === 'ids' && info.inputs[0]?.batchShape?.[1] === null;
+  if (free && ok(options.maxlen)) return { inputKind, numWords, maxlen: options.maxlen };
+  throw new KerasShapeError(shape, free);
 }
 
 /** The Keras format a file name says (`.h5`/`.hdf5`, `.keras`), else undefined. */

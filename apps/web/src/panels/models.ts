@@ -70,14 +70,26 @@ export function mountModels({ store, pageReady }: AppContext): void {
 
   // A Keras file (chosen or dropped onto the button): inspected, loaded, kept in IndexedDB like other imports.
   const kerasInput = byId<HTMLInputElement>('model-import-keras');
-  async function openKeras(file: File): Promise<void> {
+  const ask = byId<HTMLFormElement>('keras-ask');
+  const askMaxlen = byId<HTMLInputElement>('keras-maxlen');
+  /** The file waiting for the user's maxlen (its input is `[null, null]`). */
+  let pending: File | null = null;
+  ask.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (pending !== null) void openKeras(pending, askMaxlen.valueAsNumber);
+  });
+
+  async function openKeras(file: File, maxlen?: number): Promise<void> {
+    pending = null;
+    ask.hidden = true;
     setModels({ status: { key: 'models.opening', params: { name: file.name } }, error: null });
     try {
       await pageReady;
       const bytes = new Uint8Array(await file.arrayBuffer());
       const info = await inspectKerasModel(bytes, { name: file.name });
-      const shape = kerasProbeShape(info);
+      const shape = kerasProbeShape(info, { maxlen });
       const model = await loadKerasModel(bytes, { name: file.name });
+      if (shape.maxlen !== info.maxlen) model.setUserDefinedMetadata({ seqlab: { maxlen: shape.maxlen } });
       const name = kerasModelName(file.name);
       const url = `${IMPORTED_PREFIX}${name}-${Date.now().toString(36)}`;
       try {
@@ -101,11 +113,18 @@ export function mountModels({ store, pageReady }: AppContext): void {
         },
       });
     } catch (error) {
+      if (error instanceof KerasShapeError && error.needsMaxlen) {
+        pending = file;
+        ask.hidden = false;
+      }
       setModels({
         status: null,
         error:
           error instanceof KerasShapeError
-            ? { key: 'error.kerasShape', params: { name: file.name, shape: error.shape } }
+            ? {
+                key: error.needsMaxlen ? 'error.kerasMaxlen' : 'error.kerasShape',
+                params: { name: file.name, shape: error.shape },
+              }
             : {
                 key: 'error.keras',
                 params: { name: file.name, detail: error instanceof Error ? error.message : String(error) },
