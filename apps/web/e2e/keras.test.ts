@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prefixMatrix, tokenizeReview } from '../src/lib/probe.js';
-import { probe, root, type Session, startSession } from './_browser.js';
+import { axeViolations, probe, root, type Session, startSession } from './_browser.js';
 
 const dataDir = process.env['SEQLAB_DATA_DIR'];
 const SHARED = join(root, '../../../shared/keras-models'); // the repo root's sibling ../shared/keras-models
@@ -125,6 +125,7 @@ describe.runIf(dataDir)('Keras files in chromium', () => {
     expect(await page.locator('#models-error').textContent()).toContain('[[null,null]]');
     expect(await page.locator('#models-status').textContent()).toBe('');
     expect(await page.locator('#keras-ask').isVisible()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
     await page.locator('#keras-maxlen').fill('100');
     await page.locator('#keras-ask-open').click();
     await expect
