@@ -7,13 +7,23 @@ export interface ProbeModel {
   model: tfl.LayersModel;
   numWords: number;
   maxlen: number;
+  /** `'ids'`: `[batch, maxlen]` word ids; `'one-hot'`: `[batch, maxlen, numWords]` float rows (the lesson's Ex2.h5). */
+  inputKind: 'ids' | 'one-hot';
 }
 
 const cache = new Map<string, Promise<ProbeModel>>();
 
-/** Reads `numWords` (Embedding `inputDim` or one-hot depth) and `maxlen` (input length) off a loaded model. */
+/**
+ * Reads `numWords` (Embedding `inputDim`, one-hot depth, or the last input dimension of a model fed one-hot rows)
+ * and `maxlen` (input length) off a loaded model.
+ */
 export function describeModel(model: tfl.LayersModel): ProbeModel {
-  const maxlen = model.inputs[0]?.shape[1];
+  const shape = model.inputs[0]?.shape ?? [];
+  // a Keras file with input [null, null] opened with the user's maxlen keeps it in the saved model's metadata
+  const meta = (model.getUserDefinedMetadata() as { seqlab?: { maxlen?: unknown } } | undefined)?.seqlab;
+  const maxlen = shape[1] ?? (typeof meta?.maxlen === 'number' ? meta.maxlen : undefined);
+  if (shape.length === 3 && typeof maxlen === 'number' && typeof shape[2] === 'number')
+    return { model, numWords: shape[2], maxlen, inputKind: 'one-hot' };
   let numWords: number | undefined;
   for (const layer of model.layers) {
     const config = layer.getConfig() as { inputDim?: number; depth?: number; numTokens?: number };
@@ -25,7 +35,7 @@ export function describeModel(model: tfl.LayersModel): ProbeModel {
       `expected a model whose input is [batch, maxlen] word ids and whose first layer is an Embedding; got input shape ${JSON.stringify(model.inputs[0]?.shape)}`,
     );
   }
-  return { model, numWords, maxlen };
+  return { model, numWords, maxlen, inputKind: 'ids' };
 }
 
 /** Loads (once) a model from a URL (`indexeddb://…`, an http path) or an IOHandler. */
@@ -37,6 +47,11 @@ export function loadProbeModel(key: string, source: string | tf.io.IOHandler = k
     cache.set(key, pending);
   }
   return pending;
+}
+
+/** Makes an already loaded model (e.g. a Keras file just opened) available under `key`. */
+export function rememberProbeModel(key: string, probe: ProbeModel): void {
+  cache.set(key, Promise.resolve(probe));
 }
 
 export function forgetProbeModel(key: string): void {
@@ -61,9 +76,11 @@ export async function predictPrefixes(
   for (const [start, end] of chunkRanges(tokens.length, chunk)) {
     signal?.throwIfAborted();
     const rows = matrix.data.subarray(start * width, end * width);
-    const out = tf.tidy(
-      () => probe.model.predict(tf.tensor2d(rows, [end - start, width], 'int32')) as tf.Tensor,
-    );
+    const out = tf.tidy(() => {
+      const ids = tf.tensor2d(rows, [end - start, width], 'int32');
+      const x = probe.inputKind === 'one-hot' ? tf.cast(tf.oneHot(ids, probe.numWords), 'float32') : ids;
+      return probe.model.predict(x) as tf.Tensor;
+    });
     try {
       for (const p of await out.data()) probs.push(p);
     } finally {
