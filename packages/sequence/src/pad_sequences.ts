@@ -69,6 +69,20 @@ export interface StringMatrix {
   readonly shape: readonly [number, number];
 }
 
+/** At most 2^28 values (1 GiB of int32 or float32) in one padded array: a typo like `maxlen: 1e9` is an error, not 4 GB. */
+export const MAX_PADDED_VALUES: number = 2 ** 28;
+
+function checkSize(rows: number, maxlen: number, dim: number): void {
+  const values = rows * maxlen * dim;
+  if (values > MAX_PADDED_VALUES) {
+    throw new SequenceError(
+      'INVALID_ARGUMENT',
+      `the padded array would hold ${rows} × ${maxlen}${dim > 1 ? ` × ${dim}` : ''} = ${values} values; expected at ` +
+        `most ${MAX_PADDED_VALUES} (1 GiB). Use a smaller maxlen, or pad the sequences in batches.`,
+    );
+  }
+}
+
 function checkSide(name: 'padding' | 'truncating', side: unknown): PadSide {
   if (!SIDES.includes(side as PadSide)) {
     throw new SequenceError(
@@ -263,6 +277,7 @@ export function padSequences(
     break;
   }
 
+  checkSize(n, maxlen, 1);
   const data = dtype === 'int32' ? new Int32Array(n * maxlen) : new Float32Array(n * maxlen);
   if (value !== 0) data.fill(value);
 
@@ -355,6 +370,7 @@ function padVectors(
 ): SequenceTensor3D {
   const n = sequences.length;
   const dim = vectorLength(sequences[firstNonEmpty]![0], firstNonEmpty, 0);
+  checkSize(n, maxlen, dim);
   const data = dtype === 'int32' ? new Int32Array(n * maxlen * dim) : new Float32Array(n * maxlen * dim);
   if (value !== 0) data.fill(value);
   for (let i = 0; i < n; i++) {

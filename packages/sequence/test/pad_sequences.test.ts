@@ -372,3 +372,13 @@ describe("Keras' own sequence_utils_test.py", () => {
     expect(padSequences(a, { maxlen: 3 }).shape).toEqual([3, 3, 2]);
   });
 });
+
+describe('padSequences size guard', () => {
+  it('refuses a padded array over 2^28 values instead of allocating gigabytes', () => {
+    expect(() => padSequences([[1, 2, 3]], { maxlen: 1e9 })).toThrow(
+      'the padded array would hold 1 × 1000000000 = 1000000000 values; expected at most 268435456 (1 GiB). ' +
+        'Use a smaller maxlen, or pad the sequences in batches.',
+    );
+    expect(padSequences([[1, 2, 3]], { maxlen: 5 }).shape).toEqual([1, 5]);
+  });
+});
