@@ -1,3 +1,4 @@
+import type { LessonEvent } from '@seqlab/lesson';
 import type { DatasetFacts } from './facts.js';
 import type { TrainConfig } from './runs.js';
 
@@ -15,33 +16,8 @@ export interface DataReport {
   sample: { ids: number[]; label: number };
 }
 
-/** Progress of one training run, shaped like `@seqlab/lesson`'s `LessonEvent` (epochs and batches 1-based). */
-export type TrainEvent =
-  | {
-      type: 'data';
-      report: { train: number; validation: number; test: number; maxlen: number; numWords: number };
-    }
-  | { type: 'trainBegin'; epochs: number; batches: number; rows: number; validationRows: number }
-  | { type: 'epochBegin'; epoch: number }
-  | {
-      type: 'batch';
-      epoch: number;
-      batch: number;
-      batches: number;
-      loss: number;
-      acc: number;
-      seconds: number;
-      eta: number;
-    }
-  | {
-      type: 'epoch';
-      epoch: number;
-      logs: Record<string, number>;
-      seconds: number;
-      eta: number;
-      bestEpoch: number | null;
-    }
-  | { type: 'test'; loss: number; acc: number };
+/** Progress of one training run: `@seqlab/lesson`'s `LessonEvent`s as the worker forwards them (1-based). */
+export type TrainEvent = Exclude<LessonEvent, { type: 'warning' }>;
 
 /** How a training run ended. */
 export interface TrainOutcome {
