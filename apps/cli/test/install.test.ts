@@ -27,6 +27,9 @@ describe('npm install -g seqlab.tgz', () => {
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-layers',
       'cli-progress',
+      'csv-parse',
+      'fflate',
+      'h5wasm',
     ]);
     execFileSync(
       'npm',
