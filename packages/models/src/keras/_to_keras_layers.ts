@@ -93,6 +93,23 @@ function activity(layer: TfjsLayer): JsonObject {
   return value === null ? {} : { activity_regularizer: value };
 }
 
+/** What Keras' `Dense` and `Conv1D` configs share: activation, bias, initializers, no regularizers or constraints. */
+function kernelBiasConfig(layer: TfjsLayer, c: JsonObject, useBias: boolean): JsonObject {
+  return {
+    activation: activationName(c['activation'], layer.name),
+    use_bias: useBias,
+    kernel_initializer: initializer(c['kernel_initializer'], layer.name),
+    bias_initializer: initializer(c['bias_initializer'], layer.name),
+    ...noRegularizers(layer, [
+      'kernel_regularizer',
+      'bias_regularizer',
+      'kernel_constraint',
+      'bias_constraint',
+    ]),
+    ...activity(layer),
+  };
+}
+
 function dense(layer: TfjsLayer, weights: WeightValue[]): KerasLayer {
   const c = layer.config;
   const useBias = c['use_bias'] !== false;
@@ -103,17 +120,7 @@ function dense(layer: TfjsLayer, weights: WeightValue[]): KerasLayer {
     {
       ...base(layer),
       units: c['units'] as number,
-      activation: activationName(c['activation'], layer.name),
-      use_bias: useBias,
-      kernel_initializer: initializer(c['kernel_initializer'], layer.name),
-      bias_initializer: initializer(c['bias_initializer'], layer.name),
-      ...noRegularizers(layer, [
-        'kernel_regularizer',
-        'bias_regularizer',
-        'kernel_constraint',
-        'bias_constraint',
-      ]),
-      ...activity(layer),
+      ...kernelBiasConfig(layer, c, useBias),
     },
     vars(layer.name, '', names, weights),
   );
@@ -304,17 +311,7 @@ function conv1d(layer: TfjsLayer, weights: WeightValue[]): KerasLayer {
       data_format: 'channels_last',
       dilation_rate: tuple(c['dilation_rate'], 1),
       groups: 1,
-      activation: activationName(c['activation'], layer.name),
-      use_bias: useBias,
-      kernel_initializer: initializer(c['kernel_initializer'], layer.name),
-      bias_initializer: initializer(c['bias_initializer'], layer.name),
-      ...noRegularizers(layer, [
-        'kernel_regularizer',
-        'bias_regularizer',
-        'kernel_constraint',
-        'bias_constraint',
-      ]),
-      ...activity(layer),
+      ...kernelBiasConfig(layer, c, useBias),
     },
     vars(layer.name, '', names, weights),
   );
