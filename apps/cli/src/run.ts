@@ -65,33 +65,41 @@ export const RUN_FILES = {
   vectorizer: 'vectorizer.json',
   /** Runs on your own texts: the class names, label `i` first. */
   classes: 'classes.json',
+  /** The training state after the last validated epoch (model, optimizer, callbacks): what `--resume` reads. */
+  state: 'state',
 } as const;
 
-/** Reads a run folder written by `seqlab train`, or says exactly what is missing. */
-export function readRun(dir: string, cwd: string): { dir: string; config: RunConfig; history: RunHistory } {
+function runJson<T>(abs: string, dir: string, name: string): T {
+  const file = join(abs, name);
+  if (!existsSync(file))
+    throw new CliError(
+      'RUN_INCOMPLETE',
+      `run folder '${dir}' has no ${name}: expected a folder written by 'seqlab train'.`,
+    );
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (cause) {
+    throw new CliError('RUN_CORRUPT', `${join(dir, name)} is not valid JSON.`, { cause });
+  }
+}
+
+/**
+ * Reads a run folder's config.json, written when the run starts: every run folder has it, finished or not (a run
+ * that was killed can still be evaluated, predicted with and resumed).
+ */
+export function readRunConfig(dir: string, cwd: string): { dir: string; config: RunConfig } {
   const abs = resolve(cwd, dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     throw new CliError('RUN_NOT_FOUND', `run folder '${dir}' does not exist.`, {
       hint: "Pass a folder written by 'seqlab train' (runs/<model>-<timestamp>).",
     });
-  const read = <T>(name: string): T => {
-    const file = join(abs, name);
-    if (!existsSync(file))
-      throw new CliError(
-        'RUN_INCOMPLETE',
-        `run folder '${dir}' has no ${name}: expected a folder written by 'seqlab train'.`,
-      );
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as T;
-    } catch (cause) {
-      throw new CliError('RUN_CORRUPT', `${join(dir, name)} is not valid JSON.`, { cause });
-    }
-  };
-  return {
-    dir: abs,
-    config: read<RunConfig>(RUN_FILES.config),
-    history: read<RunHistory>(RUN_FILES.history),
-  };
+  return { dir: abs, config: runJson<RunConfig>(abs, dir, RUN_FILES.config) };
+}
+
+/** Reads a finished run folder written by `seqlab train` (config and history), or says exactly what is missing. */
+export function readRun(dir: string, cwd: string): { dir: string; config: RunConfig; history: RunHistory } {
+  const run = readRunConfig(dir, cwd);
+  return { ...run, history: runJson<RunHistory>(run.dir, dir, RUN_FILES.history) };
 }
 
 /** The model folder of a run to predict or evaluate with: the best checkpoint, else the final model. */

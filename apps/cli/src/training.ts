@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvLogger, modelCheckpoint } from '@seqlab/callbacks';
 import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
@@ -47,11 +47,21 @@ export async function trainOne(
   config: RunConfig,
   source: LessonData,
   out: Output,
-  options: { runsRoot: string; label?: string; announceData?: boolean; saveKeras?: string },
+  options: {
+    runsRoot: string;
+    label?: string;
+    announceData?: boolean;
+    saveKeras?: string;
+    /** A run folder to go on with from its training state (`--resume`), `epochsDone` epochs in. */
+    resume?: { dir: string; epochsDone: number };
+  },
 ): Promise<TrainedRun> {
-  const dir = newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
+  const dir = options.resume?.dir ?? newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+  const csv = join(dir, RUN_FILES.csv);
+  // The CSV log may hold a row past the state (a kill between the two writes): keep the state's epochs, append.
+  if (options.resume) writeFileAtomic(csv, csvRows(csv, options.resume.epochsDone));
 
   const bar = out.interactive ? new ProgressBar(out.ctx.stdout) : undefined;
   const prefix = options.label ? `${options.label} ` : '';
@@ -73,8 +83,10 @@ export async function trainOne(
     dropout: config.dropout,
     seed: config.seed,
     checkpoint: `file://${join(dir, RUN_FILES.best)}`,
+    stateCheckpoint: `file://${join(dir, RUN_FILES.state)}`,
+    ...(options.resume ? { resume: `file://${join(dir, RUN_FILES.state)}` } : {}),
     callbacks: [
-      csvLogger(join(dir, RUN_FILES.csv)),
+      csvLogger(csv, { append: options.resume !== undefined }),
       // Keras' ModelCheckpoint('Ex2.keras', save_best_only=True): @seqlab/models routes .keras/.h5 paths.
       ...(options.saveKeras
         ? [modelCheckpoint(options.saveKeras, { monitor: 'val_loss', saveBestOnly: true })]
@@ -82,6 +94,11 @@ export async function trainOne(
     ],
     signal: out.ctx.signal,
     onEvent: (event) => {
+      if (event.type === 'data' && event.vectorizer !== null) {
+        // Written before the first epoch, so a run on your own texts is usable even if it never finishes.
+        writeFileAtomic(join(dir, RUN_FILES.vectorizer), textVectorizationToJSON(event.vectorizer));
+        writeFileAtomic(join(dir, RUN_FILES.classes), `${JSON.stringify(event.report.classNames)}\n`);
+      }
       if (event.type === 'data' && options.announceData) {
         const d = event.report;
         out.info(
@@ -125,12 +142,8 @@ export async function trainOne(
     model.dispose();
   }
   const files = [join(dir, RUN_FILES.config), join(dir, RUN_FILES.history), join(dir, RUN_FILES.curves)];
-  if (vectorizer !== null) {
-    // A run on your own texts is only usable with the vocabulary it was trained with.
-    writeFileAtomic(join(dir, RUN_FILES.vectorizer), textVectorizationToJSON(vectorizer));
-    writeFileAtomic(join(dir, RUN_FILES.classes), `${JSON.stringify(result.classNames)}\n`);
-    files.push(join(dir, RUN_FILES.vectorizer), join(dir, RUN_FILES.classes));
-  }
+  // A run on your own texts is only usable with the vocabulary it was trained with (written at the start).
+  if (vectorizer !== null) files.push(join(dir, RUN_FILES.vectorizer), join(dir, RUN_FILES.classes));
   writeFileAtomic(files[1] as string, `${JSON.stringify(runHistory, null, 2)}\n`);
   writeFileAtomic(
     files[2] as string,
@@ -147,6 +160,18 @@ export async function trainOne(
     files,
     secondsPerEpoch: result.epochs.length ? total / result.epochs.length : 0,
   };
+}
+
+/** A CSV log's header and its first `rows` data rows (Keras' CSVLogger ends lines with \\r\\n). */
+function csvRows(file: string, rows: number): string {
+  if (!existsSync(file)) return '';
+  const lines = readFileSync(file, 'utf8')
+    .split('\r\n')
+    .filter((line) => line !== '');
+  return lines
+    .slice(0, rows + 1)
+    .map((line) => `${line}\r\n`)
+    .join('');
 }
 
 /** What `--json` reports for a run: the library's result (without the model) and the run folder. */

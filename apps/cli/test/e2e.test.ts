@@ -637,3 +637,106 @@ describe('your own texts', () => {
     expect(JSON.parse(p.stdout)).toMatchObject({ classNames: ['neg', 'pos'] });
   });
 });
+
+describe.runIf(dataDir)('train --resume', () => {
+  const recipe = (out: string, epochs: number, model = 'lstm') => [
+    'train',
+    '--model',
+    model,
+    '--limit',
+    '320',
+    '--epochs',
+    String(epochs),
+    '--seed',
+    '5',
+    '--no-early-stopping',
+    '--out',
+    out,
+    '--json',
+  ];
+  type Trained = { runDir: string; history: Record<string, number[]>; resumedFrom: number | null };
+  const trained = (stdout: string) => (JSON.parse(stdout) as { runs: Trained[] }).runs[0]!;
+  const stateEpoch = (runDir: string) =>
+    (
+      JSON.parse(readFileSync(join(runDir, 'state', 'model.json'), 'utf8')) as {
+        userDefinedMetadata: { seqlabTrainingState: { epoch: number } };
+      }
+    ).userDefinedMetadata.seqlabTrainingState.epoch;
+
+  it('a run trained for 2 epochs and resumed to 3 ends where a straight 3-epoch run ends', async () => {
+    const straight = await seqlab(recipe(join(work, 'resume-a'), 3));
+    expect(straight.code, straight.stderr).toBe(0);
+    const first = await seqlab(recipe(join(work, 'resume-b'), 2));
+    expect(first.code, first.stderr).toBe(0);
+    const { runDir } = trained(first.stdout);
+    expect(stateEpoch(runDir)).toBe(2);
+    const resumed = await seqlab(['train', '--resume', runDir, '--epochs', '3', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resumed after epoch 2 of 3');
+    const r = trained(resumed.stdout);
+    expect(r.runDir).toBe(runDir);
+    expect(r.resumedFrom).toBe(2);
+    expect(r.history).toEqual(trained(straight.stdout).history);
+    const csv = readFileSync(join(runDir, 'history.csv'), 'utf8').split('\r\n').filter(Boolean);
+    expect(csv.map((l) => l.split(',')[0])).toEqual(['epoch', '0', '1', '2']);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'))).toMatchObject({
+      epochs: 3,
+      seed: 5,
+    });
+  });
+
+  it('a run killed mid-training can be evaluated, and resumed to the end a straight run reaches', async () => {
+    const out = join(work, 'resume-killed');
+    const child = spawn('node', [bin, ...recipe(out, 40, 'embedding-simple-rnn')], {
+      cwd: work,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+    const code = await new Promise<number | null>((done) => {
+      const poll = setInterval(() => {
+        const [dir] = existsSync(out) ? readdirSync(out) : [];
+        if (dir !== undefined && existsSync(join(out, dir, 'state', 'model.json'))) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 20);
+      child.on('close', (c) => {
+        clearInterval(poll);
+        done(c);
+      });
+    });
+    expect(code).toBeNull();
+    const runDir = join(out, readdirSync(out)[0]!);
+    expect(existsSync(join(runDir, 'history.json'))).toBe(false);
+    const evaluated = await seqlab(['evaluate', runDir, '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const done = stateEpoch(runDir);
+    expect(done).toBeGreaterThanOrEqual(1);
+    const resumed = await seqlab(['train', '--resume', runDir, '--epochs', String(done + 2), '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const straight = await seqlab(recipe(join(work, 'resume-straight'), done + 2, 'embedding-simple-rnn'));
+    expect(trained(resumed.stdout).history).toEqual(trained(straight.stdout).history);
+    const csv = readFileSync(join(runDir, 'history.csv'), 'utf8').split('\r\n').filter(Boolean);
+    expect(csv).toHaveLength(done + 3);
+  });
+
+  it('refuses what it cannot resume, saying what it expected', async () => {
+    const finished = await seqlab(recipe(join(work, 'resume-done'), 1));
+    const { runDir } = trained(finished.stdout);
+    const again = await seqlab(['train', '--resume', runDir]);
+    expect([again.code, again.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error: run '${runDir}' has trained 1 of its 1 epochs; nothing to resume.`,
+    ]);
+    const changed = await seqlab(['train', '--resume', runDir, '--epochs', '2', '--units', '4']);
+    expect([changed.code, changed.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: --resume takes the recipe from the run's config.json; --units cannot change.",
+    ]);
+    rmSync(join(runDir, 'state'), { recursive: true });
+    const stateless = await seqlab(['train', '--resume', runDir, '--epochs', '2']);
+    expect(stateless.code).toBe(1);
+    expect(stateless.stderr).toContain('has no training state (state/)');
+    const missing = await seqlab(['train', '--resume', join(work, 'nowhere')]);
+    expect(missing.stderr).toContain('does not exist');
+  });
+});

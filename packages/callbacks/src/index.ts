@@ -20,6 +20,7 @@ export { ReduceLROnPlateau, type ReduceLROnPlateauArgs, reduceLROnPlateau } from
 export { TerminateOnNaN, type TerminateOnNaNArgs, terminateOnNaN } from './terminate_on_nan.js';
 export {
   loadTrainingState,
+  readTrainingState,
   saveTrainingState,
   type TrainingState,
   TrainingStateCheckpoint,

@@ -115,6 +115,49 @@ export async function saveTrainingState(
   }
 }
 
+async function loadSaved(
+  caller: string,
+  filepath: string,
+  factory: IOHandlerFactory | undefined,
+): Promise<{ artifacts: tf.io.ModelArtifacts; saved: SavedState }> {
+  const handler = resolveHandler(caller, filepath, 'load', factory);
+  if (typeof handler.load !== 'function') {
+    throw new CallbackError(
+      'NO_SAVE_HANDLER',
+      `${caller}: the IOHandler for '${filepath}' cannot load; expected a handler with load().`,
+    );
+  }
+  const artifacts = await handler.load();
+  const saved = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[METADATA_KEY] as
+    | SavedState
+    | undefined;
+  if (saved?.version !== 1 || !Number.isInteger(saved.epoch) || artifacts.weightSpecs === undefined) {
+    throw new CallbackError(
+      'INVALID_ARGUMENT',
+      `${caller}: '${filepath}' holds no training state; expected a checkpoint written by ` +
+        'saveTrainingState or trainingStateCheckpoint, received a plain model checkpoint.',
+    );
+  }
+  return { artifacts, saved };
+}
+
+/**
+ * Reads a training state's epoch and metadata without a model — e.g. to rebuild the model with the options the
+ * metadata records before {@link loadTrainingState}.
+ *
+ * @example
+ * ```ts
+ * const { epoch, metadata } = await readTrainingState('runs/a/state');
+ * ```
+ */
+export async function readTrainingState(
+  filepath: string,
+  options: Pick<TrainingStateOptions, 'handler'> = {},
+): Promise<TrainingState> {
+  const { saved } = await loadSaved('readTrainingState', filepath, options.handler);
+  return { epoch: saved.epoch, metadata: saved.metadata ?? {} };
+}
+
 /**
  * Restores a state written by {@link saveTrainingState} (or {@link trainingStateCheckpoint}) into a compiled model of
  * the same architecture: its weights, the optimizer's slots and iteration count, and the state of `callbacks` (by
@@ -140,28 +183,11 @@ export async function loadTrainingState(
         'optimizer. Call model.compile() first.',
     );
   }
-  const handler = resolveHandler('loadTrainingState', filepath, 'load', options.handler);
-  if (typeof handler.load !== 'function') {
-    throw new CallbackError(
-      'NO_SAVE_HANDLER',
-      `loadTrainingState: the IOHandler for '${filepath}' cannot load; expected a handler with load().`,
-    );
-  }
-  const artifacts = await handler.load();
-  const saved = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[METADATA_KEY] as
-    | SavedState
-    | undefined;
-  if (saved?.version !== 1 || !Number.isInteger(saved.epoch) || artifacts.weightSpecs === undefined) {
-    throw new CallbackError(
-      'INVALID_ARGUMENT',
-      `loadTrainingState: '${filepath}' holds no training state; expected a checkpoint written by ` +
-        'saveTrainingState or trainingStateCheckpoint, received a plain model checkpoint.',
-    );
-  }
-  const decoded = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs);
+  const { artifacts, saved } = await loadSaved('loadTrainingState', filepath, options.handler);
+  const decoded = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   const handedOver = new Set<tf.Tensor>();
   try {
-    const specs = artifacts.weightSpecs;
+    const specs = artifacts.weightSpecs!;
     const modelSpecs = specs.filter(
       (s) => s.group !== 'optimizer' && (s.group as string | undefined) !== STATE_GROUP,
     );
@@ -204,10 +230,11 @@ export async function loadTrainingState(
 /** Arguments of {@link trainingStateCheckpoint}. */
 export interface TrainingStateCheckpointArgs extends TrainingStateOptions {
   /**
-   * Saved with the state, returned by {@link loadTrainingState} (e.g. the run's options).
+   * Saved with the state, returned by {@link loadTrainingState} (e.g. the run's options); a function is called at
+   * each save, with the epoch (1-based) being saved, for what changes as training goes (the history so far).
    * @default {}
    */
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | ((epoch: number) => Record<string, unknown>);
   /**
    * Receives a warning when an epoch stopped mid-way is not saved.
    * @default console.warn
@@ -257,7 +284,11 @@ export class TrainingStateCheckpoint extends tfl.Callback {
       );
       return;
     }
-    await saveTrainingState(this.filepath, this.model, epoch + 1, this.args);
+    const { metadata, ...rest } = this.args;
+    await saveTrainingState(this.filepath, this.model, epoch + 1, {
+      ...rest,
+      metadata: typeof metadata === 'function' ? metadata(epoch + 1) : metadata,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 /** Codes of {@link LessonError}. */
-export type LessonErrorCode = 'INVALID_OPTION' | 'INVALID_DATA';
+export type LessonErrorCode = 'INVALID_OPTION' | 'INVALID_DATA' | 'RESUME_MISMATCH' | 'RESUME_FINISHED';
 
 /** Error thrown by `@seqlab/lesson`; `code` says which check failed. */
 export class LessonError extends Error {

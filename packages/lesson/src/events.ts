@@ -1,8 +1,14 @@
+import type { TextVectorization } from '@seqlab/sequence';
 import type { DataReport } from './data.js';
 
 /** Progress of {@link runLesson}, in order: `data`, `trainBegin`, then per epoch `epochBegin`, `batch`…, `epoch`; `test` last. */
 export type LessonEvent =
-  | { type: 'data'; report: DataReport }
+  | {
+      type: 'data';
+      report: DataReport;
+      /** For text data: the vectorizer adapted on the training split (save it as soon as the run starts). */
+      vectorizer: TextVectorization | null;
+    }
   | {
       type: 'trainBegin';
       /** The epoch limit. */

@@ -1,5 +1,21 @@
-import { EarlyStopping, history, modelCheckpoint } from '@seqlab/callbacks';
-import { createModel, type ModelName, type ModelOptionsByName, trainLesson } from '@seqlab/models';
+import {
+  EarlyStopping,
+  history,
+  loadTrainingState,
+  modelCheckpoint,
+  readTrainingState,
+  trainingStateCheckpoint,
+} from '@seqlab/callbacks';
+import {
+  compileLesson,
+  createModel,
+  getRandomState,
+  type ModelName,
+  type ModelOptionsByName,
+  type RandomState,
+  setRandomState,
+  trainLesson,
+} from '@seqlab/models';
 import type { TextVectorization } from '@seqlab/sequence';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ValidatedEpochs } from './_gate.js';
@@ -65,6 +81,19 @@ export interface RunLessonOptions {
    * validated epochs are ever saved.
    */
   checkpoint?: string;
+  /**
+   * Saves the run's training state to this tfjs IO URL after every validated epoch: the model, the optimizer's
+   * slots, early stopping's and the checkpoint's state, the dropout generators and the epochs so far, so that a run
+   * that stopped (Ctrl-C, a kill, a crash) can go on with `resume`. An epoch cut short is never saved.
+   */
+  stateCheckpoint?: string;
+  /**
+   * Goes on from a training state written by `stateCheckpoint`, with the same recipe (only `epochs` may be raised;
+   * the seed defaults to the state's): weights, optimizer, early stopping, checkpoint, shuffling and dropout
+   * continue where they stopped, so the result is the one a run that never stopped would have reached, and the
+   * state's epochs are part of it.
+   */
+  resume?: string;
   /** Weight initialisation, dropout and shuffling seed: the same seed repeats a run exactly. Random when unset. */
   seed?: number;
   /** Stops training after the current batch; the result keeps the best validated weights. */
@@ -129,8 +158,10 @@ export interface LessonResult {
   interrupted: boolean;
   /** Test-set loss and accuracy of the returned model, or null (no test split, no epoch, or `evaluateTest: false`). */
   test: TestMetrics | null;
-  /** Whether the checkpoint was written at least once. */
+  /** Whether the checkpoint was written at least once (by this run or, when resumed, the run it resumed). */
   checkpointSaved: boolean;
+  /** The number of epochs taken from the state with `resume` (they are part of `epochs`), or null. */
+  resumedFrom: number | null;
   /** For text data: the `TextVectorization` adapted on the training split — save it with the model. */
   vectorizer: TextVectorization | null;
   /** For text data: class names in label order (label `i` is `classNames[i]`); null for id data. */
@@ -186,6 +217,77 @@ function resolveConfig(options: RunLessonOptions, limit: number | null): LessonC
   return config;
 }
 
+/** Where runLesson keeps its own record in a training state's metadata. */
+const STATE_KEY = 'seqlabLesson';
+
+/** What a training state written by {@link runLesson} records besides the callbacks' state. */
+interface LessonStateMeta {
+  version: 1;
+  config: LessonConfig;
+  /** The validated epochs so far. */
+  epochs: EpochRecord[];
+  randomState: RandomState;
+  /** Early stopping ended the run at this epoch: there is nothing to resume. */
+  stopped: boolean;
+  checkpointSaved: boolean;
+}
+
+async function readResume(url: string): Promise<{ epoch: number; meta: LessonStateMeta }> {
+  let state: Awaited<ReturnType<typeof readTrainingState>>;
+  try {
+    state = await readTrainingState(url);
+  } catch (error) {
+    throw new LessonError(
+      'RESUME_MISMATCH',
+      `runLesson: cannot resume from '${url}': ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  const meta = state.metadata[STATE_KEY] as LessonStateMeta | undefined;
+  if (meta?.version !== 1 || !Array.isArray(meta.epochs) || meta.epochs.length !== state.epoch) {
+    throw new LessonError(
+      'RESUME_MISMATCH',
+      `runLesson: cannot resume from '${url}': expected a training state written by runLesson's ` +
+        'stateCheckpoint, received one without the recipe and history runLesson records.',
+    );
+  }
+  return { epoch: state.epoch, meta };
+}
+
+function checkResume(
+  url: string,
+  resumed: { epoch: number; meta: LessonStateMeta },
+  config: LessonConfig,
+): void {
+  const saved = resumed.meta.config;
+  const changed = (Object.keys(config) as (keyof LessonConfig)[]).filter(
+    (key) => key !== 'epochs' && JSON.stringify(saved[key]) !== JSON.stringify(config[key]),
+  );
+  if (changed.length > 0) {
+    throw new LessonError(
+      'RESUME_MISMATCH',
+      `runLesson: the training state at '${url}' was written with ` +
+        `${changed.map((k) => `${k} ${JSON.stringify(saved[k])}`).join(', ')}; this run has ` +
+        `${changed.map((k) => `${k} ${JSON.stringify(config[k])}`).join(', ')}. Resume with the same recipe ` +
+        '(only epochs may change).',
+    );
+  }
+  if (resumed.meta.stopped) {
+    throw new LessonError(
+      'RESUME_FINISHED',
+      `runLesson: the run saved at '${url}' ended by early stopping after epoch ${resumed.epoch}; there is ` +
+        'nothing to resume.',
+    );
+  }
+  if (resumed.epoch >= config.epochs) {
+    throw new LessonError(
+      'RESUME_FINISHED',
+      `runLesson: the run saved at '${url}' has trained ${resumed.epoch} epochs, and epochs is ${config.epochs}; ` +
+        `expected epochs > ${resumed.epoch} to train more.`,
+    );
+  }
+}
+
 /**
  * The whole Keras IMDB lesson in one call: load the data, `train_test_split`, `pad_sequences`, build the model,
  * train it with `RMSprop`, binary cross-entropy, `EarlyStopping(restore_best_weights=True)` and
@@ -207,10 +309,15 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
     typeof (options.data as { load?: unknown }).load === 'function'
       ? (options.data as { limit: number | null }).limit
       : null;
-  const config = resolveConfig(options, limit);
+  const resumed = options.resume === undefined ? null : await readResume(options.resume);
+  const config = resolveConfig(
+    resumed !== null && options.seed === undefined ? { ...options, seed: resumed.meta.config.seed } : options,
+    limit,
+  );
+  if (resumed !== null) checkResume(options.resume!, resumed, config);
   const emit = options.onEvent ?? (() => {});
   const prepared = await prepareLessonData(options.data, config);
-  emit({ type: 'data', report: prepared.report });
+  emit({ type: 'data', report: prepared.report, vectorizer: prepared.vectorizer });
   const numClasses = prepared.report.classNames?.length ?? 2;
 
   const model =
@@ -248,10 +355,48 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
       ? undefined
       : modelCheckpoint(options.checkpoint, { monitor: 'val_loss', saveBestOnly: true, onWarning: warn });
 
+  const stateful = { earlyStopping: stopper, ...(checkpoint ? { checkpoint } : {}) };
+  const epochs: EpochRecord[] = [];
+  let checkpointSaved = false;
+  if (resumed !== null) {
+    try {
+      compileLesson(model, config.learningRate);
+      await loadTrainingState(model, options.resume!, { callbacks: stateful });
+      setRandomState(model, resumed.meta.randomState);
+    } catch (error) {
+      if (typeof options.model !== 'object') model.dispose();
+      throw new LessonError(
+        'RESUME_MISMATCH',
+        `runLesson: the training state at '${options.resume}' does not fit this run: ` +
+          `${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
+    epochs.push(...resumed.meta.epochs);
+    checkpointSaved = resumed.meta.checkpointSaved;
+  }
+  const stateSaver =
+    options.stateCheckpoint === undefined
+      ? undefined
+      : trainingStateCheckpoint(options.stateCheckpoint, {
+          callbacks: stateful,
+          onWarning: warn,
+          metadata: (): Record<string, unknown> => {
+            const meta: LessonStateMeta = {
+              version: 1,
+              config,
+              epochs,
+              randomState: getRandomState(model),
+              stopped: stopper.stoppedEpoch > 0,
+              checkpointSaved: checkpointSaved || (checkpoint?.saved.length ?? 0) > 0,
+            };
+            return { [STATE_KEY]: meta };
+          },
+        });
+
   const recorder = history({ batches: options.onEvent !== undefined });
   const rows = prepared.train.x.shape[0]!;
   const batches = Math.ceil(rows / config.batchSize);
-  const epochs: EpochRecord[] = [];
   let epochStart = 0;
   const unsubscribe = recorder.subscribe((event) => {
     const now = performance.now();
@@ -308,12 +453,15 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
         batchSize: config.batchSize,
         learningRate: config.learningRate,
         seed: config.seed,
+        ...(resumed !== null ? { compile: false, initialEpoch: resumed.epoch } : {}),
         // The stopper runs before the checkpoint, as in the lesson's callback list, so the final restore happens
         // after the last checkpoint; none of them sees an epoch the abort cut short.
-        // The recorder goes last, so an epoch's event already knows whether early stopping took it as the best.
+        // The recorder comes after them, so an epoch's event already knows whether early stopping took it as the
+        // best; the training state last, so it holds the epoch's record and every callback's state after it.
         callbacks: [
           new ValidatedEpochs([stopper, ...(checkpoint ? [checkpoint] : []), ...(options.callbacks ?? [])]),
           recorder,
+          ...(stateSaver ? [new ValidatedEpochs([stateSaver])] : []),
         ],
       });
     }
@@ -347,7 +495,8 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
     stoppedEarly: stopper.stoppedEpoch > 0,
     interrupted: signal?.aborted ?? false,
     test,
-    checkpointSaved: (checkpoint?.saved.length ?? 0) > 0,
+    checkpointSaved: checkpointSaved || (checkpoint?.saved.length ?? 0) > 0,
+    resumedFrom: resumed?.epoch ?? null,
     vectorizer: prepared.vectorizer,
     classNames: prepared.report.classNames,
     config,

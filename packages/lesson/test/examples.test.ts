@@ -24,14 +24,14 @@ const files = ['README.md', 'packages/lesson/README.md', 'docs/lesson.md', 'docs
 
 describe('the runLesson examples', () => {
   it('are found in every file that documents runLesson', () => {
-    for (const file of files) expect(examples(file), file).toHaveLength(1);
+    for (const file of files) expect(examples(file).length, file).toBeGreaterThan(0);
   });
 
   describe.runIf(process.env.SEQLAB_DATA_DIR)('run as written on the real data', () => {
-    for (const file of files) {
-      it(file, async () => {
-        const script = join(work, `${file.replaceAll('/', '_')}.mjs`);
-        writeFileSync(script, examples(file)[0] as string);
+    for (const [file, i] of files.flatMap((f) => examples(f).map((_, i) => [f, i] as const))) {
+      it(`${file} #${i + 1}`, async () => {
+        const script = join(work, `${file.replaceAll('/', '_')}-${i}.mjs`);
+        writeFileSync(script, examples(file)[i] as string);
         const { stdout } = await run('node', [script], { cwd: work, env: process.env });
         // Each example exits 0 (execFile rejects otherwise) and prints the test accuracy it reached.
         expect(stdout).toMatch(/acc(uracy)?:? [01]\.\d+/);

@@ -58,7 +58,14 @@ export {
 } from './layers/simple_rnn.js';
 export { RMSprop, type RMSpropArgs, rmsprop } from './optimizers/rmsprop.js';
 export { assertFinitePredictions } from './predictions.js';
-export { type IdMatrix, type LabelledIds, type TrainLessonOptions, trainLesson } from './train.js';
+export { getRandomState, type RandomState, setRandomState } from './random_state.js';
+export {
+  compileLesson,
+  type IdMatrix,
+  type LabelledIds,
+  type TrainLessonOptions,
+  trainLesson,
+} from './train.js';
 export type { BaseModelOptions } from './zoo/_common.js';
 export type { Conv1dOptions } from './zoo/conv1d.js';
 export type { GruOptions } from './zoo/gru.js';

@@ -166,6 +166,32 @@ function labelsTensor(y: ArrayLike<number>, rows: number[] | null): tf.Tensor2D 
 }
 
 /**
+ * Compiles a model as {@link trainLesson} does: Keras' `RMSprop(learningRate)` (rho 0.9, epsilon 1e-7), binary
+ * cross-entropy for a one-unit sigmoid output or sparse categorical cross-entropy for a softmax over classes, and
+ * accuracy. A resumed run compiles first, then loads its optimizer state, then trains with `compile: false`.
+ */
+export function compileLesson(model: tfl.LayersModel, learningRate: number): void {
+  if (!(learningRate > 0)) {
+    throw new ModelsError('INVALID_OPTION', `compileLesson: learningRate must be > 0, got ${learningRate}.`);
+  }
+  const numClasses = modelClasses(model);
+  // Keras' RMSprop defaults (rho 0.9, momentum 0, epsilon 1e-7); with momentum 0 tfjs' update is Keras' exactly:
+  // v = rho·v + (1-rho)·g², w -= lr·g / sqrt(v + eps) (keras/src/optimizers/rmsprop.py). Our RMSprop gives
+  // tf.train.rmsprop's numbers bit for bit, in one pass per variable instead of ten kernels.
+  model.compile({
+    optimizer: rmsprop({ learningRate, rho: 0.9, momentum: 0, epsilon: 1e-7 }),
+    // tfjs names the 'accuracy' metric `acc` (`val_acc`) for both losses and, as Keras' compile does, picks
+    // binary accuracy (threshold 0.5) for a [batch, 1] output and sparse categorical accuracy (argmax equals
+    // the label) for sparse categorical cross-entropy (tfjs-layers engine/training.ts).
+    loss: numClasses === 2 ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  // The optimizer is ours: hand it to the model so model.dispose() frees its slot variables (tfjs only does so
+  // for optimizers it created from a name).
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+}
+
+/**
  * Trains a model with the Keras IMDB lesson's recipe: `RMSprop(1e-4)`, binary cross-entropy (sparse categorical
  * cross-entropy for a `k`-class softmax model, labels `0 … k-1`), accuracy, batches of
  * 64 built one step at a time from the id matrix (so only one batch's tensors, and any per-batch one-hot encoding
@@ -214,22 +240,7 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     checkSplit('validationData', options.validationData.x, options.validationData.y);
     checkLabels('validationData', options.validationData.y, numClasses);
   }
-  if (options.compile ?? true) {
-    // Keras' RMSprop defaults (rho 0.9, momentum 0, epsilon 1e-7); with momentum 0 tfjs' update is Keras' exactly:
-    // v = rho·v + (1-rho)·g², w -= lr·g / sqrt(v + eps) (keras/src/optimizers/rmsprop.py). Our RMSprop gives
-    // tf.train.rmsprop's numbers bit for bit, in one pass per variable instead of ten kernels.
-    model.compile({
-      optimizer: rmsprop({ learningRate, rho: 0.9, momentum: 0, epsilon: 1e-7 }),
-      // tfjs names the 'accuracy' metric `acc` (`val_acc`) for both losses and, as Keras' compile does, picks
-      // binary accuracy (threshold 0.5) for a [batch, 1] output and sparse categorical accuracy (argmax equals
-      // the label) for sparse categorical cross-entropy (tfjs-layers engine/training.ts).
-      loss: numClasses === 2 ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
-      metrics: ['accuracy'],
-    });
-    // The optimizer is ours: hand it to the model so model.dispose() frees its slot variables (tfjs only does so
-    // for optimizers it created from a name).
-    (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
-  }
+  if (options.compile ?? true) compileLesson(model, learningRate);
   const random = options.seed === undefined ? Math.random : mulberry32(options.seed);
   const shuffle = options.shuffle ?? true;
   const batches = Math.ceil(rows / batchSize);

@@ -11,7 +11,7 @@ import { CliError, usageError } from '../errors.js';
 import { evaluateKerasFile, isKerasFile, openKerasFile } from '../keras-file.js';
 import { lessonSource, loadImdb, openTexts } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
-import { RUN_FILES, type RunConfig, readRun } from '../run.js';
+import { RUN_FILES, type RunConfig, readRunConfig } from '../run.js';
 
 /** The test texts of a run on your own data, through the vectorizer it was trained with, padded like training. */
 async function ownTestSplit(
@@ -125,7 +125,7 @@ export const evaluate = defineCommand({
       await evaluateKeras(dir, flags, out);
       return;
     }
-    const run = readRun(dir, out.ctx.cwd);
+    const run = readRunConfig(dir, out.ctx.cwd);
     const config = { ...run.config, dataDir: flags.dataDir ?? run.config.dataDir };
     const runtime = await initWasm();
     const testSplit = config.data ? await ownTestSplit(run.dir, config, flags.testData, out) : null;

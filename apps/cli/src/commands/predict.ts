@@ -10,7 +10,7 @@ import { CliError, usageError } from '../errors.js';
 import { isKerasFile, kerasInput, openKerasFile } from '../keras-file.js';
 import { dataError, wordIndexSource } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
-import { RUN_FILES, readRun } from '../run.js';
+import { RUN_FILES, readRunConfig } from '../run.js';
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -73,7 +73,7 @@ export const predict = defineCommand({
           dir: keras.file,
           config: { model: keras.info.name, numWords: keras.numWords, maxlen: keras.maxlen, dataDir: null },
         }
-      : readRun(dir, out.ctx.cwd);
+      : readRunConfig(dir, out.ctx.cwd);
     let text: string;
     if (flags.file) {
       try {

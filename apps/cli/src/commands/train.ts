@@ -1,9 +1,13 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readTrainingState } from '@seqlab/callbacks';
+import { FileSystemHandler } from '@seqlab/models';
 import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
 import { runData } from '../lesson-data.js';
 import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { RUN_FILES, type RunConfig, readRunConfig } from '../run.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -19,6 +23,12 @@ export const train = defineCommand({
         valueName: 'name',
       },
       ...RECIPE_FLAGS,
+      resume: {
+        type: 'string',
+        description:
+          'go on with a stopped or killed run from its last validated epoch (same recipe; --epochs may be raised)',
+        valueName: 'run',
+      },
       'save-keras': {
         type: 'string',
         description: 'also save the best model as a Keras file (.keras or .h5; Keras ModelCheckpoint)',
@@ -31,9 +41,14 @@ export const train = defineCommand({
       'seqlab train --model gru --limit 2000 --epochs 3',
       'seqlab train --model lstm,gru --json > result.json',
       'seqlab train --model lstm --save-keras Ex2.keras',
+      'seqlab train --resume runs/lstm-20261129-120000',
     ],
   },
   async run(flags, _positionals, out) {
+    if (flags.resume !== undefined) {
+      await resumeRun(flags, out);
+      return;
+    }
     const names = modelNames(flags.model);
     if (flags.saveKeras !== undefined && names.length > 1)
       throw usageError('--save-keras names one file: train one model at a time with it.');
@@ -69,3 +84,72 @@ export const train = defineCommand({
       );
   },
 });
+
+type TrainFlags = Parameters<typeof train.run>[0];
+type Out = Parameters<typeof train.run>[2];
+
+/** `seqlab train --resume <run>`: the run's own recipe (config.json), from its training state. */
+async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
+  const given = Object.entries(RECIPE_FLAGS)
+    .filter(([name]) => !['epochs', 'out', 'data-dir'].includes(name))
+    .filter(([name, spec]) => {
+      const value = (flags as Record<string, unknown>)[
+        name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+      ];
+      return 'default' in spec ? value !== spec.default : value !== undefined && value !== false;
+    })
+    .map(([name]) => `--${name}`);
+  if (flags.model !== 'lstm') given.unshift('--model');
+  if (flags.saveKeras !== undefined) given.push('--save-keras');
+  if (given.length > 0)
+    throw usageError(
+      `--resume takes the recipe from the run's config.json; ${given.join(', ')} cannot change.`,
+      'Only --epochs (to train longer) and --data-dir (where imdb.npz is) go with --resume.',
+    );
+  const run = readRunConfig(flags.resume!, out.ctx.cwd);
+  const stateDir = join(run.dir, RUN_FILES.state);
+  // A kill during a save can leave the swap half-done: recover it before reading, as every checkpoint open does.
+  await new FileSystemHandler(stateDir).recover();
+  if (!existsSync(join(stateDir, 'model.json')))
+    throw new CliError(
+      'RUN_NOT_RESUMABLE',
+      `run folder '${flags.resume}' has no training state (${RUN_FILES.state}/): it stopped before its first epoch ` +
+        'ended, or was written before --resume existed.',
+      { hint: `Train it anew: seqlab train --model ${run.config.model} …` },
+    );
+  const { epoch } = await readTrainingState(`file://${stateDir}`);
+  const config: RunConfig = {
+    ...run.config,
+    ...(flags.epochs !== RECIPE_FLAGS.epochs.default ? { epochs: flags.epochs } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+  };
+  if (epoch >= config.epochs)
+    throw usageError(
+      `run '${flags.resume}' has trained ${epoch} of its ${config.epochs} epochs; nothing to resume.`,
+      `Raise the limit to train longer: --epochs ${config.epochs + 10}.`,
+    );
+  const runtime = await initWasm();
+  out.info(
+    out.color.dim(
+      `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
+    ),
+  );
+  const source = await runData(config, out.ctx.cwd);
+  out.info(
+    out.color.bold(`\n${config.model}`) +
+      out.color.dim(` (seed ${config.seed}, resumed after epoch ${epoch} of ${config.epochs})`),
+  );
+  const trained = await trainOne(config, source, out, {
+    runsRoot: flags.out,
+    resume: { dir: run.dir, epochsDone: epoch },
+    announceData: true,
+  });
+  printSummary(trained, out);
+  out.result({ backend: runtime, runs: [runJson(trained)] });
+  if (trained.interrupted)
+    throw new CliError(
+      'INTERRUPTED',
+      'training interrupted (Ctrl-C); the run folder keeps the best validated checkpoint and its state.',
+      { exitCode: 130 },
+    );
+}

@@ -17,7 +17,10 @@ export interface DataReport {
 }
 
 /** Progress of one training run: `@seqlab/lesson`'s `LessonEvent`s as the worker forwards them (1-based). */
-export type TrainEvent = Exclude<LessonEvent, { type: 'warning' }>;
+// The data event crosses the worker boundary without the vectorizer (a class instance does not clone).
+export type TrainEvent =
+  | Exclude<LessonEvent, { type: 'warning' | 'data' }>
+  | Omit<Extract<LessonEvent, { type: 'data' }>, 'vectorizer'>;
 
 /** How a training run ended. */
 export interface TrainOutcome {

@@ -51,7 +51,8 @@ export function lessonOptions(
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onEvent: (event) => {
-      if (event.type !== 'warning') options.onEvent?.(event);
+      if (event.type === 'data') options.onEvent?.({ type: 'data', report: event.report });
+      else if (event.type !== 'warning') options.onEvent?.(event);
     },
   };
 }

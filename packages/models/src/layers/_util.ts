@@ -84,7 +84,8 @@ export function checkRate(rate: unknown, field: string, layer: string): number {
  * repeats exactly when the seed is set; from `Math.random` when it is not.
  */
 export class MaskSource {
-  private calls = 0;
+  /** Masks drawn so far: the generator's position, saved and restored with a resumed run's state. */
+  calls = 0;
   constructor(private readonly seed: number | undefined) {}
 
   mask(shape: number[], rate: number): tf.Tensor {
