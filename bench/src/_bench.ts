@@ -6,6 +6,7 @@ import { MODEL_NAMES, type ModelName } from '@seqlab/models';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type BrowserResult, measureBrowser } from './_browser.js';
 import { type DataTimings, prepareData } from './_data.js';
 import { BenchError } from './_errors.js';
 import { RssSampler, type SectionMemory } from './_memory.js';
@@ -146,6 +147,8 @@ export interface BenchReport {
   models: ModelResult[];
   /** The fused LSTM kernels with the batch split over two threads (packages/wasm/bench/threads.mjs), or null. */
   threads: ThreadsResult | null;
+  /** Epoch time in Chromium (the web app's worker set-up) next to Node (apps/web/bench/epoch.mjs), or null. */
+  browser: BrowserResult | null;
   memory: { sections: SectionMemory[]; peakRssMB: number; tensorsAtStart: number; tensorsAtEnd: number };
 }
 
@@ -260,6 +263,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         `  ${threads.oneThreadMs.toFixed(3)} ms on one thread, ${threads.twoThreadsMs.toFixed(3)} ms on two`,
       );
     }
+    log("browser: the same training code in Chromium (the web app's worker) and in Node");
+    const browser = measureBrowser(
+      results.map((r) => r.name),
+      quick ? 10 : 30,
+      quick ? 1 : 3,
+      log,
+    );
     return {
       meta: {
         startedAt: startedAt.toISOString(),
@@ -287,6 +297,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       pytorch,
       models: results,
       threads,
+      browser,
       memory: {
         sections: memory.sections,
         peakRssMB: memory.peakRssMB(),

@@ -196,6 +196,37 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
         ),
   );
   out.push('');
+  const b = report.browser;
+  out.push(
+    h(
+      "Chromium next to Node: s per 20,000-row epoch, the same trainLesson code in the web app's worker set-up " +
+        '(apps/web/bench/epoch.mjs; target ≤ 1.3×)',
+    ),
+  );
+  out.push(
+    b === null
+      ? 'not measured (see the log)'
+      : `${b.rows} rows, median of ${b.repeats}, scaled; chromium ${b.chromium.version}, ${b.chromium.threads} ` +
+          `thread; node ${b.node.threads} thread; load average ${b.load.map((l) => l.toFixed(1)).join(' → ')}\n\n` +
+          formatTable(
+            [
+              { header: 'model' },
+              { header: 'Node s', align: 'right' },
+              { header: 'Chromium s', align: 'right' },
+              { header: 'Chromium / Node', align: 'right' },
+              { header: '≤ 1.3×' },
+            ],
+            b.table.map((r) => [
+              r.model,
+              fmt(r.nodeSeconds, 2),
+              fmt(r.chromiumSeconds, 2),
+              fmt(r.ratio, 2, 'x'),
+              r.withinTarget ? 'yes' : 'no',
+            ]),
+            style,
+          ),
+  );
+  out.push('');
   out.push(h('Memory: peak RSS per section (sampled every 50 ms), live tensors before → after'));
   out.push(
     formatTable(
