@@ -18,7 +18,10 @@ const scope = self as unknown as {
 scope.onmessage = async (event) => {
   const { models, maxlen, repeats } = event.data;
   try {
-    const runtime = await initWasm({ threads: 'auto', wasmPaths });
+    const runtime = {
+      ...(await initWasm({ threads: 'auto', wasmPaths })),
+      isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    };
     const buffer = await (await fetch('/data.bin')).arrayBuffer();
     const rows = (buffer.byteLength / 4 / (maxlen + 1)) | 0;
     const x = new Int32Array(buffer, 0, rows * maxlen);
