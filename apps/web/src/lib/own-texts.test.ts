@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  collectTexts,
+  type TextSource,
+  textDatasetFacts,
+  textDatasetFromDirectory,
+  textDatasetFromTable,
+} from '@seqlab/datasets';
+import { describe, expect, it } from 'vitest';
+import { defaultColumns, openOwnTexts, ownTextsReport, tableColumns } from './own-texts.js';
+
+// The e2e fixtures (e2e/fixtures/gen_texts.py): Korean and English reviews as a CSV, tickets as a folder per class.
+const fixtures = fileURLToPath(new URL('../../e2e/fixtures/', import.meta.url));
+const csvPath = join(fixtures, 'reviews.csv');
+const ticketsPath = join(fixtures, 'tickets');
+
+/** The folder as a directory picker hands it over: every file with its `top/class/name` path. */
+function pickedFolder(): { path: string; file: Blob }[] {
+  const out: { path: string; file: Blob }[] = [];
+  for (const cls of readdirSync(ticketsPath).reverse()) {
+    for (const name of readdirSync(join(ticketsPath, cls)).reverse()) {
+      out.push({
+        path: `tickets/${cls}/${name}`,
+        file: new Blob([readFileSync(join(ticketsPath, cls, name))]),
+      });
+    }
+  }
+  return out;
+}
+
+async function same(browser: TextSource, node: TextSource): Promise<void> {
+  expect(browser.classNames).toEqual(node.classNames);
+  expect(browser.classCounts).toEqual(node.classCounts);
+  expect(browser.size).toBe(node.size);
+  const [a, b] = [await collectTexts(browser), await collectTexts(node)];
+  expect(a.texts).toEqual(b.texts);
+  expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+  const { name: _a, ...factsA } = await textDatasetFacts(browser);
+  const { name: _b, ...factsB } = await textDatasetFacts(node);
+  expect(factsA).toEqual(factsB);
+}
+
+describe('own texts: the browser inputs give what the Node sources give', () => {
+  it('a CSV File with the chosen columns = the CSV path', async () => {
+    const file = new File([readFileSync(csvPath)], 'reviews.csv', { type: 'text/csv' });
+    const browser = await openOwnTexts({
+      kind: 'table',
+      file,
+      name: file.name,
+      textColumn: 'review',
+      labelColumn: 'sentiment',
+    });
+    const node = await textDatasetFromTable(csvPath, { textColumn: 'review', labelColumn: 'sentiment' });
+    expect(browser.name).toBe('reviews.csv');
+    expect(browser.classNames).toEqual(['neg', 'pos']);
+    expect(browser.classCounts).toEqual([60, 60]);
+    await same(browser, node);
+  });
+
+  it('the Files of a folder (in any order) = the folder path in Keras order', async () => {
+    const browser = await openOwnTexts({ kind: 'folder', files: pickedFolder() });
+    const node = await textDatasetFromDirectory(ticketsPath, { shuffle: false });
+    expect(browser.name).toBe('tickets');
+    expect(browser.classNames).toEqual(['billing', 'bug', 'praise']);
+    expect(browser.classCounts).toEqual([12, 12, 12]);
+    await same(browser, node);
+  });
+
+  it('the facts and the coverage `seqlab data` reports', async () => {
+    const source = await textDatasetFromTable(csvPath, { textColumn: 'review', labelColumn: 'sentiment' });
+    const report = await ownTextsReport(source, { numWords: 20, maxlen: 6, unicode: true });
+    expect(report.facts.size).toBe(120);
+    expect(report.facts.classes).toEqual([
+      { name: 'neg', count: 60 },
+      { name: 'pos', count: 60 },
+    ]);
+    // 20 tokens: "" and [UNK], then the 18 most frequent words.
+    expect(report.coverage.vocabularySize).toBe(20);
+    const { texts } = await collectTexts(source);
+    const words = texts.map((t) =>
+      t
+        .toLowerCase()
+        .replace(/[!,]/g, '')
+        .split(/\s+/)
+        .filter((w) => w !== ''),
+    );
+    expect(report.coverage.tokens).toBe(words.flat().length);
+    expect(report.fitMaxlen.texts).toBe(words.filter((w) => w.length <= 6).length);
+    expect(report.coverage.knownTokens).toBeLessThan(report.coverage.tokens);
+    expect(report.coverage.knownTokens).toBeGreaterThan(0);
+    expect(report.sample).toEqual({ text: texts[0], label: 'pos' });
+  });
+});
+
+describe('table columns', () => {
+  it('reads the header from the start of the file only; defaults like the CLI, else by name', async () => {
+    const file = new File([readFileSync(csvPath)], 'reviews.csv');
+    expect(await tableColumns(file, file.name)).toEqual({
+      format: 'csv',
+      columns: ['review', 'sentiment'],
+      textColumn: 'review',
+      labelColumn: 'sentiment',
+    });
+    // A quoted field left open at the 64 KiB cut does not hide the header.
+    const long = `id\ttext\tlabel\n1\t"${'x'.repeat(70_000)}\n`;
+    expect(await tableColumns(new Blob([long]), 'a.tsv')).toMatchObject({
+      format: 'tsv',
+      columns: ['id', 'text', 'label'],
+      textColumn: 'text',
+      labelColumn: 'label',
+    });
+    expect(await tableColumns(new Blob(['\n{"body": "x", "stars": 3}\n']), 'a.jsonl')).toMatchObject({
+      columns: ['body', 'stars'],
+      textColumn: 'body',
+      labelColumn: 'stars',
+    });
+    expect(await tableColumns(new Blob(['']), 'empty.csv')).toBeNull();
+    expect(await tableColumns(new Blob(['a,b']), 'notes.txt')).toBeNull();
+  });
+
+  it('default columns', () => {
+    expect(defaultColumns(['Text', 'Label'])).toEqual({ textColumn: 'Text', labelColumn: 'Label' });
+    expect(defaultColumns(['a', 'b', 'c'])).toEqual({ textColumn: 'a', labelColumn: 'c' });
+    expect(defaultColumns(['only'])).toEqual({ textColumn: 'only', labelColumn: 'label' });
+  });
+});
