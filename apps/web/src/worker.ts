@@ -45,7 +45,7 @@ serve(self as unknown as ServerPort, {
   async openTexts({ spec, numWords, maxlen, unicode }, { signal }) {
     const source = await openOwnTexts(spec);
     signal.throwIfAborted();
-    const result = await ownTextsReport(source, { numWords, maxlen, unicode });
+    const result = await ownTextsReport(source, { numWords, maxlen, unicode, signal });
     signal.throwIfAborted();
     texts = source;
     return result;

@@ -1,7 +1,6 @@
 // Your own texts in the worker: a CSV/TSV/JSONL file or a folder with one sub-folder per class, opened with
 // @seqlab/datasets' browser inputs (a Blob; Files with their relative paths), and the facts `seqlab data` prints.
 import {
-  collectTexts,
   type DirectoryFile,
   type TableFormat,
   type TextDatasetFacts,
@@ -128,22 +127,36 @@ export async function openOwnTexts(spec: OwnTextsSpec): Promise<TextSource> {
   return await textDatasetFromTable(file, { textColumn: spec.textColumn, labelColumn: spec.labelColumn });
 }
 
+/** The texts of a source, one pass, stopping when `signal` aborts. */
+async function* textsOf(source: TextSource, signal?: AbortSignal): AsyncGenerator<string> {
+  for await (const record of source) {
+    signal?.throwIfAborted();
+    yield record.text;
+  }
+}
+
 /**
  * The facts (`textDatasetFacts`) and the vocabulary coverage at `numWords` exactly as `seqlab data --data` computes
- * them (a `TextVectorization` adapted on all the texts; ids above 1 are known words).
+ * them (a `TextVectorization` adapted on all the texts; ids above 1 are known words). Three streaming passes over
+ * the source (facts, adapt, coverage): memory holds the word counts, never the texts, so a file larger than
+ * memory is reported too.
  */
 export async function ownTextsReport(
   source: TextSource,
-  options: { numWords: number; maxlen: number; unicode: boolean },
+  options: { numWords: number; maxlen: number; unicode: boolean; signal?: AbortSignal },
 ): Promise<OwnTextsReport> {
+  const { signal } = options;
   const facts = await textDatasetFacts(source);
-  const { texts, labels, classNames } = await collectTexts(source);
+  signal?.throwIfAborted();
   const vectorizer = textVectorization({ maxTokens: options.numWords, unicode: options.unicode });
-  vectorizer.adapt(texts);
+  await vectorizer.adaptAsync(textsOf(source, signal), signal === undefined ? {} : { signal });
   let tokens = 0;
   let known = 0;
   let fit = 0;
-  for (const text of texts) {
+  let sample: OwnTextsReport['sample'] | undefined;
+  for await (const { text, label } of source) {
+    signal?.throwIfAborted();
+    sample ??= { text, label: source.classNames[label] ?? '' };
     const ids = vectorizer.call([text]).data;
     tokens += ids.length;
     for (const id of ids) if (id > 1) known++;
@@ -158,9 +171,9 @@ export async function ownTextsReport(
       knownTokens: known,
       fraction: tokens === 0 ? 0 : known / tokens,
     },
-    fitMaxlen: { maxlen: options.maxlen, texts: fit, fraction: fit / Math.max(1, texts.length) },
+    fitMaxlen: { maxlen: options.maxlen, texts: fit, fraction: fit / Math.max(1, facts.size) },
     unicode: options.unicode,
-    sample: { text: texts[0] ?? '', label: classNames[labels[0] ?? -1] ?? '' },
+    sample: sample ?? { text: '', label: '' },
   };
 }
 

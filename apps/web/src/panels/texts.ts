@@ -2,6 +2,7 @@
 // the facts `seqlab data --data` prints on screen. The last texts that opened become the training data.
 import type { AppContext, AppState } from '../app.js';
 import { byId, el, msg, num, render } from '../dom.js';
+import { type DroppedEntry, droppedFiles } from '../lib/dropped-folder.js';
 import { type OwnTextsSpec, tableColumns, textsError } from '../lib/own-texts.js';
 import { formNumWords } from './data.js';
 
@@ -12,32 +13,6 @@ type Chosen =
 function formMaxlen(): number {
   const v = Number((document.querySelector('input[name=maxlen]') as HTMLInputElement | null)?.value);
   return Number.isInteger(v) && v >= 1 ? v : 100;
-}
-
-/** Every file under a dropped folder, with its path from the folder (`tickets/bug/01.txt`). */
-async function droppedFiles(root: FileSystemDirectoryEntry): Promise<{ path: string; file: File }[]> {
-  const out: { path: string; file: File }[] = [];
-  const walk = async (dir: FileSystemDirectoryEntry): Promise<void> => {
-    const reader = dir.createReader();
-    for (;;) {
-      // readEntries answers in batches (100 in Chrome) until an empty one.
-      const entries = await new Promise<FileSystemEntry[]>((resolve, reject) =>
-        reader.readEntries(resolve, reject),
-      );
-      if (entries.length === 0) return;
-      for (const entry of entries) {
-        if (entry.isDirectory) await walk(entry as FileSystemDirectoryEntry);
-        else if (entry.isFile) {
-          const file = await new Promise<File>((resolve, reject) =>
-            (entry as FileSystemFileEntry).file(resolve, reject),
-          );
-          out.push({ path: entry.fullPath.replace(/^\//, ''), file });
-        }
-      }
-    }
-  };
-  await walk(root);
-  return out;
 }
 
 export function mountTexts({ store, client }: AppContext): void {
@@ -131,7 +106,7 @@ export function mountTexts({ store, client }: AppContext): void {
     const item = [...(event.dataTransfer?.items ?? [])].find((i) => i.kind === 'file');
     const entry = item?.webkitGetAsEntry?.() ?? null;
     if (entry?.isDirectory) {
-      void droppedFiles(entry as FileSystemDirectoryEntry).then(
+      void droppedFiles(entry as unknown as DroppedEntry).then(
         (files) => chooseFolder(entry.name, files),
         (error) => setTexts({ status: null, error: textsError(error) }),
       );
