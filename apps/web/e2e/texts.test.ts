@@ -4,7 +4,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { loadKerasModel } from '@seqlab/models';
+import { padSequences, textVectorizationFromJSON } from '@seqlab/sequence';
+import { initWasm } from '@seqlab/wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, root, type Session, screenshot, startSession } from './_browser.js';
 
@@ -75,6 +79,7 @@ describe('your own texts in chromium', () => {
   let s: Session;
   let page: Page;
   beforeAll(async () => {
+    await initWasm();
     s = await startSession();
     page = s.page;
   });
@@ -146,6 +151,31 @@ describe('your own texts in chromium', () => {
     expect(['billing', 'bug', 'praise']).toContain(result.label);
     expect(await page.locator('#probe-chart').getAttribute('data-points')).toBe(String(3 * 5)); // a line per class over 5 words
     expect(await axeViolations(page)).toEqual([]);
+
+    // Exported as .keras with its vocabulary, the run predicts in Node (Keras reader, saved vectorizer) what the
+    // page showed for the same text.
+    const downloads: Download[] = [];
+    const listener = (d: Download) => downloads.push(d);
+    page.on('download', listener);
+    await page.locator('#model-export-keras').click();
+    await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(3);
+    page.off('download', listener);
+    expect(await page.locator('#models-status').getAttribute('data-msg')).toBe('models.exportedTexts');
+    const file = async (suffix: string) => {
+      const d = downloads.find((x) => x.suggestedFilename().endsWith(suffix));
+      expect(d?.suggestedFilename()).toMatch(/^seqlab-run-2-lstm-\d{8}-\d{6}\./);
+      return readFileSync(await d!.path());
+    };
+    const model = await loadKerasModel(new Uint8Array(await file('.keras')));
+    const vectorizer = textVectorizationFromJSON((await file('.vectorizer.json')).toString('utf8'));
+    expect(JSON.parse((await file('.classes.json')).toString('utf8'))).toEqual(['billing', 'bug', 'praise']);
+    const ids = Array.from(vectorizer.call(['The app crash 오류 again']).data);
+    const x = padSequences([ids], { maxlen: 12 });
+    const node = tf.tidy(() =>
+      Array.from((model.predict(tf.tensor2d(x.data, [1, 12], 'int32')) as tf.Tensor).dataSync()),
+    );
+    model.dispose();
+    for (let c = 0; c < 3; c++) expect(Math.abs(node[c]! - probs[c]!)).toBeLessThanOrEqual(1e-5);
   }, 400_000);
 
   test('bad input: each problem with its own sentence, in English and Korean; nothing stale is trained on', async () => {

@@ -170,7 +170,7 @@ export function mountProbe({ store, pageReady }: AppContext): void {
               const li = el('li', {
                 textContent: msg('probe.classValue', { name: names[c] ?? String(c), p: num(p, 3) }),
               });
-              li.dataset['p'] = p.toFixed(4);
+              li.dataset['p'] = String(p);
               return li;
             }),
           );
