@@ -118,7 +118,11 @@ describe('your own texts in chromium', () => {
     });
     expect(await page.locator('#train-status').getAttribute('data-msg')).toBe('train.finished');
     expect(Number(await page.locator('#batch-chart').getAttribute('data-points'))).toBe(12); // 2 × ceil(96 / 16)
-    const result = await probeRun(page, /^Run #1 lstm: best epoch [12]$/, '정말 감동적인 영화, 최고의 배우!');
+    const result = await probeRun(
+      page,
+      /^Run #1 lstm on “reviews\.csv”: best epoch [12]$/,
+      '정말 감동적인 영화, 최고의 배우!',
+    );
     expect(result.words).toEqual(['정말', '감동적인', '영화', '최고의', '배우']);
     expect(['neg', 'pos']).toContain(result.label);
     expect(result.p).toBeGreaterThan(0);
@@ -129,7 +133,11 @@ describe('your own texts in chromium', () => {
     await screenshot(page, 'texts', '#data');
     // Stored like every run: after a reload the run, its model and its vocabulary are still there.
     page = await s.reopen();
-    const again = await probeRun(page, /^Run #1 lstm: best epoch [12]$/, '정말 감동적인 영화, 최고의 배우!');
+    const again = await probeRun(
+      page,
+      /^Run #1 lstm on “reviews\.csv”: best epoch [12]$/,
+      '정말 감동적인 영화, 최고의 배우!',
+    );
     expect(again.p).toBeCloseTo(result.p, 6);
   }, 400_000);
 
@@ -143,7 +151,11 @@ describe('your own texts in chromium', () => {
     await page.locator('#texts-unicode').check();
     await expect.poll(() => page.locator('#texts-status').getAttribute('data-msg')).toBe('texts.ready');
     await train(page, { epochs: '2', batchSize: '8', numWords: '40', maxlen: '12', learningRate: '0.01' });
-    const result = await probeRun(page, /^Run #2 lstm: best epoch [12]$/, 'The app crash 오류 again');
+    const result = await probeRun(
+      page,
+      /^Run #2 lstm on “tickets”: best epoch [12]$/,
+      'The app crash 오류 again',
+    );
     expect(result.classes.map(([t]) => t!.split(':')[0])).toEqual(['billing', 'bug', 'praise']);
     const probs = result.classes.map(([, p]) => p);
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);

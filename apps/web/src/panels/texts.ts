@@ -96,6 +96,7 @@ export function mountTexts({ store, client }: AppContext): void {
   const drop = byId('texts-drop');
   drop.addEventListener('dragover', (event) => {
     event.preventDefault();
+    event.stopPropagation(); // the imdb.npz drop zone around it is not the target
     drop.classList.add('over');
   });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
