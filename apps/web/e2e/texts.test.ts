@@ -163,6 +163,10 @@ describe('your own texts in chromium', () => {
     expect(['billing', 'bug', 'praise']).toContain(result.label);
     expect(await page.locator('#probe-chart').getAttribute('data-points')).toBe(String(3 * 5)); // a line per class over 5 words
     expect(await axeViolations(page)).toEqual([]);
+    // The facts, the class list and the columns fit a phone's width.
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Exported as .keras with its vocabulary, the run predicts in Node (Keras reader, saved vectorizer) what the
     // page showed for the same text.
