@@ -1,5 +1,6 @@
 import type { Msg } from './dom.js';
 import type { Language } from './lib/i18n.js';
+import type { OwnTextsReport, TableColumns } from './lib/own-texts.js';
 import type { ProbeToken } from './lib/probe.js';
 import type { DataReport, RuntimeInfo } from './lib/protocol.js';
 import type { RunRecord } from './lib/runs.js';
@@ -12,10 +13,14 @@ export const IMPORTED_PREFIX = 'indexeddb://seqlab-imported-';
 export interface ProbeResult {
   modelKey: string;
   tokens: ProbeToken[];
-  /** P(positive) after each word; filled chunk by chunk for long reviews. */
+  /** P(positive) after each word; filled chunk by chunk for long reviews. `outputs` values per word. */
   probs: number[];
   maxlen: number;
   numWords: number;
+  /** A model trained on your own texts: its classes (label order); null for IMDB (negative / positive). */
+  classNames: string[] | null;
+  /** Values per word: 1 for a sigmoid head (P(class 1)), the number of classes for a softmax head. */
+  outputs: number;
 }
 
 /** Everything the page shows. Panels render from it and change it only through `store.set`. */
@@ -29,6 +34,16 @@ export interface AppState {
     source: 'server' | 'url' | 'file' | 'cache' | null;
     wordIndex: boolean;
   };
+  /** Your own texts (a table file or a folder), opened in the worker. */
+  texts: {
+    status: Msg | null;
+    error: Msg | null;
+    report: OwnTextsReport | null;
+    /** The header of the chosen table file (null for a folder). */
+    columns: TableColumns | null;
+  };
+  /** What the next run trains on: the last data that loaded. */
+  activeData: 'imdb' | 'texts' | null;
   train: {
     state: 'idle' | 'running' | 'finished' | 'stopped' | 'failed';
     status: Msg | null;
@@ -68,6 +83,8 @@ export function initialState(language: Language): AppState {
     language,
     runtime: { page: null, worker: null, error: null },
     data: { status: null, error: null, report: null, source: null, wordIndex: false },
+    texts: { status: null, error: null, report: null, columns: null },
+    activeData: null,
     train: { state: 'idle', status: null, test: null, error: null, progress: null },
     runs: [],
     viewedRun: null,

@@ -9,6 +9,7 @@ import { mountModels } from './panels/models.js';
 import { mountProbe } from './panels/probe.js';
 import { mountRuns } from './panels/runs.js';
 import { mountRuntime } from './panels/runtime.js';
+import { mountTexts } from './panels/texts.js';
 import { mountTrain } from './panels/train.js';
 import { wasmPaths } from './wasm-paths.js';
 
@@ -20,7 +21,8 @@ const context: AppContext = {
 };
 context.pageReady.catch(() => undefined); // shown by the runtime panel
 
-for (const mount of [mountRuntime, mountProbe, mountModels, mountData, mountTrain, mountRuns]) mount(context);
+for (const mount of [mountRuntime, mountProbe, mountModels, mountData, mountTexts, mountTrain, mountRuns])
+  mount(context);
 worker.addEventListener('error', (event) =>
   context.store.set((s) => ({
     runtime: { ...s.runtime, error: { key: 'error.worker', params: { detail: event.message } } },

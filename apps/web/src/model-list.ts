@@ -15,10 +15,20 @@ export function modelEntries(state: AppState): ModelEntry[] {
     entries.push({
       key: run.checkpoint,
       kind: 'checkpoint',
-      label: {
-        key: 'probe.checkpoint',
-        params: { run: runLabel(state.runs, run), epoch: run.bestEpoch ?? '–' },
-      },
+      label:
+        run.config.texts === undefined
+          ? {
+              key: 'probe.checkpoint',
+              params: { run: runLabel(state.runs, run), epoch: run.bestEpoch ?? '–' },
+            }
+          : {
+              key: 'probe.checkpointTexts',
+              params: {
+                run: runLabel(state.runs, run),
+                data: run.config.texts.name,
+                epoch: run.bestEpoch ?? '–',
+              },
+            },
     });
   }
   for (const item of state.imported)

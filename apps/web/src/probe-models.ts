@@ -63,14 +63,21 @@ export function forgetProbeModel(key: string): void {
 /**
  * P(positive) after each word (all prefixes padded 'pre' to `maxlen` like training), predicted `chunk` rows at a
  * time with a pause between chunks, so a 5,000-word review never blocks the page; `onChunk` gets the values so far.
+ * A softmax head (more than two classes) gives its class probabilities row after row (`k` values per word).
  */
 export async function predictPrefixes(
   probe: ProbeModel,
   tokens: readonly ProbeToken[],
-  options: { chunk?: number; signal?: AbortSignal; onChunk?: (probs: number[]) => void } = {},
+  options: {
+    chunk?: number;
+    signal?: AbortSignal;
+    onChunk?: (probs: number[]) => void;
+    /** The id before the first word: IMDB's start id 1, or `null` for a `TextVectorization` (none). @default 1 */
+    startChar?: number | null;
+  } = {},
 ): Promise<number[]> {
-  const { chunk = 64, signal, onChunk } = options;
-  const matrix = prefixMatrix(tokens, probe.maxlen);
+  const { chunk = 64, signal, onChunk, startChar = 1 } = options;
+  const matrix = prefixMatrix(tokens, probe.maxlen, startChar);
   const width = probe.maxlen;
   const probs: number[] = [];
   for (const [start, end] of chunkRanges(tokens.length, chunk)) {

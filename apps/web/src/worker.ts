@@ -1,13 +1,16 @@
-// The training worker: its own wasm runtime, the loaded imdb.npz, and the lesson's training (lib/training.ts).
-import { imdb } from '@seqlab/datasets';
+// The training worker: its own wasm runtime, the loaded imdb.npz or your own texts, and the lesson's training
+// (lib/training.ts).
+import { imdb, type TextSource } from '@seqlab/datasets';
 import { initWasm } from '@seqlab/wasm';
 import { datasetFacts } from './lib/facts.js';
+import { openOwnTexts, ownTextsReport } from './lib/own-texts.js';
 import type { DataReport } from './lib/protocol.js';
 import { trainRun } from './lib/training.js';
 import { type ServerPort, serve } from './lib/worker-server.js';
 import { wasmPaths } from './wasm-paths.js';
 
 let npz: Uint8Array | undefined;
+let texts: TextSource | undefined;
 
 async function report(bytes: Uint8Array, numWords: number, signal: AbortSignal): Promise<DataReport> {
   const [train, test] = await imdb.loadData({ path: bytes, numWords });
@@ -38,8 +41,25 @@ serve(self as unknown as ServerPort, {
     return result;
   },
   facts: ({ numWords }, { signal }) => report(loaded(), numWords, signal),
+  // As loadData: only texts that opened and were counted without error (and were not superseded) are kept.
+  async openTexts({ spec, numWords, maxlen, unicode }, { signal }) {
+    const source = await openOwnTexts(spec);
+    signal.throwIfAborted();
+    const result = await ownTextsReport(source, { numWords, maxlen, unicode, signal });
+    signal.throwIfAborted();
+    texts = source;
+    return result;
+  },
   async train({ config, checkpoint }, { signal, emit }) {
-    const { result: _, ...outcome } = await trainRun(loaded(), config, { checkpoint, signal, onEvent: emit });
+    let data: Uint8Array | TextSource;
+    if (config.texts !== undefined) {
+      if (texts === undefined)
+        throw Object.assign(new Error('no texts opened yet; open a file or folder first'), {
+          code: 'NO_DATA',
+        });
+      data = texts;
+    } else data = loaded();
+    const { result: _, ...outcome } = await trainRun(data, config, { checkpoint, signal, onEvent: emit });
     return outcome;
   },
 });

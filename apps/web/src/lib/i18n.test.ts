@@ -26,7 +26,22 @@ test('#18.2: every key the page and the panels use exists, so no English is left
   expect(used.length).toBeGreaterThan(100);
   expect(used.filter((k) => !(k in en))).toEqual([]);
   // Keys built at run time: one per status, label and source.
-  for (const key of ['runs.status.stopped', 'probe.label.negative', 'data.source.file', 'data.source.cache'])
+  const textErrors = [
+    'EMPTY',
+    'MISSING_COLUMN',
+    'ONE_CLASS',
+    'BAD_LABEL',
+    'BAD_UTF8',
+    'BAD_TABLE',
+    'BAD_ARGUMENT',
+  ];
+  for (const key of [
+    'runs.status.stopped',
+    'probe.label.negative',
+    'data.source.file',
+    'data.source.cache',
+    ...textErrors.map((code) => `error.texts.${code}`),
+  ])
     expect(key in ko).toBe(true);
 });
 

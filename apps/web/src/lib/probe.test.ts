@@ -1,6 +1,16 @@
 import { imdb } from '@seqlab/datasets';
+import { textVectorization } from '@seqlab/sequence';
 import { expect, test } from 'vitest';
-import { chunkRanges, labelOf, prefixMatrix, probeSummary, reviewIds, tokenizeReview } from './probe.js';
+import {
+  chunkRanges,
+  labelOf,
+  predictedClass,
+  prefixMatrix,
+  probeSummary,
+  reviewIds,
+  tokenizeReview,
+  vectorizerTokens,
+} from './probe.js';
 
 const index = new Map([
   ['the', 1],
@@ -64,4 +74,22 @@ test('long reviews are predicted in chunks', () => {
     [4, 5],
   ]);
   expect(chunkRanges(0, 2)).toEqual([]);
+});
+
+test('own texts: tokens and ids of the run vectorizer, no start id, the predicted class', () => {
+  const vectorizer = textVectorization({ maxTokens: 6, unicode: true });
+  vectorizer.adapt(['좋은 영화 좋은', '나쁜 영화', 'Good film']);
+  const tokens = vectorizerTokens(vectorizer, '좋은 영화, 정말!');
+  expect(tokens).toEqual([
+    { word: '좋은', id: 2, status: 'in' },
+    { word: '영화', id: 3, status: 'in' },
+    { word: '정말', id: 1, status: 'oov' },
+  ]);
+  const matrix = prefixMatrix(tokens, 4, null);
+  expect(Array.from(matrix.data)).toEqual([0, 0, 0, 2, 0, 0, 2, 3, 0, 2, 3, 1]);
+  expect(probeSummary(tokens, 2, false).windowStart).toBe(1);
+  expect(predictedClass([0.49])).toBe(0);
+  expect(predictedClass([0.5])).toBe(1);
+  expect(predictedClass([0.2, 0.5, 0.3])).toBe(1);
+  expect(predictedClass([0.4, 0.2, 0.4])).toBe(0);
 });

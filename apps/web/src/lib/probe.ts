@@ -52,10 +52,10 @@ export function reviewIds(tokens: readonly ProbeToken[], startChar = 1): number[
 export function prefixMatrix(
   tokens: readonly ProbeToken[],
   maxlen: number,
-  startChar = 1,
+  startChar: number | null = 1,
 ): SequenceMatrix<Int32Array> {
   const rows: number[][] = [];
-  const ids = [startChar];
+  const ids = startChar === null ? [] : [startChar];
   for (const t of tokens) {
     if (t.id !== null) ids.push(t.id);
     rows.push(ids.slice());
@@ -66,6 +66,27 @@ export function prefixMatrix(
 /** The label the lesson prints for a probability of the positive class. */
 export function labelOf(probability: number): 'positive' | 'negative' {
   return probability >= 0.5 ? 'positive' : 'negative';
+}
+
+/**
+ * A text as a model trained on your own texts reads it: the tokens of its `TextVectorization` (standardized and
+ * split as in training) with their ids; id 1 is `[UNK]` ('oov'). Without n-grams there is one id per token.
+ */
+export function vectorizerTokens(
+  vectorizer: { tokenize(text: string): string[]; call(texts: string[]): { data: ArrayLike<number> } },
+  text: string,
+): ProbeToken[] {
+  const words = vectorizer.tokenize(text);
+  const ids = vectorizer.call([text]).data;
+  return Array.from(ids, (id, i) => ({ word: words[i] ?? '?', id, status: id === 1 ? 'oov' : 'in' }));
+}
+
+/** The label shown for one prediction: the class with the highest probability (a sigmoid: class 1 at p ≥ 0.5). */
+export function predictedClass(row: readonly number[]): number {
+  if (row.length === 1) return row[0]! >= 0.5 ? 1 : 0;
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
 }
 
 /** What the model could read of a review. */

@@ -1,6 +1,7 @@
 import type { LessonEvent } from '@seqlab/lesson';
 import type { DatasetFacts } from './facts.js';
-import type { TrainConfig } from './runs.js';
+import type { OwnTextsReport, OwnTextsSpec } from './own-texts.js';
+import type { RunVocabulary, TrainConfig } from './runs.js';
 
 /** The runtime a realm started. */
 export interface RuntimeInfo {
@@ -30,6 +31,8 @@ export interface TrainOutcome {
   interrupted: boolean;
   test: { loss: number; acc: number } | null;
   checkpointSaved: boolean;
+  /** Runs on your own texts: the adapted vectorizer and the class names, to store with the run. */
+  vocabulary: RunVocabulary | null;
 }
 
 /** The worker's methods: arguments, result and the events a call streams before its result. */
@@ -37,6 +40,11 @@ export interface WorkerMethods {
   init: { args: Record<string, never>; result: RuntimeInfo; event: never };
   loadData: { args: { bytes: ArrayBuffer; numWords: number }; result: DataReport; event: never };
   facts: { args: { numWords: number }; result: DataReport; event: never };
+  openTexts: {
+    args: { spec: OwnTextsSpec; numWords: number; maxlen: number; unicode: boolean };
+    result: OwnTextsReport;
+    event: never;
+  };
   train: { args: { config: TrainConfig; checkpoint: string }; result: TrainOutcome; event: TrainEvent };
 }
 export type Method = keyof WorkerMethods;

@@ -18,6 +18,19 @@ export interface TrainConfig {
   /** Use only the first N training and N test reviews (0: all 25,000 of each). */
   limit: number;
   seed: number;
+  /**
+   * Set when the run trains on your own texts (a CSV/TSV/JSONL file or a folder) instead of imdb.npz: where they
+   * came from and whether `TextVectorization` is Unicode-aware (`unicode: true`, for Korean).
+   */
+  texts?: { name: string; unicode: boolean };
+}
+
+/** What a run on your own texts needs to read raw text again: its adapted vectorizer and its classes. */
+export interface RunVocabulary {
+  /** `textVectorizationToJSON` of the vectorizer adapted on the run's training split. */
+  vectorizer: string;
+  /** Class names in label order (a sigmoid head predicts P(classNames[1])). */
+  classNames: string[];
 }
 
 /** A training run as the app stores it in IndexedDB. */
@@ -42,6 +55,8 @@ export interface RunRecord {
   checkpoint: string | null;
   /** Loss and accuracy of the best model on the test reviews. */
   test: { loss: number; acc: number } | null;
+  /** Runs on your own texts: the vectorizer and classes, kept with the run (without them its model cannot read text). */
+  vocabulary?: RunVocabulary | null;
 }
 
 export const MAX_BATCH_POINTS = 400;

@@ -1,10 +1,15 @@
 // #12: the web worker's training path, run in Node, trains exactly what a direct runLesson call trains.
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { imdbSource, runLesson } from '@seqlab/lesson';
+import { fileURLToPath } from 'node:url';
+import { textDatasetFromDirectory } from '@seqlab/datasets';
+import { imdbSource, runLesson, textData } from '@seqlab/lesson';
+import { textVectorizationFromJSON } from '@seqlab/sequence';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { openOwnTexts } from './own-texts.js';
 import type { TrainEvent } from './protocol.js';
 import { LESSON_FORM_DEFAULTS } from './runs.js';
 import { lessonOptions, trainRun } from './training.js';
@@ -79,5 +84,61 @@ describe.runIf(dir)('the worker training path on the real imdb.npz', () => {
     expect(out.interrupted).toBe(true);
     expect(out.history['val_loss']?.length ?? 0).toBeLessThan(30);
     expect(batches).toBeLessThan(30 * 4);
+  }, 240_000);
+});
+
+describe('the worker training path on your own texts (e2e/fixtures/tickets, 3 classes)', () => {
+  beforeAll(async () => {
+    await initWasm();
+  });
+
+  test('equals a direct runLesson call on the Node folder source; returns the vectorizer and the classes', async () => {
+    const tickets = fileURLToPath(new URL('../../e2e/fixtures/tickets', import.meta.url));
+    const files = readdirSync(tickets).flatMap((cls) =>
+      readdirSync(join(tickets, cls)).map((name) => ({
+        path: `tickets/${cls}/${name}`,
+        file: new Blob([readFileSync(join(tickets, cls, name))]),
+      })),
+    );
+    const source = await openOwnTexts({ kind: 'folder', files });
+    const config = {
+      ...LESSON_FORM_DEFAULTS,
+      numWords: 40,
+      maxlen: 12,
+      epochs: 2,
+      batchSize: 8,
+      learningRate: 0.01,
+      seed: 3,
+      texts: { name: 'tickets', unicode: true },
+    };
+    const events: TrainEvent[] = [];
+    const before = tf.memory().numTensors;
+    const web = await trainRun(source, config, { onEvent: (e) => events.push(e) });
+    expect(tf.memory().numTensors).toBe(before);
+
+    const direct = await runLesson({
+      data: textData({
+        train: await textDatasetFromDirectory(tickets, { shuffle: false }),
+        vectorizer: { unicode: true },
+      }),
+      model: 'lstm',
+      numWords: 40,
+      maxlen: 12,
+      epochs: 2,
+      batchSize: 8,
+      learningRate: 0.01,
+      seed: 3,
+    });
+    direct.model.dispose();
+    expect(web.history['val_loss']).toEqual(direct.history['val_loss']);
+    expect(web.history['val_loss']!.length).toBe(2);
+    expect(web.vocabulary?.classNames).toEqual(['billing', 'bug', 'praise']);
+    // The saved vectorizer is the one the run adapted: it reads a Korean ticket into the same ids.
+    const saved = textVectorizationFromJSON(web.vocabulary!.vectorizer);
+    expect(saved.unicode).toBe(true);
+    expect(Array.from(saved.call(['앱 오류 결제']).data)).toEqual(
+      Array.from(direct.vectorizer!.call(['앱 오류 결제']).data),
+    );
+    expect(events.filter((e) => e.type === 'epoch').length).toBe(2);
   }, 240_000);
 });

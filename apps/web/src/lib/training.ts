@@ -1,6 +1,8 @@
 // The one place the web app trains: the worker calls trainRun, and so does the Node test of the worker's path.
-import { imdbSource, type LessonResult, type RunLessonOptions, runLesson } from '@seqlab/lesson';
+import type { TextSource } from '@seqlab/datasets';
+import { imdbSource, type LessonResult, type RunLessonOptions, runLesson, textData } from '@seqlab/lesson';
 import type { ModelName } from '@seqlab/models';
+import { textVectorizationToJSON } from '@seqlab/sequence';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainEvent, TrainOutcome } from './protocol.js';
 import type { TrainConfig } from './runs.js';
@@ -27,14 +29,24 @@ class YieldToEvents extends tfl.Callback {
   }
 }
 
-/** The `runLesson` options for the form's settings on imdb.npz bytes: the mapping, and nothing else. */
+/** The data of a run: imdb.npz bytes, or your own texts (the form's `limit` applies to imdb.npz only). */
+function lessonData(data: Uint8Array | TextSource, config: TrainConfig): RunLessonOptions['data'] {
+  if (data instanceof Uint8Array)
+    return imdbSource({ path: data, ...(config.limit > 0 ? { limit: config.limit } : {}) });
+  return textData({ train: data, vectorizer: { unicode: config.texts?.unicode === true } });
+}
+
+/**
+ * The `runLesson` options for the form's settings on imdb.npz bytes or on your own texts (`config.texts` says
+ * how to vectorize them): the mapping, and nothing else.
+ */
 export function lessonOptions(
-  npz: Uint8Array,
+  data: Uint8Array | TextSource,
   config: TrainConfig,
   options: TrainRunOptions = {},
 ): RunLessonOptions {
   return {
-    data: imdbSource({ path: npz, ...(config.limit > 0 ? { limit: config.limit } : {}) }),
+    data: lessonData(data, config),
     model: config.model as ModelName,
     numWords: config.numWords,
     maxlen: config.maxlen,
@@ -57,13 +69,16 @@ export function lessonOptions(
   };
 }
 
-/** Trains one run of the lesson (`runLesson`) and returns its outcome; the model is disposed. */
+/**
+ * Trains one run of the lesson (`runLesson`) and returns its outcome; the model is disposed. A run on your own
+ * texts also returns the vectorizer adapted on its training split (as JSON) and the class names.
+ */
 export async function trainRun(
-  npz: Uint8Array,
+  data: Uint8Array | TextSource,
   config: TrainConfig,
   options: TrainRunOptions = {},
 ): Promise<TrainOutcome & { result: Omit<LessonResult, 'model'> }> {
-  const { model, ...result } = await runLesson(lessonOptions(npz, config, options));
+  const { model, ...result } = await runLesson(lessonOptions(data, config, options));
   model.dispose();
   return {
     history: result.history,
@@ -72,6 +87,13 @@ export async function trainRun(
     interrupted: result.interrupted,
     test: result.test,
     checkpointSaved: result.checkpointSaved,
+    vocabulary:
+      result.vectorizer === null
+        ? null
+        : {
+            vectorizer: textVectorizationToJSON(result.vectorizer),
+            classNames: result.classNames ?? [],
+          },
     result,
   };
 }

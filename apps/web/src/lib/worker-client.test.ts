@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { type OwnTextsSpec, openOwnTexts, ownTextsReport, textsError } from './own-texts.js';
 import type { DataReport, TrainOutcome, WorkerRequest, WorkerResponse } from './protocol.js';
 import { LESSON_FORM_DEFAULTS } from './runs.js';
 import { WorkerCallError, WorkerClient } from './worker-client.js';
@@ -64,6 +65,8 @@ function handlers(log: string[]): Handlers {
         throw Object.assign(new Error('numWords must be at least 3'), { code: 'BAD_NUM_WORDS' });
       return report(numWords);
     },
+    openTexts: async ({ spec, numWords, maxlen, unicode }) =>
+      ownTextsReport(await openOwnTexts(spec), { numWords, maxlen, unicode }),
     train: async ({ config }, { signal, emit }) => {
       let epoch = 0;
       while (epoch < config.epochs && !signal.aborted) {
@@ -78,6 +81,7 @@ function handlers(log: string[]): Handlers {
         interrupted: signal.aborted,
         test: null,
         checkpointSaved: false,
+        vocabulary: null,
       };
       return outcome;
     },
@@ -118,6 +122,58 @@ test('worker errors reject with their code', async () => {
   const error = await client.facts(2).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(WorkerCallError);
   expect(error).toMatchObject({ code: 'BAD_NUM_WORDS', message: 'numWords must be at least 3' });
+});
+
+test('bad own texts reach the page with their code, and each gets its own sentence', async () => {
+  const { page, worker } = channel();
+  serve(worker, handlers([]));
+  const client = new WorkerClient(page);
+  const table = (text: string | Uint8Array<ArrayBuffer>, textColumn = 'text'): OwnTextsSpec => ({
+    kind: 'table',
+    file: new Blob([text]),
+    name: 'reviews.csv',
+    textColumn,
+    labelColumn: 'label',
+  });
+  const folder = (files: Record<string, string>): OwnTextsSpec => ({
+    kind: 'folder',
+    files: Object.entries(files).map(([path, text]) => ({ path, file: new Blob([text]) })),
+  });
+  const failure = async (spec: OwnTextsSpec) => {
+    const error = await client
+      .call('openTexts', { spec, numWords: 100, maxlen: 10, unicode: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCallError);
+    return textsError(error).key;
+  };
+  expect(await failure(table(''))).toBe('error.texts.EMPTY');
+  expect(await failure(folder({}))).toBe('error.texts.EMPTY');
+  expect(await failure(table('text,label\na,x\nb,y\n', 'review'))).toBe('error.texts.MISSING_COLUMN');
+  expect(await failure(table('text,label\n좋다,pos\n좋아,pos\n'))).toBe('error.texts.ONE_CLASS');
+  expect(await failure(folder({ 'top/pos/1.txt': 'good', 'top/pos/2.txt': 'fine' }))).toBe(
+    'error.texts.ONE_CLASS',
+  );
+  expect(await failure(table('text,label\na,x\nb, \n'))).toBe('error.texts.BAD_LABEL');
+  const bytes = new Uint8Array([
+    ...new TextEncoder().encode('text,label\na'),
+    0xff,
+    ...new TextEncoder().encode(',x\n'),
+  ]);
+  expect(await failure(table(bytes))).toBe('error.texts.BAD_UTF8');
+  expect(textsError(new Error('something else'))).toEqual({
+    key: 'error.texts',
+    params: { detail: 'something else' },
+  });
+  const ok = await client.call('openTexts', {
+    spec: table('text,label\n좋은 영화,pos\n나쁜 영화,neg\n'),
+    numWords: 100,
+    maxlen: 10,
+    unicode: true,
+  });
+  expect(ok.facts.classes).toEqual([
+    { name: 'neg', count: 1 },
+    { name: 'pos', count: 1 },
+  ]);
 });
 
 test('training events go to their run only; stopping still returns what was trained', async () => {

@@ -85,11 +85,15 @@ export function mountData({ store, client }: AppContext): void {
     progress({ key: 'data.parsing' });
     try {
       const report = await client.loadData(bytes, formNumWords(), controller.signal);
-      setData({
-        report,
-        source,
-        status: { key: 'data.ready', params: { source: { key: `data.source.${source}` } } },
-      });
+      store.set((s) => ({
+        activeData: 'imdb',
+        data: {
+          ...s.data,
+          report,
+          source,
+          status: { key: 'data.ready', params: { source: { key: `data.source.${source}` } } },
+        },
+      }));
     } catch (error) {
       if ((error as { name?: string }).name === 'AbortError') return;
       setData({ status: null, error: errorMsg('error.badFile', error) });

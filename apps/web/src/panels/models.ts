@@ -24,6 +24,19 @@ function download(bytes: Uint8Array, name: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 }
 
+/**
+ * A run on your own texts is only usable with its vocabulary: its export also downloads `<name>.vectorizer.json`
+ * (`textVectorizationFromJSON` reads it) and `<name>.classes.json` (class names in label order). Returns whether it did.
+ */
+function downloadVocabulary(s: AppState, name: string): boolean {
+  const vocabulary = s.runs.find((r) => r.checkpoint === s.probeModel)?.vocabulary;
+  if (!vocabulary) return false;
+  const encode = (text: string) => new TextEncoder().encode(text);
+  download(encode(vocabulary.vectorizer), `${name}.vectorizer.json`);
+  download(encode(`${JSON.stringify(vocabulary.classNames)}\n`), `${name}.classes.json`);
+  return true;
+}
+
 export function mountModels({ store, pageReady }: AppContext): void {
   const importInput = byId<HTMLInputElement>('model-import');
   const setModels = (patch: { status?: unknown; error?: unknown }) =>
@@ -153,9 +166,15 @@ export function mountModels({ store, pageReady }: AppContext): void {
         await pageReady;
         const probe = await loadProbeModel(s.probeModel);
         const bytes = await encodeKerasModel(probe.model, format);
-        const name = `${exportName(exportLabel(s), new Date())}.${format}`;
+        const base = exportName(exportLabel(s), new Date());
+        const name = `${base}.${format}`;
         download(bytes, name);
-        setModels({ status: { key: 'models.exportedKeras', params: { name } } });
+        const texts = downloadVocabulary(s, base);
+        setModels({
+          status: texts
+            ? { key: 'models.exportedTexts', params: { name, base } }
+            : { key: 'models.exportedKeras', params: { name } },
+        });
       } catch (error) {
         setModels({ status: null, error: errorMsg('error.model', error) });
       }
@@ -171,7 +190,12 @@ export function mountModels({ store, pageReady }: AppContext): void {
       const probe = await loadProbeModel(s.probeModel);
       const name = exportName(label, new Date());
       await probe.model.save(`downloads://${name}`);
-      setModels({ status: { key: 'models.exported', params: { name } } });
+      const texts = downloadVocabulary(s, name);
+      setModels({
+        status: texts
+          ? { key: 'models.exportedTexts', params: { name: `${name}.json, ${name}.weights.bin`, base: name } }
+          : { key: 'models.exported', params: { name } },
+      });
     } catch (error) {
       setModels({ error: errorMsg('error.model', error) });
     }

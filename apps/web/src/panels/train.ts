@@ -38,6 +38,7 @@ export function mountTrain({ store, client }: AppContext): void {
   syncPatience();
 
   function config(): TrainConfig {
+    const texts = activeTexts();
     const number = (name: string) => Number(field(name).value);
     return {
       model: modelSelect.value || 'lstm',
@@ -52,7 +53,15 @@ export function mountTrain({ store, client }: AppContext): void {
       earlyStopping: field('earlyStopping').checked,
       limit: number('limit'),
       seed: number('seed'),
+      ...(texts === null ? {} : { texts }),
     };
+  }
+  /** The texts the next run trains on, when your own texts are the active data. */
+  function activeTexts(): TrainConfig['texts'] | null {
+    const s = store.get();
+    const report = s.texts.report;
+    if (s.activeData !== 'texts' || report === null) return null;
+    return { name: report.facts.name, unicode: report.unicode };
   }
   const setTrain = (patch: Partial<AppState['train']>) =>
     store.set((s) => ({ train: { ...s.train, ...patch } }));
@@ -70,7 +79,7 @@ export function mountTrain({ store, client }: AppContext): void {
       input?.focus();
       return;
     }
-    if (store.get().data.report === null) return setTrain({ error: { key: 'train.needData' } });
+    if (store.get().activeData === null) return setTrain({ error: { key: 'train.needData' } });
     const id = `run-${Date.now().toString(36)}`;
     const run: RunRecord = {
       id,
@@ -86,6 +95,7 @@ export function mountTrain({ store, client }: AppContext): void {
       bestEpoch: null,
       checkpoint: null,
       test: null,
+      vocabulary: null,
     };
     store.set((s) => ({ runs: [...s.runs, run], viewedRun: id }));
     setTrain({ state: 'running', progress: null, test: null, status: { key: 'train.preparing' } });
@@ -174,6 +184,7 @@ export function mountTrain({ store, client }: AppContext): void {
         bestEpoch: outcome.bestEpoch,
         checkpoint: outcome.checkpointSaved ? checkpointUrl(id) : null,
         test: outcome.test ?? r.test,
+        vocabulary: outcome.vocabulary,
       }));
       const key = outcome.interrupted
         ? 'train.stopped'
@@ -193,6 +204,28 @@ export function mountTrain({ store, client }: AppContext): void {
   });
   byId('train-stop').addEventListener('click', () => stop?.abort());
 
+  store.subscribe(
+    (s) => [s.language, s.activeData, s.texts.report, s.data.report] as const,
+    (_, s) => {
+      const report = s.texts.report;
+      render(
+        byId('train-data'),
+        s.activeData === 'texts' && report !== null
+          ? {
+              key: 'train.dataTexts',
+              params: {
+                name: report.facts.name,
+                size: num(report.facts.size, 0),
+                classes: report.facts.classes.length,
+              },
+            }
+          : s.activeData === 'imdb'
+            ? { key: 'train.dataImdb' }
+            : { key: 'train.dataNone' },
+      );
+      byId('train-data').dataset['data'] = s.activeData ?? '';
+    },
+  );
   store.subscribe(
     (s) => [s.language, s.train, s.runs, s.viewedRun] as const,
     (_, s) => {
