@@ -1,5 +1,6 @@
 // The fused ops' options resolved to what the kernels read: flags, the mask and the ids in processing order.
 import * as tf from '@tensorflow/tfjs-core';
+import { asWasmBackend } from '../kernels/_backend.js';
 import { checkVector, type Dims, fail, shapeText } from './_validate.js';
 import { FusedRnnError } from './errors.js';
 
@@ -88,14 +89,18 @@ export function readMask(
 /** The ids in processing order; with a table of `V` rows, each must be in [0, V) (as `tf.gather` demands). */
 function readIds(op: string, x: tf.Tensor, d: Dims, reverse: boolean): Int32Array {
   const { B, T } = d;
-  const values = x.dataSync() as Int32Array;
-  let out = values;
+  // int32 (checked): on wasm a view of the backend's memory, copied out here before anything allocates.
+  const values =
+    tf.getBackend() === 'wasm'
+      ? (asWasmBackend(tf.backend()).typedArrayFromHeap(x) as Int32Array)
+      : (x.dataSync() as Int32Array);
+  let out: Int32Array;
   if (reverse) {
     out = new Int32Array(B * T);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) out[b * T + t] = values[b * T + (T - 1 - t)]!;
     }
-  }
+  } else out = values.slice(0, B * T);
   if (d.embed) {
     for (let i = 0; i < B * T; i++) {
       const id = out[i]!;
