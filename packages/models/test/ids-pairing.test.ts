@@ -255,6 +255,58 @@ describe('the paired path', () => {
     model.dispose();
   });
 
+  it('takes each of two Embeddings’ ids in an LSTM shared by both, with the CPU backend’s gradients', async () => {
+    const build = (fused: boolean) => {
+      const inputs = [tfl.input({ shape: [T], dtype: 'int32' }), tfl.input({ shape: [T], dtype: 'int32' })];
+      const lstm = new KerasLSTM({ units: 4, seed: 1, fused });
+      const [a, b] = inputs.map((input) =>
+        lstm.apply(new KerasEmbedding({ inputDim: VOCAB, outputDim: DIM }).apply(input)),
+      ) as [tfl.SymbolicTensor, tfl.SymbolicTensor];
+      const out = tfl.layers.dense({ units: 1 }).apply(tfl.layers.concatenate().apply([a, b]));
+      return { model: tfl.model({ inputs, outputs: out as tfl.SymbolicTensor }), lstm };
+    };
+    const second = Int32Array.from(IDS, (id) => (id * 3 + 1) % VOCAB);
+    const { model, lstm } = build(true);
+    const weights = weightsOf(model);
+    const x = [tf.tensor2d(IDS, [B, T], 'int32'), tf.tensor2d(second, [B, T], 'int32')];
+    const gradients = (m: tfl.LayersModel, xs: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+        const { grads } = tf.variableGrads(
+          () => weightedSum(m.apply(xs, { training: true }) as tf.Tensor),
+          vars,
+        );
+        return vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
+      });
+    let fused: Float32Array[] = [];
+    const used = idsArguments([lstm], () => {
+      fused = gradients(model, x);
+    });
+    expect(used).toHaveLength(2);
+    const tables = model.layers
+      .filter((l) => l instanceof KerasEmbedding)
+      .map((l) => l.trainableWeights[0]!.read());
+    expect(tables).toHaveLength(2);
+    const usedTables = used.map((lookup) => (lookup as { table: unknown }).table);
+    expect(usedTables).toContain(tables[0]);
+    expect(usedTables).toContain(tables[1]);
+    tf.dispose(x);
+    model.dispose();
+    const reference = await onCpu(() => {
+      const twin = build(false).model;
+      setWeights(twin, weights);
+      const xs = [tf.tensor2d(IDS, [B, T], 'int32'), tf.tensor2d(second, [B, T], 'int32')];
+      const out = gradients(twin, xs);
+      tf.dispose(xs);
+      twin.dispose();
+      return out;
+    });
+    expect(fused).toHaveLength(reference.length);
+    fused.forEach((g, i) => {
+      expectClose(g, reference[i]!);
+    });
+  });
+
   it('hands one-hot ids only to the layers the OneHot output feeds, not through a layer in between', () => {
     const input = tfl.input({ shape: [T] });
     const direct = new KerasSimpleRNN({ units: 4, inputGradient: false, seed: 1 });

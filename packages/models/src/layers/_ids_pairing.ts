@@ -8,6 +8,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What an ids layer hands the fused recurrent layers after it, for one call. */
 export interface IdsLookup {
+  /** The Embedding or OneHot layer that made `output`. */
+  producer: tfl.layers.Layer;
   /** The producer's output that the ids stand for. */
   output: tf.Tensor;
   /** The producer's input: ids `[batch, steps]` (any numeric dtype; read as int32, as the producer casts them). */
@@ -21,7 +23,7 @@ export interface IdsLookup {
 
 /** A layer that can read an ids producer's output through its ids (the seqlab recurrent layers). */
 export interface IdsConsumer {
-  /** Takes the ids behind the producer's latest output. */
+  /** Takes the ids behind the producer's latest output (replacing that producer's previous lookup). */
   offerIds(lookup: IdsLookup): void;
 }
 
@@ -72,16 +74,20 @@ export function offerIds(
   if (ids.rank !== 2 || ids.dtype === 'string') return;
   const consumers = idsConsumersOf(producer);
   if (consumers.length === 0) return;
-  const lookup: IdsLookup = { output, ids, table, ...tapeNow() };
+  const lookup: IdsLookup = { producer, output, ids, table, ...tapeNow() };
   for (const consumer of consumers) consumer.offerIds(lookup);
 }
 
 /**
- * `lookup` when it stands for `x` now — `x` is the output it was made for, its ids are still there, and the tape
- * recording now is the one that recorded the producer (so no gradient can be asked for `x` itself) — else null.
+ * The lookup among `lookups` (one per producer) that stands for `x` now — `x` is the output it was made for, its ids
+ * are still there, and the tape recording now is the one that recorded the producer (so no gradient can be asked
+ * for `x` itself) — else null.
  */
-export function idsFor(lookup: IdsLookup | null, x: tf.Tensor): IdsLookup | null {
-  if (lookup === null || lookup.output !== x || lookup.ids.isDisposed) return null;
-  const now = tapeNow();
-  return now.tape === lookup.tape && now.depth === lookup.depth ? lookup : null;
+export function idsFor(lookups: Iterable<IdsLookup>, x: tf.Tensor): IdsLookup | null {
+  for (const lookup of lookups) {
+    if (lookup.output !== x || lookup.ids.isDisposed) continue;
+    const now = tapeNow();
+    return now.tape === lookup.tape && now.depth === lookup.depth ? lookup : null;
+  }
+  return null;
 }

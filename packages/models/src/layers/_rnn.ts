@@ -26,8 +26,8 @@ type RnnArgs = ConstructorParameters<typeof tfl.layers.RNN>[0];
 export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
   /** Whether to run the fused kernels when the configuration allows. */
   readonly fused: boolean;
-  /** The ids behind the latest output of the Embedding/OneHot layer this layer reads in the model graph. */
-  private offered: IdsLookup | null = null;
+  /** The ids behind the latest output of each Embedding/OneHot layer this layer reads in the model graph. */
+  private readonly offered = new Map<tfl.layers.Layer, IdsLookup>();
 
   constructor(cell: KerasCell, args: RecurrentArgs) {
     super({
@@ -47,11 +47,11 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
    * @internal
    */
   offerIds(lookup: IdsLookup): void {
-    this.offered = lookup;
+    this.offered.set(lookup.producer, lookup);
   }
 
   override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
-    this.offered = null;
+    this.offered.clear();
     return super.dispose();
   }
 
@@ -106,7 +106,7 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
         !this.returnState
       ) {
         const mask = (kwargs?.['mask'] as tf.Tensor | null | undefined) ?? null;
-        const ids = idsFor(this.offered, x);
+        const ids = idsFor(this.offered.values(), x);
         const out = cell.fusedCall(x, training, this.returnSequences, mask, this.goBackwards, ids);
         if (out !== null) return out;
       }
