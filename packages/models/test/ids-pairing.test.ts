@@ -236,6 +236,28 @@ describe('the general path', () => {
 });
 
 describe('the paired path', () => {
+  it.each([
+    ['simple-rnn-onehot', [true]],
+    ['embedding-simple-rnn', [true]],
+    ['lstm', [true]],
+    ['stacked-lstm', [true, false]],
+    ['gru', [true]],
+    ['peephole-lstm', [true]],
+    ['bidirectional-lstm', [true, true]],
+  ] as const)('is taken by the first recurrent layer of the zoo model %s, in training', (name, expected) => {
+    const model = createModel(name, { numWords: VOCAB, maxlen: T, seed: 2 });
+    const recurrent = model.layers.flatMap((l) => {
+      const w = l as unknown as { forwardLayer?: CellRNN; backwardLayer?: CellRNN };
+      if (w.forwardLayer !== undefined) return [w.forwardLayer, w.backwardLayer!];
+      return 'offerIds' in l ? [l as unknown as CellRNN] : [];
+    });
+    const ids = tf.tensor2d(IDS, [B, T], 'int32');
+    const used = idsArguments(recurrent, () => void trainingGradients(model, ids));
+    expect(used.map((lookup) => lookup !== null)).toEqual(expected);
+    ids.dispose();
+    model.dispose();
+  });
+
   it('reads the ids in both layers of a Bidirectional, and the table’s gradient comes from the kernel', async () => {
     const model = createModel('bidirectional-lstm', { numWords: VOCAB, maxlen: T, seed: 2 });
     const wrapper = model.layers.find((l) => l.name === 'bidirectional') as unknown as {
