@@ -237,26 +237,36 @@ describe('the general path', () => {
 
 describe('the paired path', () => {
   it.each([
-    ['simple-rnn-onehot', [true]],
-    ['embedding-simple-rnn', [true]],
-    ['lstm', [true]],
-    ['stacked-lstm', [true, false]],
-    ['gru', [true]],
-    ['peephole-lstm', [true]],
-    ['bidirectional-lstm', [true, true]],
-  ] as const)('is taken by the first recurrent layer of the zoo model %s, in training', (name, expected) => {
-    const model = createModel(name, { numWords: VOCAB, maxlen: T, seed: 2 });
-    const recurrent = model.layers.flatMap((l) => {
-      const w = l as unknown as { forwardLayer?: CellRNN; backwardLayer?: CellRNN };
-      if (w.forwardLayer !== undefined) return [w.forwardLayer, w.backwardLayer!];
-      return 'offerIds' in l ? [l as unknown as CellRNN] : [];
-    });
-    const ids = tf.tensor2d(IDS, [B, T], 'int32');
-    const used = idsArguments(recurrent, () => void trainingGradients(model, ids));
-    expect(used.map((lookup) => lookup !== null)).toEqual(expected);
-    ids.dispose();
-    model.dispose();
-  });
+    ['simple-rnn-onehot', false, [true]],
+    ['embedding-simple-rnn', false, [true]],
+    ['lstm', false, [true]],
+    ['stacked-lstm', false, [true, false]],
+    ['gru', false, [true]],
+    ['peephole-lstm', false, [true]],
+    ['bidirectional-lstm', false, [true, true]],
+    ['simple-rnn-onehot', true, [true]],
+    ['embedding-simple-rnn', true, [true]],
+    ['lstm', true, [true]],
+    ['stacked-lstm', true, [true, false]],
+    ['gru', true, [true]],
+    ['peephole-lstm', true, [true]],
+    ['bidirectional-lstm', true, [true, true]],
+  ] as const)(
+    'is taken by the first recurrent layer of the zoo model %s (maskZero: %s), in training',
+    (name, maskZero, expected) => {
+      const model = createModel(name, { numWords: VOCAB, maxlen: T, seed: 2, maskZero });
+      const recurrent = model.layers.flatMap((l) => {
+        const w = l as unknown as { forwardLayer?: CellRNN; backwardLayer?: CellRNN };
+        if (w.forwardLayer !== undefined) return [w.forwardLayer, w.backwardLayer!];
+        return 'offerIds' in l ? [l as unknown as CellRNN] : [];
+      });
+      const ids = tf.tensor2d(IDS, [B, T], 'int32');
+      const used = idsArguments(recurrent, () => void trainingGradients(model, ids));
+      expect(used.map((lookup) => lookup !== null)).toEqual(expected);
+      ids.dispose();
+      model.dispose();
+    },
+  );
 
   it('reads the ids in both layers of a Bidirectional, and the table’s gradient comes from the kernel', async () => {
     const model = createModel('bidirectional-lstm', { numWords: VOCAB, maxlen: T, seed: 2 });
