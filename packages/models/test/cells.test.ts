@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   KerasEmbedding,
   KerasGRU,
@@ -13,8 +13,7 @@ import {
   PeepholeLSTM,
   PeepholeLSTMCell,
 } from '../src/index.js';
-import { embeddingSource } from '../src/layers/embedding.js';
-import { oneHotSource } from '../src/layers/one_hot.js';
+import type { KerasCell } from '../src/layers/_cell.js';
 
 // Hand-computed with numpy by fixtures/gen_cells.py.
 const fx = JSON.parse(readFileSync(new URL('./fixtures/cells.json', import.meta.url), 'utf8'));
@@ -199,7 +198,7 @@ describe('fused kernels', () => {
 describe('OneHot into a fused SimpleRNN', () => {
   const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
 
-  it('tags its output with the ids, and the SimpleRNN on them equals it on the same one-hot floats, bit for bit', () => {
+  it('in a model, hands its ids to the SimpleRNN it feeds: equal to the SimpleRNN on the same floats, bit for bit', () => {
     const before = tf.memory().numTensors;
     const depth = 12;
     const ids = tf.tensor2d(
@@ -209,19 +208,19 @@ describe('OneHot into a fused SimpleRNN', () => {
     );
     const onehot = new OneHot({ depth });
     const rnn = new KerasSimpleRNN({ units: 6, inputGradient: false, returnSequences: true, seed: 3 });
-    const tagged = onehot.apply(ids) as tf.Tensor;
-    expect(oneHotSource(tagged)?.ids).toEqual(ids.dataSync());
-    expect(oneHotSource(tagged)?.shape).toEqual([4, 9]);
-    // The same floats made by tf.oneHot carry no ids: the fused kernel reads the [4, 9, 12] floats.
+    const input = tfl.input({ shape: [9], dtype: 'int32' });
+    const model = tfl.model({ inputs: input, outputs: rnn.apply(onehot.apply(input)) as tfl.SymbolicTensor });
+    const fusedCall = vi.spyOn(rnn.cell as unknown as KerasCell, 'fusedCall');
+    const idsArgument = () => fusedCall.mock.calls.at(-1)![5];
     const plain = tf.oneHot(ids, depth, 1, 0, 'float32');
-    expect(oneHotSource(plain)).toBeUndefined();
-    expect(bits(tagged)).toEqual(bits(plain));
-    tf.dispose(rnn.apply(plain) as tf.Tensor);
     const weights = rnn.trainableWeights.map((w) => w.read() as tf.Variable);
-    const run = (x: tf.Tensor) =>
-      tf.variableGrads(() => tf.sum(tf.square(rnn.apply(x) as tf.Tensor)) as tf.Scalar, weights);
-    const fromIds = run(tagged);
-    const fromFloats = run(plain);
+    const run = (f: () => tf.Tensor) => tf.variableGrads(() => tf.sum(tf.square(f())) as tf.Scalar, weights);
+    const fromIds = run(() => model.apply(ids, { training: true }) as tf.Tensor);
+    expect(idsArgument()?.ids).toBe(ids);
+    expect(idsArgument()?.table).toBeNull();
+    // The same floats made by tf.oneHot carry no ids: the fused kernel reads the [4, 9, 12] floats.
+    const fromFloats = run(() => rnn.apply(plain) as tf.Tensor);
+    expect(idsArgument()).toBeNull();
     expect(bits(fromIds.value)).toEqual(bits(fromFloats.value));
     const ga = Object.values(fromIds.grads);
     const gb = Object.values(fromFloats.grads);
@@ -231,11 +230,16 @@ describe('OneHot into a fused SimpleRNN', () => {
     });
     // Input dropout in training masks the floats: that takes the float path, and still trains.
     const dropping = new KerasSimpleRNN({ units: 6, inputGradient: false, dropout: 0.5, seed: 1 });
-    const dropped = dropping.apply(tagged, { training: true }) as tf.Tensor;
+    const dropModel = tfl.model({
+      inputs: input,
+      outputs: dropping.apply(new OneHot({ depth }).apply(input)) as tfl.SymbolicTensor,
+    });
+    const dropped = dropModel.apply(ids, { training: true }) as tf.Tensor;
     expect(dropped.shape).toEqual([4, 6]);
-    tf.dispose([ids, tagged, plain, fromIds.value, fromFloats.value, ...ga, ...gb, dropped]);
-    rnn.dispose();
-    dropping.dispose();
+    tf.dispose([ids, plain, fromIds.value, fromFloats.value, ...ga, ...gb, dropped]);
+    fusedCall.mockRestore();
+    model.dispose();
+    dropModel.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -251,7 +255,7 @@ describe('Embedding into a fused recurrent layer', () => {
     ['KerasSimpleRNN', () => new KerasSimpleRNN({ units: 6, seed: 4 }), [0]],
     ['KerasSimpleRNN with dropout', () => new KerasSimpleRNN({ units: 6, dropout: 0.5, seed: 4 }), []],
   ] as const) {
-    it(`${label} reads the table by id: the same outputs and gradients as on the stock Embedding's output`, () => {
+    it(`${label} after it in a model reads the table by id: the outputs and gradients of the stock Embedding`, () => {
       const before = tf.memory().numTensors;
       const ids = tf.tensor2d(
         Array.from({ length: 3 * 8 }, (_, i) => (i * 7 + 2) % 20),
@@ -261,20 +265,27 @@ describe('Embedding into a fused recurrent layer', () => {
       const tagging = new KerasEmbedding({ inputDim: 20, outputDim: 6, name: 'tagging' });
       const stock = tfl.layers.embedding({ inputDim: 20, outputDim: 6, name: 'stock' });
       const [a, b] = [make(), make()];
-      const xa = tagging.apply(ids) as tf.Tensor;
-      const xb = stock.apply(ids) as tf.Tensor;
-      expect(embeddingSource(xa)?.ids).toEqual(ids.dataSync());
-      expect(embeddingSource(xb)).toBeUndefined();
+      const input = tfl.input({ shape: [8], dtype: 'int32' });
+      const paired = tfl.model({
+        inputs: input,
+        outputs: a.apply(tagging.apply(input)) as tfl.SymbolicTensor,
+      });
+      const general = tfl.model({
+        inputs: input,
+        outputs: b.apply(stock.apply(input)) as tfl.SymbolicTensor,
+      });
       stock.setWeights(tagging.getWeights());
-      tf.dispose([a.apply(xa) as tf.Tensor, b.apply(xb) as tf.Tensor]);
       b.setWeights(a.getWeights());
-      const run = (emb: tfl.layers.Layer, rnn: tfl.layers.Layer) =>
+      const fusedCalls = [a, b].map((layer) => vi.spyOn(layer.cell as unknown as KerasCell, 'fusedCall'));
+      const run = (model: tfl.LayersModel, emb: tfl.layers.Layer, rnn: tfl.layers.Layer) =>
         tf.variableGrads(
-          () => tf.sum(tf.square(rnn.apply(emb.apply(ids), { training: true }) as tf.Tensor)) as tf.Scalar,
+          () => tf.sum(tf.square(model.apply(ids, { training: true }) as tf.Tensor)) as tf.Scalar,
           [...emb.trainableWeights, ...rnn.trainableWeights].map((w) => w.read() as tf.Variable),
         );
-      const ga = run(tagging, a);
-      const gb = run(stock, b);
+      const ga = run(paired, tagging, a);
+      const gb = run(general, stock, b);
+      expect(fusedCalls[0]!.mock.calls.at(-1)![5]?.table).toBe(tagging.trainableWeights[0]!.read());
+      expect(fusedCalls[1]!.mock.calls.at(-1)![5]).toBeNull();
       expect(bits(ga.value)).toEqual(bits(gb.value));
       const [da, ...wa] = Object.values(ga.grads);
       const [db, ...wb] = Object.values(gb.grads);
@@ -291,8 +302,10 @@ describe('Embedding into a fused recurrent layer', () => {
         if ((reordered as readonly number[]).includes(i)) close(g, wb[i]!);
         else expect(bits(g), a.trainableWeights[i]!.name).toEqual(bits(wb[i]!));
       });
-      tf.dispose([ids, xa, xb, ga.value, gb.value, da!, db!, ...wa, ...wb]);
-      for (const layer of [tagging, stock, a, b]) layer.dispose();
+      tf.dispose([ids, ga.value, gb.value, da!, db!, ...wa, ...wb]);
+      for (const spy of fusedCalls) spy.mockRestore();
+      paired.dispose();
+      general.dispose();
       expect(tf.memory().numTensors).toBe(before);
     });
   }

@@ -1,22 +1,8 @@
 import { isWasmKernelRegistered } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { offerIds } from './_ids_pairing.js';
 import { checkUnits } from './_util.js';
-
-/** The ids behind a one-hot tensor that {@link OneHot} made: `[batch, steps]`, row-major. */
-export interface OneHotSource {
-  ids: Int32Array;
-  shape: [number, number];
-}
-
-// One-hot outputs → their ids, so that a fused SimpleRNN reading them can take the ids instead of
-// `batch · steps · depth` floats. Weak: the entry goes with the tensor.
-const sources = new WeakMap<tf.Tensor, OneHotSource>();
-
-/** The ids a one-hot tensor was made from, when {@link OneHot} made it from `[batch, steps]` ids. */
-export function oneHotSource(t: tf.Tensor): OneHotSource | undefined {
-  return sources.get(t);
-}
 
 /** Arguments of {@link OneHot}. */
 export interface OneHotArgs {
@@ -67,17 +53,15 @@ export class OneHot extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    let source: OneHotSource | undefined;
     const out = tf.tidy(() => {
       const ids = tf.cast(x, 'int32');
-      if (ids.rank === 2)
-        source = { ids: ids.dataSync() as Int32Array, shape: ids.shape as [number, number] };
       // Stock tfjs-backend-wasm 4.22.0 writes int32 bits into a float32 one-hot; @seqlab/wasm's kernel does not.
       return tf.getBackend() !== 'wasm' || isWasmKernelRegistered('OneHot')
         ? tf.oneHot(ids, this.depth, 1, 0, 'float32')
         : tf.cast(tf.oneHot(ids, this.depth), 'float32');
     });
-    if (source !== undefined) sources.set(out, source);
+    // A fused SimpleRNN this output feeds in the model graph reads the ids instead of `batch · steps · depth` floats.
+    offerIds(this, x, out, null);
     return out;
   }
 

@@ -1,23 +1,13 @@
 import { FUSED_WASM_BASE64 } from '#fused-wasm';
 import { FusedRnnError } from './errors.js';
 
-type Fn = (...args: number[]) => void;
-
-/** Exports of the AssemblyScript module (assembly/index.ts); every pointer is a byte address in `memory`. */
+/**
+ * The AssemblyScript module's (assembly/index.ts) memory and its first free byte; its kernels are called through
+ * the typed bindings of `_bindings.ts` (`fusedKernels()`), never positionally.
+ */
 export interface FusedExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  rnnForward: Fn;
-  rnnBackward: Fn;
-  lstmForward: Fn;
-  lstmBackward: Fn;
-  gruForward: Fn;
-  gruBackward: Fn;
-  embedInput: Fn;
-  maskInput: Fn;
-  embedGrad: Fn;
-  tableProject: Fn;
-  tableGrads: Fn;
 }
 
 let instance: FusedExports | undefined;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernels } from './_bindings.js';
 import {
   checkActivation,
   checkCore,
@@ -76,6 +77,8 @@ export function fusedGru(
     const b = new Float32Array(2 * GW);
     if (bias != null) b.set(padGates(valuesOf(bt!), resetAfter ? 2 : 1, 3, U, UP));
     const mod = fusedExports();
+    const kernels = fusedKernels();
+    const dims = { B, T, F, U, UP };
     const forwardPass = () => {
       const placed = placeForward(
         mod,
@@ -86,26 +89,22 @@ export function fusedGru(
         { G: B * T * GW, A: B * T * UP, H: B * T * UP, inner: GW },
       );
       const q = placed.ptr;
-      mod.gruForward(
-        B,
-        T,
-        F,
-        U,
-        UP,
-        q.x,
-        q.W,
-        q.b,
-        q.b + GW * 4,
-        q.R,
-        q.mask,
+      kernels.gruForward({
+        ...dims,
+        x: q.x,
+        W: q.W,
+        bias: q.b,
+        rbias: q.b + GW * 4,
+        R: q.R,
+        mask: q.mask,
         ract,
-        resetAfter ? 1 : 0,
-        q.G,
-        q.A,
-        q.H,
-        q.zeros,
-        q.inner,
-      );
+        resetAfter,
+        G: q.G,
+        A: q.A,
+        H: q.H,
+        zeros: q.zeros,
+        inner: q.inner,
+      });
       return placed;
     };
     const f = forwardPass();
@@ -116,36 +115,32 @@ export function fusedGru(
       const scratch = { db: 2 * GW, dh: UP, dhn: UP, di: GW, RT: GW * UP, WT: GW * F };
       const g = placeBackward(mod, d, run, dy, take(), { W, R }, scratch);
       const p = g.ptr;
-      mod.gruBackward(
-        B,
-        T,
-        F,
-        U,
-        UP,
-        p.x,
-        p.W,
-        p.R,
-        p.mask,
+      kernels.gruBackward({
+        ...dims,
+        x: p.x,
+        W: p.W,
+        R: p.R,
+        mask: p.mask,
         ract,
-        resetAfter ? 1 : 0,
-        p.G,
-        p.A,
-        p.H,
-        p.dY,
-        run.seq ? 1 : 0,
-        p.dx,
-        p.dW,
-        p.dR,
-        p.db,
-        p.db + GW * 4,
-        p.dh,
-        p.dhn,
-        p.di,
-        p.zeros,
-        run.wantDx ? 1 : 0,
-        p.RT,
-        p.WT,
-      );
+        resetAfter,
+        G: p.G,
+        A: p.A,
+        H: p.H,
+        dY: p.dY,
+        seq: run.seq,
+        dx: p.dx,
+        dW: p.dW,
+        dR: p.dR,
+        db: p.db,
+        drb: p.db + GW * 4,
+        dh: p.dh,
+        dhn: p.dhn,
+        di: p.di,
+        zeros: p.zeros,
+        wantDx: run.wantDx,
+        RT: p.RT,
+        WT: p.WT,
+      });
       const grads = coreGrads(g, d, run);
       if (bias != null) {
         grads.push(

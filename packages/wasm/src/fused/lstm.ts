@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernels } from './_bindings.js';
 import {
   checkActivation,
   checkCore,
@@ -97,6 +98,8 @@ export function fusedLstm(
       for (let q = 0; q < 3; q++) P.set(valuesOf(ts[first + q]!).subarray(0, U), q * UP);
     }
     const mod = fusedExports();
+    const kernels = fusedKernels();
+    const dims = { B, T, F, U, UP };
     const forwardPass = () => {
       const placed = placeForward(
         mod,
@@ -107,7 +110,20 @@ export function fusedLstm(
         { G: B * T * GW, C: B * T * UP, H: B * T * UP },
       );
       const q = placed.ptr;
-      mod.lstmForward(B, T, F, U, UP, q.x, q.W, q.b, q.R, q.P, q.mask, ract, q.G, q.C, q.H, q.zeros);
+      kernels.lstmForward({
+        ...dims,
+        x: q.x,
+        W: q.W,
+        bias: q.b,
+        R: q.R,
+        peep: q.P,
+        mask: q.mask,
+        ract,
+        G: q.G,
+        C: q.C,
+        H: q.H,
+        zeros: q.zeros,
+      });
       return placed;
     };
     const f = forwardPass();
@@ -118,35 +134,31 @@ export function fusedLstm(
       const scratch = { db: GW, dP: 3 * UP, dh: UP, dc: UP, RT: GW * UP, WT: GW * F };
       const g = placeBackward(mod, d, run, dy, take(), { W, R, P }, scratch);
       const p = g.ptr;
-      mod.lstmBackward(
-        B,
-        T,
-        F,
-        U,
-        UP,
-        p.x,
-        p.W,
-        p.R,
-        p.P,
-        p.mask,
+      kernels.lstmBackward({
+        ...dims,
+        x: p.x,
+        W: p.W,
+        R: p.R,
+        peep: p.P,
+        mask: p.mask,
         ract,
-        p.G,
-        p.C,
-        p.H,
-        p.dY,
-        run.seq ? 1 : 0,
-        p.dx,
-        p.dW,
-        p.dR,
-        p.db,
-        p.dP,
-        p.dh,
-        p.dc,
-        p.zeros,
-        run.wantDx ? 1 : 0,
-        p.RT,
-        p.WT,
-      );
+        G: p.G,
+        C: p.C,
+        H: p.H,
+        dY: p.dY,
+        seq: run.seq,
+        dx: p.dx,
+        dW: p.dW,
+        dR: p.dR,
+        db: p.db,
+        dpeep: p.dP,
+        dh: p.dh,
+        dc: p.dc,
+        zeros: p.zeros,
+        wantDx: run.wantDx,
+        RT: p.RT,
+        WT: p.WT,
+      });
       const grads = coreGrads(g, d, run);
       const { heap: h, at } = g;
       if (bias != null) grads.push(tf.tensor1d(unpadGates(h, at.db, 1, 4, U, UP)));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernels } from './_bindings.js';
 import {
   checkCore,
   checkVector,
@@ -65,6 +66,7 @@ export function fusedSimpleRnn(
     const b = new Float32Array(UP);
     if (bias != null) b.set(valuesOf(bt!).subarray(0, U));
     const mod = fusedExports();
+    const kernels = fusedKernels();
     // An embedding without input dropout: every step's x·W + b is a row of the table P = E·W + b, so the kernel
     // reads P by id (its one-hot mode) and never builds x; dE and dW come from P's gradient afterwards.
     const table = d.embed && run.inputMask === null;
@@ -74,7 +76,7 @@ export function fusedSimpleRnn(
     if (table) {
       E = valuesOf(xt!).slice(0, d.V * F);
       const t = placeAll(mod, { E, W, b }, { P: d.V * UP });
-      mod.tableProject(t.ptr.E, t.ptr.W, t.ptr.b, t.ptr.P, d.V, F, UP);
+      kernels.tableProject({ E: t.ptr.E, W: t.ptr.W, bias: t.ptr.b, P: t.ptr.P, V: d.V, F, N: UP });
       kernelRows = t.heap.slice(t.at.P, t.at.P + d.V * UP);
       arenaOf(mod).releaseLater(t.block);
       kernelBias = new Float32Array(UP);
@@ -84,7 +86,21 @@ export function fusedSimpleRnn(
     const forwardPass = () => {
       const placed = placeForward(mod, k, kRun, xt!, { W: kernelRows, R, b: kernelBias }, { H: B * T * UP });
       const q = placed.ptr;
-      mod.rnnForward(B, T, k.F, U, UP, q.x, q.W, q.b, q.R, q.mask, q.H, q.zeros, k.oneHot ? 1 : 0);
+      kernels.rnnForward({
+        B,
+        T,
+        F: k.F,
+        U,
+        UP,
+        x: q.x,
+        W: q.W,
+        bias: q.b,
+        R: q.R,
+        mask: q.mask,
+        H: q.H,
+        zeros: q.zeros,
+        ids: k.oneHot,
+      });
       return placed;
     };
     const f = forwardPass();
@@ -110,35 +126,35 @@ export function fusedSimpleRnn(
         },
       );
       const p = g.ptr;
-      mod.rnnBackward(
+      kernels.rnnBackward({
         B,
         T,
-        k.F,
+        F: k.F,
         U,
         UP,
-        p.x,
-        p.W,
-        p.R,
-        p.mask,
-        p.H,
-        p.dY,
-        run.seq ? 1 : 0,
-        p.DZ,
-        p.dx,
-        p.dW,
-        p.dR,
-        p.db,
-        p.dh,
-        p.zeros,
-        kRun.wantDx ? 1 : 0,
-        k.oneHot ? 1 : 0,
-        p.RT,
-        p.WT,
-      );
+        x: p.x,
+        W: p.W,
+        R: p.R,
+        mask: p.mask,
+        H: p.H,
+        dY: p.dY,
+        seq: run.seq,
+        DZ: p.DZ,
+        dx: p.dx,
+        dW: p.dW,
+        dR: p.dR,
+        db: p.db,
+        dh: p.dh,
+        zeros: p.zeros,
+        wantDx: kRun.wantDx,
+        ids: k.oneHot,
+        RT: p.RT,
+        WT: p.WT,
+      });
       let grads: tf.Tensor[];
       if (table) {
         // P's gradient (in the kernel's dW) is S, the dz rows summed by id.
-        mod.tableGrads(p.E, p.dW, p.Wt, p.dEt, p.dWt, d.V, F, UP);
+        kernels.tableGrads({ E: p.E, S: p.dW, W: p.Wt, dE: p.dEt, dW: p.dWt, V: d.V, F, N: UP });
         const { heap, at } = g;
         grads = [
           tf.tensor2d(heap.slice(at.dEt, at.dEt + d.V * F), [d.V, F]),
