@@ -1,5 +1,8 @@
 export { WasmInitError, type WasmInitErrorCode } from './errors.js';
 export {
+  type Conv1dActivation,
+  type Conv1dPadding,
+  type FusedConv1dOptions,
   type FusedGruOptions,
   type FusedLstmOptions,
   type FusedMemoryStats,
@@ -7,6 +10,7 @@ export {
   FusedRnnError,
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
+  fusedConv1d,
   fusedGru,
   fusedLstm,
   fusedMemoryStats,

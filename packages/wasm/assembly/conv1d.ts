@@ -1,0 +1,214 @@
+// Conv1D, channels last, stride 1, forward and backward, with the activation fused. Port of
+// keras/src/layers/convolutional/base_conv.py (Conv1D) with keras/src/ops/nn.py conv padding: 'valid' (no padding),
+// 'same' (pad (K-1)·d, the smaller half on the left) and 'causal' (all (K-1)·d on the left) reduce to one left
+// padding `padLeft` and an output length `To`: y[b,t] = act(bias + Σ_k x[b, t - padLeft + k·d] · W[k]), with x zero
+// outside [0, T).
+// Shapes (f32, row-major, channels padded with zeros to CP and FP, multiples of 4): x [B,T,CP], W [K,CP,FP],
+// bias [FP], Y [B,To,FP] (the activated output, which the backward reads). SIMD over output channels: each output
+// row is one run of products over the taps that fall inside the input (one run for d = 1: those taps' input rows and
+// kernel rows are contiguous).
+import { accumulate, accumulateDense, accumulateT, addRow, copyRow, transpose } from './linalg';
+import { V } from './math';
+
+/** Activation codes: 0 linear, 1 relu, 2 tanh, 3 sigmoid. */
+const RELU = 1;
+const TANH = 2;
+const SIGMOID = 3;
+
+/**
+ * out[b, t] += Σ_k src[b, t - padLeft + k·d] · W[k] for t < Tout, taps inside [0, Tin); src [B,Tin,Cin],
+ * W [K,Cin,Cout], out [B,Tout,Cout]. With `sparse`, zero inputs are skipped (relu gradients).
+ */
+function convRows(
+  src: usize,
+  B: i32,
+  Tin: i32,
+  Cin: i32,
+  W: usize,
+  Cout: i32,
+  K: i32,
+  dil: i32,
+  padLeft: i32,
+  out: usize,
+  Tout: i32,
+  sparse: bool,
+): void {
+  const inRow = (<usize>Cin) << 2;
+  const outRow = (<usize>Cout) << 2;
+  const tapBytes = <usize>Cin * outRow;
+  for (let b = 0; b < B; b++) {
+    const xb = src + <usize>(b * Tin) * inRow;
+    for (let t = 0; t < Tout; t++) {
+      const o = out + <usize>(b * Tout + t) * outRow;
+      const base = t - padLeft;
+      // Taps k with 0 <= base + k·d < Tin.
+      let k0 = 0;
+      if (base < 0) k0 = (-base + dil - 1) / dil;
+      let k1 = K;
+      const last = Tin - 1 - base;
+      if (last < 0) continue;
+      if (last / dil + 1 < k1) k1 = last / dil + 1;
+      if (k0 >= k1) continue;
+      if (dil === 1) {
+        const a = xb + <usize>(base + k0) * inRow;
+        const m = W + <usize>k0 * tapBytes;
+        if (sparse) accumulate(a, (k1 - k0) * Cin, m, Cout, o, Cout);
+        else accumulateDense(a, (k1 - k0) * Cin, m, Cout, o, Cout);
+      } else {
+        for (let k = k0; k < k1; k++) {
+          const a = xb + <usize>(base + k * dil) * inRow;
+          const m = W + <usize>k * tapBytes;
+          if (sparse) accumulate(a, Cin, m, Cout, o, Cout);
+          else accumulateDense(a, Cin, m, Cout, o, Cout);
+        }
+      }
+    }
+  }
+}
+
+/** Y = act(bias + conv(x, W)); Y [B,To,FP]. */
+export function conv1dForward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  dil: i32,
+  padLeft: i32,
+  To: i32,
+  act: i32,
+  x: usize,
+  W: usize,
+  bias: usize,
+  Y: usize,
+): void {
+  const rows = B * To;
+  const rowBytes = (<usize>FP) << 2;
+  for (let r = 0; r < rows; r++) copyRow(bias, Y + <usize>r * rowBytes, FP);
+  convRows(x, B, T, CP, W, FP, K, dil, padLeft, Y, To, false);
+  if (act === 0) return;
+  const end = Y + <usize>rows * rowBytes;
+  if (act === RELU) {
+    const zero = f32x4.splat(0);
+    for (let p = Y; p < end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+  } else if (act === TANH) {
+    for (let p = Y; p < end; p += 16) v128.store(p, V.tanh(v128.load(p)));
+  } else {
+    for (let p = Y; p < end; p += 16) v128.store(p, V.sigmoid(v128.load(p)));
+  }
+}
+
+/**
+ * The gradients of {@link conv1dForward} from dY [B,To,FP] (overwritten by dZ, the gradient before the
+ * activation): db [FP], dW [K,CP,FP] and, with `wantDx`, dx [B,T,CP]. WR [K,FP,CP] is scratch (the taps' kernels
+ * transposed, last tap first: dx is the convolution of dZ with them).
+ */
+export function conv1dBackward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  dil: i32,
+  padLeft: i32,
+  To: i32,
+  act: i32,
+  x: usize,
+  W: usize,
+  Y: usize,
+  dY: usize,
+  dx: usize,
+  dW: usize,
+  db: usize,
+  WR: usize,
+  wantDx: i32,
+): void {
+  const rows = B * To;
+  const rowBytes = (<usize>FP) << 2;
+  const end = dY + <usize>rows * rowBytes;
+  if (act === RELU) {
+    // tfjs' relu gradient: dy where y > 0 (x > 0), else 0.
+    const zero = f32x4.splat(0);
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, v128.and(v128.load(p), f32x4.gt(v128.load(q), zero)));
+    }
+  } else if (act === TANH) {
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, f32x4.mul(v128.load(p), V.tanhGrad(v128.load(q))));
+    }
+  } else if (act === SIGMOID) {
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, f32x4.mul(v128.load(p), V.ractGrad(v128.load(q), 0)));
+    }
+  }
+  memory.fill(db, 0, rowBytes);
+  for (let r = 0; r < rows; r++) addRow(dY + <usize>r * rowBytes, db, FP);
+  const inRow = (<usize>CP) << 2;
+  const tapBytes = <usize>CP * rowBytes;
+  memory.fill(dW, 0, <usize>K * tapBytes);
+  for (let k = 0; k < K; k++) {
+    // Output steps t whose tap k reads an input step s = t - padLeft + k·d inside [0, T).
+    const shift = k * dil - padLeft;
+    const t0 = max(0, -shift);
+    const t1 = min(To, T - shift);
+    if (t0 >= t1) continue;
+    for (let b = 0; b < B; b++) {
+      accumulateT(
+        x + <usize>(b * T + t0 + shift) * inRow,
+        CP,
+        CP,
+        dY + <usize>(b * To + t0) * rowBytes,
+        FP,
+        t1 - t0,
+        dW + <usize>k * tapBytes,
+        FP,
+        FP,
+      );
+    }
+  }
+  if (wantDx === 0) return;
+  for (let k = 0; k < K; k++) {
+    transpose(W + <usize>k * tapBytes, CP, FP, FP, WR + <usize>(K - 1 - k) * tapBytes, CP);
+  }
+  memory.fill(dx, 0, <usize>(B * T) * inRow);
+  // dx[s] = Σ_k dZ[s + padLeft - k·d] · W[k]ᵀ = Σ_j dZ[s - padLeft' + j·d] · WR[j], padLeft' = (K-1)·d - padLeft.
+  convRows(dY, B, To, FP, WR, CP, K, dil, (K - 1) * dil - padLeft, dx, T, act === RELU);
+}
+
+/** M[b] = max over t < To of Y[b, t] (GlobalMaxPooling1D on the convolution's output); M [B,FP]. */
+export function maxPool(B: i32, To: i32, FP: i32, Y: usize, M: usize): void {
+  const rowBytes = (<usize>FP) << 2;
+  for (let b = 0; b < B; b++) {
+    const m = M + <usize>b * rowBytes;
+    const yb = Y + <usize>(b * To) * rowBytes;
+    copyRow(yb, m, FP);
+    for (let t = 1; t < To; t++) {
+      const y = yb + <usize>t * rowBytes;
+      for (let j = 0; j < FP; j += 4) {
+        const off = (<usize>j) << 2;
+        v128.store(m + off, f32x4.max(v128.load(m + off), v128.load(y + off)));
+      }
+    }
+  }
+}
+
+/**
+ * dY[b, t] = dM[b] where Y[b, t] equals the maximum over t, else 0: tfjs' Max gradient (`dy · (x == max(x))`), so a
+ * tie sends the whole gradient to every step that holds the maximum. M [B,FP] is scratch.
+ */
+export function maxPoolGrad(B: i32, To: i32, FP: i32, Y: usize, dM: usize, M: usize, dY: usize): void {
+  maxPool(B, To, FP, Y, M);
+  const rowBytes = (<usize>FP) << 2;
+  for (let b = 0; b < B; b++) {
+    const m = M + <usize>b * rowBytes;
+    const g = dM + <usize>b * rowBytes;
+    for (let t = 0; t < To; t++) {
+      const row = <usize>(b * To + t) * rowBytes;
+      for (let j = 0; j < FP; j += 4) {
+        const off = (<usize>j) << 2;
+        const hit = f32x4.eq(v128.load(Y + row + off), v128.load(m + off));
+        v128.store(dY + row + off, v128.and(v128.load(g + off), hit));
+      }
+    }
+  }
+}
