@@ -2,6 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import {
+  FUSED_CONV_ACTIVATIONS,
+  fusedConvBackend,
+  KerasConv1D,
+  type PoolingConv,
+  runFusedConv1d,
+} from './_conv.js';
+import {
   type ActivationName,
   activation,
   checkUnits,
@@ -57,12 +64,6 @@ export interface CausalConv1DArgs {
 
 type ConfigDict = tf.serialization.ConfigDict;
 
-// tfjs-layers' own Conv1D, taken before this module registers its class under 'Conv1D': the configs this layer
-// does not compute (padding 'valid'/'same') are handed to it.
-const StockConv1D = tf.serialization.SerializationMap.getMap().classNameMap['Conv1D']![0] as unknown as new (
-  config: ConfigDict,
-) => tfl.layers.Layer;
-
 function single(value: unknown, field: string): number | undefined {
   if (value == null) return undefined;
   const list = Array.isArray(value) ? value : [value];
@@ -83,7 +84,7 @@ function single(value: unknown, field: string): number | undefined {
  * one MatMul of the side-by-side taps: its gradient needs only Pad, Slice, Concat and MatMul.
  * Port of keras/src/layers/convolutional/base_conv.py (causal padding in keras/src/ops/nn.py conv).
  */
-export class CausalConv1D extends tfl.layers.Layer {
+export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   /**
    * Saved as tfjs' and Keras' `Conv1D` with `padding: 'causal'` (Keras computes it; stock tfjs-layers reads the
    * config but cannot run causal padding). Saves from before, under `SeqlabCausalConv1D`, still load.
@@ -100,6 +101,13 @@ export class CausalConv1D extends tfl.layers.Layer {
   private readonly biasInit: Initializer;
   private kernel!: tfl.LayerVariable;
   private bias: tfl.LayerVariable | null = null;
+  /**
+   * Whether to run `@seqlab/wasm`'s fused convolution on the wasm backend (for the activations it fuses: linear,
+   * relu, tanh, sigmoid); `false` keeps the tfjs ops below. Not saved.
+   */
+  fused = true;
+  /** Set by `pairConvPooling` (the model's graph): the `GlobalMaxPooling1D` layer that alone reads the output. */
+  pooledBy: tfl.layers.Layer | null = null;
 
   constructor(args: CausalConv1DArgs) {
     super({
@@ -146,6 +154,17 @@ export class CausalConv1D extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      if (this.fused && fusedConvBackend() && FUSED_CONV_ACTIVATIONS.includes(this.activationName)) {
+        return runFusedConv1d(
+          x,
+          this.kernel,
+          this.bias,
+          'causal',
+          this.dilationRate,
+          this.activationName,
+          this.pooledBy !== null,
+        );
+      }
       const [batch, steps, channels] = x.shape;
       const kernel = this.kernel.read() as tf.Tensor3D;
       const pad = (this.kernelSize - 1) * this.dilationRate;
@@ -197,7 +216,7 @@ export class CausalConv1D extends tfl.layers.Layer {
 
   /**
    * A `Conv1D` config with `padding: 'causal'` (stride 1, channels last, no regularizers or constraints) builds
-   * this layer; any other `Conv1D` config builds tfjs' own.
+   * this layer; any other `Conv1D` config builds tfjs' own (as {@link KerasConv1D}, which runs the fused kernel).
    * @nocollapse
    */
   static override fromConfig<T extends tf.serialization.Serializable>(
@@ -215,7 +234,7 @@ export class CausalConv1D extends tfl.layers.Layer {
         'kernelConstraint',
         'biasConstraint',
       ].some((field) => config[field] != null);
-    if (stockOnly) return new StockConv1D(config) as unknown as T;
+    if (stockOnly) return new KerasConv1D(config as never) as unknown as T;
     return new cls(causalArgs(config) as unknown as ConfigDict);
   }
 }
