@@ -7,7 +7,7 @@
 // bias [FP], Y [B,To,FP] (the activated output, which the backward reads). SIMD over output channels: each output
 // row is one run of products over the taps that fall inside the input (one run for d = 1: those taps' input rows and
 // kernel rows are contiguous).
-import { accumulate, accumulateDense, accumulateT, addRow, copyRow, transpose } from './linalg';
+import { accumulate, accumulateDense, accumulateT, addRow, copyRow, matmul, transpose } from './linalg';
 import { V } from './math';
 
 /** Activation codes: 0 linear, 1 relu, 2 tanh, 3 sigmoid. */
@@ -86,8 +86,13 @@ export function conv1dForward(
   const rowBytes = (<usize>FP) << 2;
   for (let r = 0; r < rows; r++) copyRow(bias, Y + <usize>r * rowBytes, FP);
   convRows(x, B, T, CP, W, FP, K, dil, padLeft, Y, To, false);
+  activate(Y, rows * FP, act);
+}
+
+/** y = act(y) in place over n floats (a multiple of 4). */
+function activate(Y: usize, n: i32, act: i32): void {
   if (act === 0) return;
-  const end = Y + <usize>rows * rowBytes;
+  const end = Y + ((<usize>n) << 2);
   if (act === RELU) {
     const zero = f32x4.splat(0);
     for (let p = Y; p < end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
@@ -95,6 +100,26 @@ export function conv1dForward(
     for (let p = Y; p < end; p += 16) v128.store(p, V.tanh(v128.load(p)));
   } else {
     for (let p = Y; p < end; p += 16) v128.store(p, V.sigmoid(v128.load(p)));
+  }
+}
+
+/** dY = dY · act'(Y) in place over n floats: the gradient before the activation, from its output Y. */
+function activationGrad(dY: usize, Y: usize, n: i32, act: i32): void {
+  const end = dY + ((<usize>n) << 2);
+  if (act === RELU) {
+    // tfjs' relu gradient: dy where y > 0 (x > 0), else 0.
+    const zero = f32x4.splat(0);
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, v128.and(v128.load(p), f32x4.gt(v128.load(q), zero)));
+    }
+  } else if (act === TANH) {
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, f32x4.mul(v128.load(p), V.tanhGrad(v128.load(q))));
+    }
+  } else if (act === SIGMOID) {
+    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
+      v128.store(p, f32x4.mul(v128.load(p), V.ractGrad(v128.load(q), 0)));
+    }
   }
 }
 
@@ -125,22 +150,7 @@ export function conv1dBackward(
 ): void {
   const rows = B * To;
   const rowBytes = (<usize>FP) << 2;
-  const end = dY + <usize>rows * rowBytes;
-  if (act === RELU) {
-    // tfjs' relu gradient: dy where y > 0 (x > 0), else 0.
-    const zero = f32x4.splat(0);
-    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
-      v128.store(p, v128.and(v128.load(p), f32x4.gt(v128.load(q), zero)));
-    }
-  } else if (act === TANH) {
-    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
-      v128.store(p, f32x4.mul(v128.load(p), V.tanhGrad(v128.load(q))));
-    }
-  } else if (act === SIGMOID) {
-    for (let p = dY, q = Y; p < end; p += 16, q += 16) {
-      v128.store(p, f32x4.mul(v128.load(p), V.ractGrad(v128.load(q), 0)));
-    }
-  }
+  activationGrad(dY, Y, rows * FP, act);
   memory.fill(db, 0, rowBytes);
   for (let r = 0; r < rows; r++) addRow(dY + <usize>r * rowBytes, db, FP);
   const inRow = (<usize>CP) << 2;
@@ -210,5 +220,111 @@ export function maxPoolGrad(B: i32, To: i32, FP: i32, Y: usize, dM: usize, M: us
         v128.store(dY + row + off, v128.and(v128.load(g + off), hit));
       }
     }
+  }
+}
+
+/**
+ * Input steps that are rows of an embedding table: x[b, s] = E[ids[b, s]] (ids i32 [B,T], each in [0, V); E
+ * [V,CP]). Each tap's product is then a table P[k] = E · W[k] ([K,V,FP]), and an output row the sum of K of its
+ * rows: y[b, t] = act(bias + Σ_k P[k][ids[b, t - padLeft + k·d]]), far fewer products than the convolution of
+ * the looked-up rows when V is below the batch's steps.
+ */
+export function conv1dTableForward(
+  B: i32,
+  T: i32,
+  V: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  dil: i32,
+  padLeft: i32,
+  To: i32,
+  act: i32,
+  ids: usize,
+  E: usize,
+  W: usize,
+  bias: usize,
+  P: usize,
+  Y: usize,
+): void {
+  const rowBytes = (<usize>FP) << 2;
+  const tableBytes = <usize>V * rowBytes;
+  for (let k = 0; k < K; k++) {
+    matmul(E, CP, CP, W + <usize>k * <usize>CP * rowBytes, FP, P + <usize>k * tableBytes, FP, FP, V);
+  }
+  for (let b = 0; b < B; b++) {
+    const idb = ids + ((<usize>(b * T)) << 2);
+    for (let t = 0; t < To; t++) {
+      const o = Y + <usize>(b * To + t) * rowBytes;
+      copyRow(bias, o, FP);
+      const base = t - padLeft;
+      for (let k = 0; k < K; k++) {
+        const s = base + k * dil;
+        if (s < 0 || s >= T) continue;
+        const id = load<i32>(idb + ((<usize>s) << 2));
+        addRow(P + <usize>k * tableBytes + <usize>id * rowBytes, o, FP);
+      }
+    }
+  }
+  activate(Y, B * To * FP, act);
+}
+
+/**
+ * The gradients of {@link conv1dTableForward} from dY [B,To,FP] (overwritten by dZ): db, dW [K,CP,FP] and the
+ * table's dE [V,CP], through dP [K,V,FP] (dZ rows summed by the id each tap read). WR [K,FP,CP] is scratch.
+ */
+export function conv1dTableBackward(
+  B: i32,
+  T: i32,
+  V: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  dil: i32,
+  padLeft: i32,
+  To: i32,
+  act: i32,
+  ids: usize,
+  E: usize,
+  W: usize,
+  Y: usize,
+  dY: usize,
+  dP: usize,
+  dE: usize,
+  dW: usize,
+  db: usize,
+  WR: usize,
+): void {
+  const rows = B * To;
+  const rowBytes = (<usize>FP) << 2;
+  const tableBytes = <usize>V * rowBytes;
+  const tapBytes = <usize>CP * rowBytes;
+  activationGrad(dY, Y, rows * FP, act);
+  memory.fill(db, 0, rowBytes);
+  for (let r = 0; r < rows; r++) addRow(dY + <usize>r * rowBytes, db, FP);
+  memory.fill(dP, 0, <usize>K * tableBytes);
+  for (let b = 0; b < B; b++) {
+    const idb = ids + ((<usize>(b * T)) << 2);
+    for (let t = 0; t < To; t++) {
+      const g = dY + <usize>(b * To + t) * rowBytes;
+      const base = t - padLeft;
+      for (let k = 0; k < K; k++) {
+        const s = base + k * dil;
+        if (s < 0 || s >= T) continue;
+        const id = load<i32>(idb + ((<usize>s) << 2));
+        addRow(g, dP + <usize>k * tableBytes + <usize>id * rowBytes, FP);
+      }
+    }
+  }
+  memory.fill(dW, 0, <usize>K * tapBytes);
+  const eRow = (<usize>CP) << 2;
+  memory.fill(dE, 0, <usize>V * eRow);
+  for (let k = 0; k < K; k++) {
+    const dPk = dP + <usize>k * tableBytes;
+    accumulateT(E, CP, CP, dPk, FP, V, dW + <usize>k * tapBytes, FP, FP);
+    const WT = WR + <usize>k * tapBytes;
+    transpose(W + <usize>k * tapBytes, CP, FP, FP, WT, CP);
+    // Words no tap read have zero rows in dP: accumulate skips them.
+    for (let v = 0; v < V; v++) accumulate(dPk + <usize>v * rowBytes, FP, WT, CP, dE + <usize>v * eRow, CP);
   }
 }

@@ -129,6 +129,48 @@ describe('fusedConv1d', () => {
     );
   });
 
+  it('embeddings: int32 ids into a table, the same values and table, kernel and bias gradients as gather + conv', () => {
+    const ids = tf.tensor2d(
+      Array.from({ length: 3 * 13 }, (_, i) => (i * 7) % 11),
+      [3, 13],
+      'int32',
+    );
+    for (const padding of paddings) {
+      for (const [dil, activation, pool] of [
+        [1, 'relu', true],
+        [2, 'tanh', false],
+        [3, 'sigmoid', false],
+        [1, 'linear', false],
+      ] as const) {
+        compareOps(
+          ([e, k, b]) =>
+            fusedConv1d(ids, k!, b!, {
+              embeddings: e!,
+              padding,
+              dilationRate: dil,
+              activation,
+              globalMaxPool: pool,
+            }),
+          ([e, k, b]) => {
+            const y = refConv1d(tf.gather(e!, ids), k!, b!, padding, dil, activation);
+            return pool ? tf.max(y, 1) : y;
+          },
+          () => [rand([12, 5], 40), rand([3, 5, 6], 41, 0.7), rand([6], 42, 0.5)],
+          1e-5,
+          1e-5,
+        );
+      }
+    }
+    const error = thrown(() =>
+      fusedConv1d(tf.tensor2d([[0, 12]], [1, 2], 'int32'), rand([1, 5, 6], 1), null, {
+        embeddings: rand([12, 5], 2),
+      }),
+    );
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe('fusedConv1d: ids must be in [0, 12) (rows of the embeddings), got 12.');
+    ids.dispose();
+  });
+
   it('inputGradient: false gives zeros for x and the same kernel and bias gradients', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {

@@ -1,6 +1,7 @@
 import { type Conv1dActivation, fusedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { embeddingSource } from './embedding.js';
 
 type ConfigDict = tf.serialization.ConfigDict;
 
@@ -30,12 +31,24 @@ export function runFusedConv1d(
   activation: string,
   pooled: boolean,
 ): tf.Tensor {
-  const y = fusedConv1d(tf.cast(x, 'float32'), kernel.read(), bias === null ? null : bias.read(), {
+  const options = {
     padding,
     dilationRate,
     activation: activation as Conv1dActivation,
     globalMaxPool: pooled,
-  });
+  };
+  const k = kernel.read();
+  const b = bias === null ? null : bias.read();
+  // After an Embedding layer, the kernel reads its table by id: a product per tap and word instead of per tap and
+  // step, the better deal while the vocabulary is below the batch's steps (the zoo's 500 words vs 64 × 100).
+  const embedded = embeddingSource(x);
+  const y =
+    embedded !== undefined && embedded.table().shape[0]! <= embedded.ids.length
+      ? fusedConv1d(tf.tensor2d(embedded.ids, embedded.shape, 'int32'), k, b, {
+          ...options,
+          embeddings: embedded.table(),
+        })
+      : fusedConv1d(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), k, b, options);
   return pooled ? tf.expandDims(y, 1) : y;
 }
 

@@ -48,6 +48,14 @@ export interface FusedConv1dOptions {
    * @default true
    */
   inputGradient?: boolean;
+  /**
+   * An embedding table `[vocabulary, channels]` (Keras' `Embedding` before the convolution): `x` is then int32 ids
+   * `[batch, steps]` and the op reads `embeddings[x]` itself. Each tap's product becomes a table
+   * (`embeddings · kernel[k]`, vocabulary rows) and an output step the sum of one row per tap, and the gradient
+   * that would go to `x` goes to the table (the Embedding layer's gradient).
+   * @default null
+   */
+  embeddings?: tf.Tensor | null;
 }
 
 /** The conv exports of the module (assembly/conv1d.ts); pointers are byte addresses in its memory. */
@@ -87,6 +95,46 @@ interface ConvExports {
     WR: number,
     wantDx: number,
   ): void;
+  conv1dTableForward(
+    B: number,
+    T: number,
+    V: number,
+    CP: number,
+    K: number,
+    FP: number,
+    dil: number,
+    padLeft: number,
+    To: number,
+    act: number,
+    ids: number,
+    E: number,
+    W: number,
+    bias: number,
+    P: number,
+    Y: number,
+  ): void;
+  conv1dTableBackward(
+    B: number,
+    T: number,
+    V: number,
+    CP: number,
+    K: number,
+    FP: number,
+    dil: number,
+    padLeft: number,
+    To: number,
+    act: number,
+    ids: number,
+    E: number,
+    W: number,
+    Y: number,
+    dY: number,
+    dP: number,
+    dE: number,
+    dW: number,
+    db: number,
+    WR: number,
+  ): void;
   maxPool(B: number, To: number, FP: number, Y: number, M: number): void;
   maxPoolGrad(B: number, To: number, FP: number, Y: number, dM: number, M: number, dY: number): void;
 }
@@ -110,6 +158,8 @@ interface ConvDims {
   act: number;
   pool: boolean;
   wantDx: boolean;
+  /** Rows of the embedding table when x is ids into it, else 0. */
+  V: number;
 }
 
 const round4 = (n: number): number => Math.ceil(n / 4) * 4;
@@ -129,10 +179,19 @@ function checkConv(
   bias: tf.Tensor | null,
   options: FusedConv1dOptions,
 ): ConvDims {
-  if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.dtype !== 'float32') {
+  const table = options.embeddings ?? null;
+  if (table !== null) {
+    if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.dtype !== 'int32') {
+      fail(op, 'x', 'int32 ids [batch, steps] when embeddings are given', shapeText(x));
+    }
+    if (!(table instanceof tf.Tensor) || table.rank !== 2 || table.dtype !== 'float32' || table.size === 0) {
+      fail(op, 'embeddings', 'a float32 tensor [vocabulary, channels]', shapeText(table));
+    }
+  } else if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.dtype !== 'float32') {
     fail(op, 'x', 'a float32 tensor [batch, steps, channels]', shapeText(x));
   }
-  const [B, T, C] = x.shape as [number, number, number];
+  const [B, T] = x.shape as [number, number];
+  const C = table === null ? x.shape[2]! : table.shape[1]!;
   if (T === 0 || C === 0) fail(op, 'x', 'a tensor with at least one step and one channel', shapeText(x));
   if (
     !(kernel instanceof tf.Tensor) ||
@@ -145,7 +204,7 @@ function checkConv(
     fail(
       op,
       'kernel',
-      `a float32 tensor [kernelSize, ${C}, filters] (${C} channels of x)`,
+      `a float32 tensor [kernelSize, ${C}, filters] (${C} channels of ${table === null ? 'x' : 'the embeddings'})`,
       shapeText(kernel),
     );
   }
@@ -196,7 +255,8 @@ function checkConv(
     To,
     act,
     pool: options.globalMaxPool ?? false,
-    wantDx: options.inputGradient ?? true,
+    wantDx: table !== null || (options.inputGradient ?? true),
+    V: table === null ? 0 : table.shape[0]!,
   };
 }
 
@@ -215,6 +275,29 @@ function writePadded(
   }
   heap.fill(0, at, at + rows * stride);
   for (let r = 0; r < rows; r++) heap.set(src.subarray(r * cols, r * cols + cols), at + r * stride);
+}
+
+/**
+ * A tensor of the floats at `at` in `heap`. tfjs-backend-wasm copies a new tensor's values into its own heap at
+ * once, so it gets a view; other backends may keep the array they are given, so they get a copy.
+ */
+function tensorOf(heap: Float32Array, at: number, shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const view = heap.subarray(at, at + n);
+  return tf.tensor(tf.getBackend() === 'wasm' ? view : view.slice(), shape);
+}
+
+/** rows × stride floats at `at` in `heap` → a tensor of `shape` ([rows, cols] in row-major order). */
+function paddedTensor(
+  heap: Float32Array,
+  at: number,
+  rows: number,
+  cols: number,
+  stride: number,
+  shape: number[],
+): tf.Tensor {
+  if (cols === stride) return tensorOf(heap, at, shape);
+  return tf.tensor(readPadded(heap, at, rows, cols, stride), shape);
 }
 
 /** rows × stride floats at `at` in `heap` → rows × cols. */
@@ -253,7 +336,22 @@ function readKernel(heap: Float32Array, at: number, d: ConvDims): Float32Array {
   return out;
 }
 
-type ForwardKeys = 'x' | 'W' | 'b' | 'Y' | 'M';
+type ForwardKeys = 'x' | 'W' | 'b' | 'Y' | 'M' | 'P';
+
+/** The ids of `x`, each checked to be a row of the table (as `tf.gather` demands). */
+function readIds(op: string, x: tf.Tensor, V: number): Int32Array {
+  const ids = x.dataSync() as Int32Array;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!(id >= 0 && id < V)) {
+      throw new FusedRnnError(
+        'INVALID_ARGUMENT',
+        `${op}: ids must be in [0, ${V}) (rows of the embeddings), got ${id}.`,
+      );
+    }
+  }
+  return ids;
+}
 
 /**
  * Keras' `Conv1D` (channels last, stride 1) in one WebAssembly SIMD call, forward and backward, with the activation
@@ -281,7 +379,10 @@ export function fusedConv1d(
   const op = 'fusedConv1d';
   const d = checkConv(op, x, kernel, bias, options);
   const { B, T, C, CP, K, F, FP, To } = d;
-  const inputs = bias == null ? [x, kernel] : [x, kernel, bias];
+  const table = d.V > 0 ? options.embeddings! : null;
+  const ids = table === null ? null : readIds(op, x, d.V);
+  const first = table ?? x;
+  const inputs = bias == null ? [first, kernel] : [first, kernel, bias];
   const tape: Tape | null = recordingTape(inputs);
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, kt, bt] = args as tf.Tensor[];
@@ -292,21 +393,53 @@ export function fusedConv1d(
       const placed = placeAll(
         mod,
         {},
-        { x: B * T * CP, W: K * CP * FP, b: FP, Y: B * To * FP, M: d.pool ? B * FP : 0 },
+        {
+          x: table === null ? B * T * CP : d.V * CP + B * T,
+          W: K * CP * FP,
+          b: FP,
+          P: table === null ? 0 : K * d.V * FP,
+          Y: B * To * FP,
+          M: d.pool ? B * FP : 0,
+        },
       );
       const { heap, at, ptr } = placed;
-      writePadded(heap, at.x, valuesOf(xt!), B * T, C, CP);
       writeKernel(heap, at.W, W, d);
       heap.fill(0, at.b, at.b + FP);
       if (bValues !== null) heap.set(bValues, at.b);
-      mod.conv1dForward(B, T, CP, K, FP, d.dil, d.padLeft, To, d.act, ptr.x, ptr.W, ptr.b, ptr.Y);
+      if (ids === null) {
+        writePadded(heap, at.x, valuesOf(xt!), B * T, C, CP);
+        mod.conv1dForward(B, T, CP, K, FP, d.dil, d.padLeft, To, d.act, ptr.x, ptr.W, ptr.b, ptr.Y);
+      } else {
+        // x holds the table [V, CP], then the ids.
+        const idsAt = at.x + d.V * CP;
+        writePadded(heap, at.x, valuesOf(xt!), d.V, C, CP);
+        new Int32Array(heap.buffer, idsAt * 4, B * T).set(ids);
+        mod.conv1dTableForward(
+          B,
+          T,
+          d.V,
+          CP,
+          K,
+          FP,
+          d.dil,
+          d.padLeft,
+          To,
+          d.act,
+          idsAt * 4,
+          ptr.x,
+          ptr.W,
+          ptr.b,
+          ptr.P,
+          ptr.Y,
+        );
+      }
       if (d.pool) mod.maxPool(B, To, FP, ptr.Y, ptr.M);
       return placed;
     };
     const f = forwardPass();
     const value = d.pool
-      ? tf.tensor2d(readPadded(f.heap, f.at.M, B, F, FP), [B, F])
-      : tf.tensor3d(readPadded(f.heap, f.at.Y, B * To, F, FP), [B, To, F]);
+      ? paddedTensor(f.heap, f.at.M, B, F, FP, [B, F])
+      : paddedTensor(f.heap, f.at.Y, B * To, F, FP, [B, To, F]);
     const take = saveForBackward(op, f, ['x', 'W', 'Y'], tape, forwardPass);
 
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
@@ -318,7 +451,8 @@ export function fusedConv1d(
           dY: B * To * FP,
           dM: d.pool ? B * FP : 0,
           M: d.pool ? B * FP : 0,
-          dx: d.wantDx ? B * T * CP : 0,
+          dx: table !== null ? d.V * CP : d.wantDx ? B * T * CP : 0,
+          dP: table === null ? 0 : K * d.V * FP,
           dW: K * CP * FP,
           db: FP,
           WR: d.wantDx ? K * FP * CP : 0,
@@ -335,31 +469,62 @@ export function fusedConv1d(
         writePadded(heap, at.dM, valuesOf(dy), B, F, FP);
         mod.maxPoolGrad(B, To, FP, Y4, ptr.dM, ptr.M, ptr.dY);
       } else writePadded(heap, at.dY, valuesOf(dy), B * To, F, FP);
-      mod.conv1dBackward(
-        B,
-        T,
-        CP,
-        K,
-        FP,
-        d.dil,
-        d.padLeft,
-        To,
-        d.act,
-        x4,
-        W4,
-        Y4,
-        ptr.dY,
-        ptr.dx,
-        ptr.dW,
-        ptr.db,
-        ptr.WR,
-        d.wantDx ? 1 : 0,
-      );
+      if (table === null) {
+        mod.conv1dBackward(
+          B,
+          T,
+          CP,
+          K,
+          FP,
+          d.dil,
+          d.padLeft,
+          To,
+          d.act,
+          x4,
+          W4,
+          Y4,
+          ptr.dY,
+          ptr.dx,
+          ptr.dW,
+          ptr.db,
+          ptr.WR,
+          d.wantDx ? 1 : 0,
+        );
+      } else {
+        mod.conv1dTableBackward(
+          B,
+          T,
+          d.V,
+          CP,
+          K,
+          FP,
+          d.dil,
+          d.padLeft,
+          To,
+          d.act,
+          x4 + d.V * CP * 4,
+          x4,
+          W4,
+          Y4,
+          ptr.dY,
+          ptr.dP,
+          ptr.dx,
+          ptr.dW,
+          ptr.db,
+          ptr.WR,
+        );
+      }
       const grads: tf.Tensor[] = [
-        d.wantDx ? tf.tensor3d(readPadded(heap, at.dx, B * T, C, CP), [B, T, C]) : tf.zeros([B, T, C]),
-        tf.tensor3d(readKernel(heap, at.dW, d), [K, C, F]),
+        table !== null
+          ? paddedTensor(heap, at.dx, d.V, C, CP, [d.V, C])
+          : d.wantDx
+            ? paddedTensor(heap, at.dx, B * T, C, CP, [B, T, C])
+            : tf.zeros([B, T, C]),
+        C === CP
+          ? paddedTensor(heap, at.dW, K * C, F, FP, [K, C, F])
+          : tf.tensor(readKernel(heap, at.dW, d), [K, C, F]),
       ];
-      if (bias != null) grads.push(tf.tensor1d(heap.slice(at.db, at.db + F)));
+      if (bias != null) grads.push(tensorOf(heap, at.db, [F]));
       return grads;
     };
     return { value, gradFunc };
