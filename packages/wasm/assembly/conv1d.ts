@@ -328,3 +328,44 @@ export function conv1dTableBackward(
     for (let v = 0; v < V; v++) accumulate(dPk + <usize>v * rowBytes, FP, WT, CP, dE + <usize>v * eRow, CP);
   }
 }
+
+/**
+ * WaveNet's gate on Y [rows, 2·FP] (the filter convolution's FP columns, then the gate's; both before their
+ * activations): Y becomes [tanh(filter), sigmoid(gate)] in place, and Z [rows, FP] their product.
+ */
+export function gateForward(rows: i32, FP: i32, Y: usize, Z: usize): void {
+  const half = (<usize>FP) << 2;
+  for (let r = 0; r < rows; r++) {
+    const f = Y + <usize>r * (half << 1);
+    const z = Z + <usize>r * half;
+    for (let j = 0; j < FP; j += 4) {
+      const off = (<usize>j) << 2;
+      const a = V.tanh(v128.load(f + off));
+      const g = V.sigmoid(v128.load(f + half + off));
+      v128.store(f + off, a);
+      v128.store(f + half + off, g);
+      v128.store(z + off, f32x4.mul(a, g));
+    }
+  }
+}
+
+/**
+ * The gradients before the gate's activations, dY [rows, 2·FP], from dZ [rows, FP] and the activated Y of
+ * {@link gateForward}: dz·g·(1 - a²) for the filter, dz·a·g·(1 - g) for the gate.
+ */
+export function gateBackward(rows: i32, FP: i32, Y: usize, dZ: usize, dY: usize): void {
+  const half = (<usize>FP) << 2;
+  for (let r = 0; r < rows; r++) {
+    const y = Y + <usize>r * (half << 1);
+    const d = dY + <usize>r * (half << 1);
+    const dz = dZ + <usize>r * half;
+    for (let j = 0; j < FP; j += 4) {
+      const off = (<usize>j) << 2;
+      const a = v128.load(y + off);
+      const g = v128.load(y + half + off);
+      const gz = v128.load(dz + off);
+      v128.store(d + off, f32x4.mul(f32x4.mul(gz, g), V.tanhGrad(a)));
+      v128.store(d + half + off, f32x4.mul(f32x4.mul(gz, a), V.ractGrad(g, 0)));
+    }
+  }
+}

@@ -5,6 +5,8 @@ export {
   conv1dForward,
   conv1dTableBackward,
   conv1dTableForward,
+  gateBackward,
+  gateForward,
   maxPool,
   maxPoolGrad,
 } from './conv1d';

@@ -5,6 +5,7 @@ import {
   type Conv1dPadding,
   FusedRnnError,
   fusedConv1d,
+  fusedGatedConv1d,
   fusedMemoryStats,
   initWasm,
 } from '../src/index.js';
@@ -169,6 +170,50 @@ describe('fusedConv1d', () => {
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe('fusedConv1d: ids must be in [0, 12) (rows of the embeddings), got 12.');
     ids.dispose();
+  });
+
+  it('fusedGatedConv1d: tanh(filter) · sigmoid(gate) and every gradient within 1e-5 of tfjs ops', () => {
+    for (const padding of paddings) {
+      for (const dil of [1, 2, 4]) {
+        for (const s of [
+          { B: 2, T: 11, C: 3, F: 5, K: 2 },
+          { B: 3, T: 13, C: 8, F: 16, K: 3 },
+        ]) {
+          const gated = (f: typeof refConv1d | null, useBias: boolean) => (xs: tf.Tensor[]) => {
+            const [x, wf, wg] = [xs[0]!, xs[1]!, xs[2]!];
+            const [bf, bg] = useBias ? [xs[3]!, xs[4]!] : [null, null];
+            if (f === null) return fusedGatedConv1d(x, wf, bf, wg, bg, { padding, dilationRate: dil });
+            return tf.mul(f(x, wf, bf, padding, dil, 'tanh'), f(x, wg, bg, padding, dil, 'sigmoid'));
+          };
+          for (const useBias of [true, false]) {
+            compareOps(
+              gated(null, useBias),
+              gated(refConv1d, useBias),
+              () => {
+                const xs = [
+                  rand([s.B, s.T, s.C], 1),
+                  rand([s.K, s.C, s.F], 2, 0.7),
+                  rand([s.K, s.C, s.F], 3, 0.7),
+                ];
+                if (useBias) xs.push(rand([s.F], 4, 0.5), rand([s.F], 5, 0.5));
+                return xs;
+              },
+              1e-5,
+              1e-5,
+            );
+          }
+        }
+      }
+    }
+    tf.tidy(() => {
+      const error = thrown(() =>
+        fusedGatedConv1d(rand([1, 4, 3], 1), rand([2, 3, 5], 2), null, rand([2, 3, 4], 3), null),
+      );
+      expect(error.code).toBe('INVALID_SHAPE');
+      expect(error.message).toBe(
+        "fusedGatedConv1d: gateKernel must be a float32 tensor [2, 3, 5] (filterKernel's shape), got float32 [2, 3, 4].",
+      );
+    });
   });
 
   it('inputGradient: false gives zeros for x and the same kernel and bias gradients', () => {

@@ -59,7 +59,7 @@ export interface FusedConv1dOptions {
 }
 
 /** The conv exports of the module (assembly/conv1d.ts); pointers are byte addresses in its memory. */
-interface ConvExports {
+export interface ConvExports {
   conv1dForward(
     B: number,
     T: number,
@@ -136,6 +136,8 @@ interface ConvExports {
     WR: number,
   ): void;
   maxPool(B: number, To: number, FP: number, Y: number, M: number): void;
+  gateForward(rows: number, FP: number, Y: number, Z: number): void;
+  gateBackward(rows: number, FP: number, Y: number, dZ: number, dY: number): void;
   maxPoolGrad(B: number, To: number, FP: number, Y: number, dM: number, M: number, dY: number): void;
 }
 
@@ -143,7 +145,7 @@ const ACTIVATION_CODES: Record<Conv1dActivation, number> = { linear: 0, relu: 1,
 const PADDINGS: readonly Conv1dPadding[] = ['valid', 'same', 'causal'];
 
 /** The sizes of one convolution; channels padded to multiples of 4 (one SIMD vector) in the module's memory. */
-interface ConvDims {
+export interface ConvDims {
   B: number;
   T: number;
   C: number;
@@ -164,7 +166,7 @@ interface ConvDims {
 
 const round4 = (n: number): number => Math.ceil(n / 4) * 4;
 
-function shapeText(t: unknown): string {
+export function shapeText(t: unknown): string {
   return t instanceof tf.Tensor ? `${t.dtype} [${t.shape.join(', ')}]` : String(t);
 }
 
@@ -172,7 +174,7 @@ function invalidOption(message: string): never {
   throw new FusedRnnError('INVALID_OPTION', message);
 }
 
-function checkConv(
+export function checkConv(
   op: string,
   x: tf.Tensor,
   kernel: tf.Tensor,
@@ -261,7 +263,7 @@ function checkConv(
 }
 
 /** rows × cols floats → rows × stride floats at `at` in `heap` (the extra columns zero). */
-function writePadded(
+export function writePadded(
   heap: Float32Array,
   at: number,
   src: Float32Array,
@@ -281,14 +283,14 @@ function writePadded(
  * A tensor of the floats at `at` in `heap`. tfjs-backend-wasm copies a new tensor's values into its own heap at
  * once, so it gets a view; other backends may keep the array they are given, so they get a copy.
  */
-function tensorOf(heap: Float32Array, at: number, shape: number[]): tf.Tensor {
+export function tensorOf(heap: Float32Array, at: number, shape: number[]): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const view = heap.subarray(at, at + n);
   return tf.tensor(tf.getBackend() === 'wasm' ? view : view.slice(), shape);
 }
 
 /** rows × stride floats at `at` in `heap` → a tensor of `shape` ([rows, cols] in row-major order). */
-function paddedTensor(
+export function paddedTensor(
   heap: Float32Array,
   at: number,
   rows: number,

@@ -12,6 +12,7 @@ export {
   fusedConv1d,
 } from './conv1d.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
+export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';
 export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';
 export { type FusedSimpleRnnOptions, fusedSimpleRnn } from './simple-rnn.js';
