@@ -7,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CausalConv1D, createModel, type IdMatrix, rmsprop, trainLesson } from '../src/index.node.js';
 import { KerasConv1D, kerasConv1d } from '../src/layers/_conv.js';
-import { fuseConvPooling } from '../src/layers/_conv_graph.js';
+import { fuseConvLayers } from '../src/layers/_conv_graph.js';
 
 const MAXLEN = 12;
 
@@ -218,7 +218,7 @@ describe('pairing a convolution with the GlobalMaxPooling1D that reads it', () =
       const outputs = [pooled];
       if (extraReader) outputs.push(tfl.layers.flatten().apply(y) as tfl.SymbolicTensor);
       if (convIsOutput) outputs.push(y);
-      const model = fuseConvPooling(tfl.model({ inputs: input, outputs }));
+      const model = fuseConvLayers(tfl.model({ inputs: input, outputs }));
       return { model, c };
     };
     for (const [extra, isOutput, paired] of [
@@ -242,5 +242,31 @@ describe('pairing a convolution with the GlobalMaxPooling1D that reads it', () =
     }
     zoo.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("pairs each WaveNet block's filter and gate convolutions, and nothing else", () => {
+    const model = createModel('wavenet', { numWords: 50, maxlen: MAXLEN, seed: 1, dilations: [1, 2, 4] });
+    for (let i = 0; i < 3; i++) {
+      const filter = model.getLayer(`block${i}_filter`) as CausalConv1D;
+      const gate = model.getLayer(`block${i}_gate`) as CausalConv1D;
+      expect(filter.gate).toBe(gate);
+      expect(gate.gateOf).toBe(filter);
+      expect(filter.gateOf).toBeNull();
+      expect(gate.gate).toBeNull();
+    }
+    for (const name of ['causal_conv', 'block0_skip', 'block0_residual']) {
+      const layer = model.getLayer(name) as CausalConv1D;
+      expect([layer.gate, layer.gateOf]).toEqual([null, null]);
+    }
+    // A filter whose output something else reads too is not paired.
+    const input = tfl.input({ shape: [MAXLEN, 4] });
+    const f = new CausalConv1D({ filters: 3, kernelSize: 2, activation: 'tanh' });
+    const g = new CausalConv1D({ filters: 3, kernelSize: 2, activation: 'sigmoid' });
+    const fy = f.apply(input) as tfl.SymbolicTensor;
+    const z = tfl.layers.multiply().apply([fy, g.apply(input) as tfl.SymbolicTensor]) as tfl.SymbolicTensor;
+    const other = fuseConvLayers(tfl.model({ inputs: input, outputs: [z, fy] }));
+    expect([f.gate, g.gateOf]).toEqual([null, null]);
+    other.dispose();
+    model.dispose();
   });
 });

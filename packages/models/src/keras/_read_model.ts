@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
-import { fuseConvPooling } from '../layers/_conv_graph.js';
+import { fuseConvLayers } from '../layers/_conv_graph.js';
 import { KerasMaskReset } from '../layers/keras_mask_reset.js';
 import { type BuildContext, type BuiltLayer, buildLayer } from './_from_keras_layers.js';
 import { type H5Array, type H5Limits, H5Reader, isHdf5 } from './_h5_read.js';
@@ -224,7 +224,7 @@ export function buildModel(
       out = applyBuilt(built, out.tensors, false, out.masked, resetMask);
     }
     return {
-      model: fuseConvPooling(tfl.model({ inputs: input, outputs: out.tensors, name: spec.name })),
+      model: fuseConvLayers(tfl.model({ inputs: input, outputs: out.tensors, name: spec.name })),
       entries,
     };
   }
@@ -293,7 +293,7 @@ export function buildModel(
     return out.tensor;
   });
   return {
-    model: fuseConvPooling(tfl.model({ inputs: modelInputs, outputs: modelOutputs, name: spec.name })),
+    model: fuseConvLayers(tfl.model({ inputs: modelInputs, outputs: modelOutputs, name: spec.name })),
     entries,
   };
 }

@@ -1,3 +1,4 @@
+import { fusedGatedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
@@ -95,7 +96,8 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   readonly kernelSize: number;
   readonly dilationRate: number;
   readonly useBias: boolean;
-  private readonly activationName: ActivationName;
+  /** @internal */
+  readonly activationName: ActivationName;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
   private readonly kernelInit: Initializer;
   private readonly biasInit: Initializer;
@@ -108,6 +110,15 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   fused = true;
   /** Set by `pairConvPooling` (the model's graph): the `GlobalMaxPooling1D` layer that alone reads the output. */
   pooledBy: tfl.layers.Layer | null = null;
+  /**
+   * Set by `pairGatedConvs` (the model's graph) on a WaveNet filter convolution (tanh): its gate (sigmoid) on the
+   * same input, whose product with this layer's output alone is read. On the fused path this layer then returns
+   * the whole product `tanh(filter) · sigmoid(gate)` from one kernel call and the gate returns ones, so the
+   * `Multiply` after them gives the same value and both layers' weights the same gradients.
+   */
+  gate: CausalConv1D | null = null;
+  /** Set by `pairGatedConvs` on the gate of a paired filter convolution. */
+  gateOf: CausalConv1D | null = null;
 
   constructor(args: CausalConv1DArgs) {
     super({
@@ -154,6 +165,19 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const paired = this.gate ?? this.gateOf;
+      if (paired !== null && this.fused && paired.fused && fusedConvBackend()) {
+        if (this.gateOf !== null) return tf.ones([x.shape[0], x.shape[1], this.filters]);
+        const gate = this.gate!;
+        return fusedGatedConv1d(
+          x.dtype === 'float32' ? x : tf.cast(x, 'float32'),
+          this.kernel.read(),
+          this.bias?.read() ?? null,
+          gate.kernel.read(),
+          gate.bias?.read() ?? null,
+          { padding: 'causal', dilationRate: this.dilationRate },
+        );
+      }
       if (this.fused && fusedConvBackend() && FUSED_CONV_ACTIVATIONS.includes(this.activationName)) {
         return runFusedConv1d(
           x,

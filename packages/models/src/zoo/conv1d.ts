@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import { kerasConv1d } from '../layers/_conv.js';
-import { fuseConvPooling } from '../layers/_conv_graph.js';
+import { fuseConvLayers } from '../layers/_conv_graph.js';
 import {
   apply,
   type BaseModelOptions,
@@ -58,7 +58,7 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
   );
   const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), conv);
   // The fused kernel pools the convolution's output itself: the graph and the layers stay Keras'.
-  return fuseConvPooling(
+  return fuseConvLayers(
     tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'conv1d' }),
   );
 }
