@@ -362,7 +362,7 @@ function readIds(op: string, x: tf.Tensor, V: number): Int32Array {
  * with the Keras/tfjs weight layout; differentiable with respect to `x`, `kernel` and `bias` (a `tf.customGrad`).
  * With `globalMaxPool`, Keras' `GlobalMaxPooling1D` of that output.
  *
- * @param x - `[batch, steps, channels]`, float32.
+ * @param x - `[batch, steps, channels]`, float32, or int32 ids `[batch, steps]` with `embeddings`.
  * @param kernel - `[kernelSize, channels, filters]`.
  * @param bias - `[filters]`, or `null` for `useBias: false`.
  * @returns `[batch, outputSteps, filters]`, or `[batch, filters]` with `globalMaxPool`.
