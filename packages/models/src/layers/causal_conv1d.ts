@@ -113,9 +113,8 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   /**
    * Set by `pairGatedConvs` (the model's graph) on a WaveNet filter convolution (tanh): its gate (sigmoid) on the
    * same input, whose product with this layer's output alone is read. On the fused path this layer then returns
-   * the whole product `tanh(filter) · sigmoid(gate)` from one kernel call and the gate returns ones
-   * (`[1, 1, filters]`, broadcast), so the `Multiply` after them gives the same value and both layers' weights the
-   * same gradients.
+   * the whole product `tanh(filter) · sigmoid(gate)` from one kernel call and the gate returns ones, so the
+   * `Multiply` after them gives the same value and both layers' weights the same gradients.
    */
   gate: CausalConv1D | null = null;
   /** Set by `pairGatedConvs` on the gate of a paired filter convolution. */
@@ -168,8 +167,8 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
       const paired = this.gate ?? this.gateOf;
       if (paired !== null && this.fused && paired.fused && fusedConvBackend()) {
-        // One step of ones: the Multiply broadcasts it over the batch and the steps.
-        if (this.gateOf !== null) return tf.ones([1, 1, this.filters]);
+        // Ones of the output's shape (a broadcast Multiply takes tfjs-backend-wasm's slow path); Fill runs in wasm.
+        if (this.gateOf !== null) return tf.fill([x.shape[0], x.shape[1], this.filters], 1);
         const gate = this.gate!;
         return fusedGatedConv1d(
           x.dtype === 'float32' ? x : tf.cast(x, 'float32'),
