@@ -1,11 +1,19 @@
 // The convolution layers on @seqlab/wasm's fused kernel (the wasm backend) against the same layers on tfjs' ops
 // (`fused = false`, and the cpu backend): equal forward values and gradients, equal seeded training curves, no
 // leaked tensors, and the fused module's memory flat over many steps (frozen layers included).
+import { join } from 'node:path';
 import { fusedMemoryStats, initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CausalConv1D, createModel, type IdMatrix, rmsprop, trainLesson } from '../src/index.node.js';
+import {
+  CausalConv1D,
+  createModel,
+  type IdMatrix,
+  loadKerasModel,
+  rmsprop,
+  trainLesson,
+} from '../src/index.node.js';
 import { KerasConv1D, kerasConv1d } from '../src/layers/_conv.js';
 import { fuseConvLayers } from '../src/layers/_conv_graph.js';
 
@@ -242,6 +250,17 @@ describe('pairing a convolution with the GlobalMaxPooling1D that reads it', () =
     }
     zoo.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('pairs the convolutions of a loaded Keras file from its graph; a strided one keeps its steps', async () => {
+    const model = await loadKerasModel(
+      join(import.meta.dirname, 'fixtures/keras/k2-functional-two-inputs.h5'),
+    );
+    const strided = model.getLayer('conv_strided') as KerasConv1D;
+    expect(strided.pooledBy).toBe(model.getLayer('gmp'));
+    expect(strided.fusable()).toBe(false); // stride 2: tfjs' ops, the whole output for the pooling layer
+    expect((model.getLayer('conv_same') as KerasConv1D).pooledBy).toBeNull(); // read by MaxPooling1D
+    model.dispose();
   });
 
   it("pairs each WaveNet block's filter and gate convolutions, and nothing else", () => {
