@@ -1,5 +1,15 @@
 // seqlab's fused recurrent kernels: one call runs a whole sequence forward, or backward through time.
 // Built by scripts/build-fused.mjs with AssemblyScript (--enable simd); callers own the memory layout.
+export {
+  conv1dBackward,
+  conv1dForward,
+  conv1dTableBackward,
+  conv1dTableForward,
+  gateBackward,
+  gateForward,
+  maxPool,
+  maxPoolGrad,
+} from './conv1d';
 export { gruBackward, gruForward } from './gru';
 export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';
 export { lstmBackward, lstmForward } from './lstm';

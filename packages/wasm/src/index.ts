@@ -1,5 +1,9 @@
 export { WasmInitError, type WasmInitErrorCode } from './errors.js';
 export {
+  type Conv1dActivation,
+  type Conv1dPadding,
+  type FusedConv1dOptions,
+  type FusedGatedConv1dOptions,
   type FusedGruOptions,
   type FusedLstmOptions,
   type FusedMemoryStats,
@@ -7,6 +11,8 @@ export {
   FusedRnnError,
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
+  fusedConv1d,
+  fusedGatedConv1d,
   fusedGru,
   fusedLstm,
   fusedMemoryStats,

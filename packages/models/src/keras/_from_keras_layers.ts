@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { kerasConv1d } from '../layers/_conv.js';
 import type { ActivationName } from '../layers/_util.js';
 import { CausalConv1D } from '../layers/causal_conv1d.js';
 import { KerasEmbedding } from '../layers/embedding.js';
@@ -534,7 +535,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
           : [tfl.layers.activation({ activation: tfjs as 'linear', name: `${s.name}_${tfjs}` })];
         return simple(layer, [...extra, ...after], 'drop');
       }
-      const layer = tfl.layers.conv1d({
+      const layer = kerasConv1d({
         filters: int(ctx, s, 'filters'),
         kernelSize: int(ctx, s, 'kernel_size'),
         strides,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { fuseConvLayers } from '../layers/_conv_graph.js';
 import { KerasMaskReset } from '../layers/keras_mask_reset.js';
 import { type BuildContext, type BuiltLayer, buildLayer } from './_from_keras_layers.js';
 import { type H5Array, type H5Limits, H5Reader, isHdf5 } from './_h5_read.js';
@@ -222,7 +223,10 @@ export function buildModel(
       }
       out = applyBuilt(built, out.tensors, false, out.masked, resetMask);
     }
-    return { model: tfl.model({ inputs: input, outputs: out.tensors, name: spec.name }), entries };
+    return {
+      model: fuseConvLayers(tfl.model({ inputs: input, outputs: out.tensors, name: spec.name })),
+      entries,
+    };
   }
   const outputs = new Map<string, Output[]>();
   const inputs = new Map<string, Sym>();
@@ -288,7 +292,10 @@ export function buildModel(
     }
     return out.tensor;
   });
-  return { model: tfl.model({ inputs: modelInputs, outputs: modelOutputs, name: spec.name }), entries };
+  return {
+    model: fuseConvLayers(tfl.model({ inputs: modelInputs, outputs: modelOutputs, name: spec.name })),
+    entries,
+  };
 }
 
 function arraysToString(value: unknown): string[] {

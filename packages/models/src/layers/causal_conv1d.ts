@@ -1,6 +1,14 @@
+import { fusedGatedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import {
+  FUSED_CONV_ACTIVATIONS,
+  fusedConvBackend,
+  KerasConv1D,
+  type PoolingConv,
+  runFusedConv1d,
+} from './_conv.js';
 import {
   type ActivationName,
   activation,
@@ -57,12 +65,6 @@ export interface CausalConv1DArgs {
 
 type ConfigDict = tf.serialization.ConfigDict;
 
-// tfjs-layers' own Conv1D, taken before this module registers its class under 'Conv1D': the configs this layer
-// does not compute (padding 'valid'/'same') are handed to it.
-const StockConv1D = tf.serialization.SerializationMap.getMap().classNameMap['Conv1D']![0] as unknown as new (
-  config: ConfigDict,
-) => tfl.layers.Layer;
-
 function single(value: unknown, field: string): number | undefined {
   if (value == null) return undefined;
   const list = Array.isArray(value) ? value : [value];
@@ -83,7 +85,7 @@ function single(value: unknown, field: string): number | undefined {
  * one MatMul of the side-by-side taps: its gradient needs only Pad, Slice, Concat and MatMul.
  * Port of keras/src/layers/convolutional/base_conv.py (causal padding in keras/src/ops/nn.py conv).
  */
-export class CausalConv1D extends tfl.layers.Layer {
+export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   /**
    * Saved as tfjs' and Keras' `Conv1D` with `padding: 'causal'` (Keras computes it; stock tfjs-layers reads the
    * config but cannot run causal padding). Saves from before, under `SeqlabCausalConv1D`, still load.
@@ -94,12 +96,29 @@ export class CausalConv1D extends tfl.layers.Layer {
   readonly kernelSize: number;
   readonly dilationRate: number;
   readonly useBias: boolean;
-  private readonly activationName: ActivationName;
+  /** @internal */
+  readonly activationName: ActivationName;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
   private readonly kernelInit: Initializer;
   private readonly biasInit: Initializer;
   private kernel!: tfl.LayerVariable;
   private bias: tfl.LayerVariable | null = null;
+  /**
+   * Whether to run `@seqlab/wasm`'s fused convolution on the wasm backend (for the activations it fuses: linear,
+   * relu, tanh, sigmoid); `false` keeps the tfjs ops below. Not saved.
+   */
+  fused = true;
+  /** Set by `pairConvPooling` (the model's graph): the `GlobalMaxPooling1D` layer that alone reads the output. */
+  pooledBy: tfl.layers.Layer | null = null;
+  /**
+   * Set by `pairGatedConvs` (the model's graph) on a WaveNet filter convolution (tanh): its gate (sigmoid) on the
+   * same input, whose product with this layer's output alone is read. On the fused path this layer then returns
+   * the whole product `tanh(filter) · sigmoid(gate)` from one kernel call and the gate returns ones, so the
+   * `Multiply` after them gives the same value and both layers' weights the same gradients.
+   */
+  gate: CausalConv1D | null = null;
+  /** Set by `pairGatedConvs` on the gate of a paired filter convolution. */
+  gateOf: CausalConv1D | null = null;
 
   constructor(args: CausalConv1DArgs) {
     super({
@@ -146,6 +165,31 @@ export class CausalConv1D extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const paired = this.gate ?? this.gateOf;
+      if (paired !== null && this.fused && paired.fused && fusedConvBackend()) {
+        // Ones of the output's shape (a broadcast Multiply takes tfjs-backend-wasm's slow path); Fill runs in wasm.
+        if (this.gateOf !== null) return tf.fill([x.shape[0], x.shape[1], this.filters], 1);
+        const gate = this.gate!;
+        return fusedGatedConv1d(
+          x.dtype === 'float32' ? x : tf.cast(x, 'float32'),
+          this.kernel.read(),
+          this.bias?.read() ?? null,
+          gate.kernel.read(),
+          gate.bias?.read() ?? null,
+          { padding: 'causal', dilationRate: this.dilationRate },
+        );
+      }
+      if (this.fused && fusedConvBackend() && FUSED_CONV_ACTIVATIONS.includes(this.activationName)) {
+        return runFusedConv1d(
+          x,
+          this.kernel,
+          this.bias,
+          'causal',
+          this.dilationRate,
+          this.activationName,
+          this.pooledBy !== null,
+        );
+      }
       const [batch, steps, channels] = x.shape;
       const kernel = this.kernel.read() as tf.Tensor3D;
       const pad = (this.kernelSize - 1) * this.dilationRate;
@@ -197,7 +241,7 @@ export class CausalConv1D extends tfl.layers.Layer {
 
   /**
    * A `Conv1D` config with `padding: 'causal'` (stride 1, channels last, no regularizers or constraints) builds
-   * this layer; any other `Conv1D` config builds tfjs' own.
+   * this layer; any other `Conv1D` config builds tfjs' own (as {@link KerasConv1D}, which runs the fused kernel).
    * @nocollapse
    */
   static override fromConfig<T extends tf.serialization.Serializable>(
@@ -215,7 +259,7 @@ export class CausalConv1D extends tfl.layers.Layer {
         'kernelConstraint',
         'biasConstraint',
       ].some((field) => config[field] != null);
-    if (stockOnly) return new StockConv1D(config) as unknown as T;
+    if (stockOnly) return new KerasConv1D(config as never) as unknown as T;
     return new cls(causalArgs(config) as unknown as ConfigDict);
   }
 }

@@ -1,5 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { kerasConv1d } from '../layers/_conv.js';
+import { fuseConvLayers } from '../layers/_conv_graph.js';
 import {
   apply,
   type BaseModelOptions,
@@ -44,7 +46,7 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
   const input = idsInput(base.maxlen);
   const emb = apply(embedding(base, inits), input);
   const conv = apply(
-    tfl.layers.conv1d({
+    kerasConv1d({
       filters,
       kernelSize,
       activation: 'relu',
@@ -55,5 +57,8 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
     emb,
   );
   const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), conv);
-  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'conv1d' });
+  // The fused kernel pools the convolution's output itself: the graph and the layers stay Keras'.
+  return fuseConvLayers(
+    tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'conv1d' }),
+  );
 }

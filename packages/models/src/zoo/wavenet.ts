@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { fuseConvLayers } from '../layers/_conv_graph.js';
 import { CausalConv1D } from '../layers/causal_conv1d.js';
 import {
   apply,
@@ -92,5 +93,8 @@ export function wavenet(options: WavenetOptions = {}): tfl.LayersModel {
     skips.length === 1 ? skips[0]! : (tfl.layers.add({ name: 'skips' }).apply(skips) as tfl.SymbolicTensor);
   const relu = apply(tfl.layers.activation({ activation: 'relu', name: 'skips_relu' }), summed);
   const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), relu);
-  return tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'wavenet' });
+  // Each block's filter and gate convolutions run as one fused call: the graph and the layers stay Keras'.
+  return fuseConvLayers(
+    tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'wavenet' }),
+  );
 }

@@ -5,7 +5,14 @@ export {
   type RecurrentActivation,
 } from './_common.js';
 export { loadFusedKernels } from './_module.js';
+export {
+  type Conv1dActivation,
+  type Conv1dPadding,
+  type FusedConv1dOptions,
+  fusedConv1d,
+} from './conv1d.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
+export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';
 export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';
 export { type FusedSimpleRnnOptions, fusedSimpleRnn } from './simple-rnn.js';
