@@ -1,7 +1,7 @@
 import { type Conv1dActivation, fusedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { embeddingSource } from './embedding.js';
+import { type IdsConsumer, type IdsLookup, idsFor } from './_ids_pairing.js';
 
 type ConfigDict = tf.serialization.ConfigDict;
 
@@ -30,6 +30,7 @@ export function runFusedConv1d(
   dilationRate: number,
   activation: string,
   pooled: boolean,
+  ids: IdsLookup | null = null,
 ): tf.Tensor {
   const options = {
     padding,
@@ -41,13 +42,10 @@ export function runFusedConv1d(
   const b = bias === null ? null : bias.read();
   // After an Embedding layer, the kernel reads its table by id: a product per tap and word instead of per tap and
   // step, the better deal while the vocabulary is below the batch's steps (the zoo's 500 words vs 64 × 100).
-  const embedded = embeddingSource(x);
+  const table = ids?.table ?? null;
   const y =
-    embedded !== undefined && embedded.table().shape[0]! <= embedded.ids.length
-      ? fusedConv1d(tf.tensor2d(embedded.ids, embedded.shape, 'int32'), k, b, {
-          ...options,
-          embeddings: embedded.table(),
-        })
+    ids !== null && table !== null && table.shape[0]! <= ids.ids.size
+      ? fusedConv1d(tf.cast(ids.ids, 'int32'), k, b, { ...options, embeddings: table })
       : fusedConv1d(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), k, b, options);
   return pooled ? tf.expandDims(y, 1) : y;
 }
@@ -106,11 +104,18 @@ export type KerasConv1DArgs = Parameters<typeof tfl.layers.conv1d>[0];
  * convolution on the wasm backend when it computes the configuration (stride 1, channels last, `'valid'` or
  * `'same'` padding, a linear, relu, tanh or sigmoid activation), and tfjs' own ops otherwise.
  */
-export class KerasConv1D extends StockConv1D implements PoolingConv {
+export class KerasConv1D extends StockConv1D implements PoolingConv, IdsConsumer {
   /** Whether to run the fused kernel when the backend and configuration allow; `false` keeps tfjs' ops. */
   fused = true;
   /** Set by {@link pairConvPooling}. */
   pooledBy: tfl.layers.Layer | null = null;
+  /** The ids behind the latest output of each Embedding this layer reads in the model graph. */
+  readonly offered: Map<tfl.layers.Layer, IdsLookup> = new Map();
+
+  /** @internal */
+  offerIds(lookup: IdsLookup): void {
+    this.offered.set(lookup.producer, lookup);
+  }
 
   constructor(args: KerasConv1DArgs) {
     super(args as unknown as ConfigDict);
@@ -143,6 +148,7 @@ export class KerasConv1D extends StockConv1D implements PoolingConv {
           (Array.isArray(self.dilationRate) ? self.dilationRate[0] : self.dilationRate) ?? 1,
           self.activation?.getClassName() ?? 'linear',
           this.pooledBy !== null,
+          idsFor(this.offered.values(), x),
         ),
       );
     }

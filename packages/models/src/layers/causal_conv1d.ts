@@ -9,6 +9,7 @@ import {
   type PoolingConv,
   runFusedConv1d,
 } from './_conv.js';
+import { type IdsConsumer, type IdsLookup, idsFor } from './_ids_pairing.js';
 import {
   type ActivationName,
   activation,
@@ -85,7 +86,7 @@ function single(value: unknown, field: string): number | undefined {
  * one MatMul of the side-by-side taps: its gradient needs only Pad, Slice, Concat and MatMul.
  * Port of keras/src/layers/convolutional/base_conv.py (causal padding in keras/src/ops/nn.py conv).
  */
-export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
+export class CausalConv1D extends tfl.layers.Layer implements PoolingConv, IdsConsumer {
   /**
    * Saved as tfjs' and Keras' `Conv1D` with `padding: 'causal'` (Keras computes it; stock tfjs-layers reads the
    * config but cannot run causal padding). Saves from before, under `SeqlabCausalConv1D`, still load.
@@ -110,6 +111,13 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
   fused = true;
   /** Set by `pairConvPooling` (the model's graph): the `GlobalMaxPooling1D` layer that alone reads the output. */
   pooledBy: tfl.layers.Layer | null = null;
+  /** The ids behind the latest output of each Embedding this layer reads in the model graph. */
+  readonly offered: Map<tfl.layers.Layer, IdsLookup> = new Map();
+
+  /** @internal */
+  offerIds(lookup: IdsLookup): void {
+    this.offered.set(lookup.producer, lookup);
+  }
   /**
    * Set by `pairGatedConvs` (the model's graph) on a WaveNet filter convolution (tanh): its gate (sigmoid) on the
    * same input, whose product with this layer's output alone is read. On the fused path this layer then returns
@@ -188,6 +196,7 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv {
           this.dilationRate,
           this.activationName,
           this.pooledBy !== null,
+          idsFor(this.offered.values(), x),
         );
       }
       const [batch, steps, channels] = x.shape;

@@ -200,6 +200,126 @@ export interface TableGradsArgs {
   N: number;
 }
 
+/** `conv1dForward` (assembly/conv1d.ts). */
+export interface Conv1dForwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  dil: number;
+  padLeft: number;
+  To: number;
+  act: number;
+  x: number;
+  W: number;
+  bias: number;
+  Y: number;
+}
+
+/** `conv1dBackward` (assembly/conv1d.ts). */
+export interface Conv1dBackwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  dil: number;
+  padLeft: number;
+  To: number;
+  act: number;
+  x: number;
+  W: number;
+  Y: number;
+  dY: number;
+  dx: number;
+  dW: number;
+  db: number;
+  WR: number;
+  wantDx: boolean;
+}
+
+/** `maxPool` (assembly/conv1d.ts). */
+export interface MaxPoolArgs {
+  B: number;
+  To: number;
+  FP: number;
+  Y: number;
+  M: number;
+}
+
+/** `maxPoolGrad` (assembly/conv1d.ts). */
+export interface MaxPoolGradArgs {
+  B: number;
+  To: number;
+  FP: number;
+  Y: number;
+  dM: number;
+  M: number;
+  dY: number;
+}
+
+/** `conv1dTableForward` (assembly/conv1d.ts). */
+export interface Conv1dTableForwardArgs {
+  B: number;
+  T: number;
+  V: number;
+  CP: number;
+  K: number;
+  FP: number;
+  dil: number;
+  padLeft: number;
+  To: number;
+  act: number;
+  ids: number;
+  E: number;
+  W: number;
+  bias: number;
+  P: number;
+  Y: number;
+}
+
+/** `conv1dTableBackward` (assembly/conv1d.ts). */
+export interface Conv1dTableBackwardArgs {
+  B: number;
+  T: number;
+  V: number;
+  CP: number;
+  K: number;
+  FP: number;
+  dil: number;
+  padLeft: number;
+  To: number;
+  act: number;
+  ids: number;
+  E: number;
+  W: number;
+  Y: number;
+  dY: number;
+  dP: number;
+  dE: number;
+  dW: number;
+  db: number;
+  WR: number;
+}
+
+/** `gateForward` (assembly/conv1d.ts). */
+export interface GateForwardArgs {
+  rows: number;
+  FP: number;
+  Y: number;
+  Z: number;
+}
+
+/** `gateBackward` (assembly/conv1d.ts). */
+export interface GateBackwardArgs {
+  rows: number;
+  FP: number;
+  Y: number;
+  dZ: number;
+  dY: number;
+}
+
 /** The fused module's kernels, each called with named arguments. */
 export interface FusedKernels {
   rnnForward(args: RnnForwardArgs): void;
@@ -213,6 +333,14 @@ export interface FusedKernels {
   embedGrad(args: EmbedGradArgs): void;
   tableProject(args: TableProjectArgs): void;
   tableGrads(args: TableGradsArgs): void;
+  conv1dForward(args: Conv1dForwardArgs): void;
+  conv1dBackward(args: Conv1dBackwardArgs): void;
+  maxPool(args: MaxPoolArgs): void;
+  maxPoolGrad(args: MaxPoolGradArgs): void;
+  conv1dTableForward(args: Conv1dTableForwardArgs): void;
+  conv1dTableBackward(args: Conv1dTableBackwardArgs): void;
+  gateForward(args: GateForwardArgs): void;
+  gateBackward(args: GateBackwardArgs): void;
 }
 
 type Args = { [N in keyof FusedKernels]: Parameters<FusedKernels[N]>[0] };
@@ -350,6 +478,71 @@ const ORDER = {
   embedGrad: ['ids', 'dx', 'mask', 'dE', 'B', 'T', 'F', 'V'],
   tableProject: ['E', 'W', 'bias', 'P', 'V', 'F', 'N'],
   tableGrads: ['E', 'S', 'W', 'dE', 'dW', 'V', 'F', 'N'],
+  conv1dForward: ['B', 'T', 'CP', 'K', 'FP', 'dil', 'padLeft', 'To', 'act', 'x', 'W', 'bias', 'Y'],
+  conv1dBackward: [
+    'B',
+    'T',
+    'CP',
+    'K',
+    'FP',
+    'dil',
+    'padLeft',
+    'To',
+    'act',
+    'x',
+    'W',
+    'Y',
+    'dY',
+    'dx',
+    'dW',
+    'db',
+    'WR',
+    'wantDx',
+  ],
+  maxPool: ['B', 'To', 'FP', 'Y', 'M'],
+  maxPoolGrad: ['B', 'To', 'FP', 'Y', 'dM', 'M', 'dY'],
+  conv1dTableForward: [
+    'B',
+    'T',
+    'V',
+    'CP',
+    'K',
+    'FP',
+    'dil',
+    'padLeft',
+    'To',
+    'act',
+    'ids',
+    'E',
+    'W',
+    'bias',
+    'P',
+    'Y',
+  ],
+  conv1dTableBackward: [
+    'B',
+    'T',
+    'V',
+    'CP',
+    'K',
+    'FP',
+    'dil',
+    'padLeft',
+    'To',
+    'act',
+    'ids',
+    'E',
+    'W',
+    'Y',
+    'dY',
+    'dP',
+    'dE',
+    'dW',
+    'db',
+    'WR',
+  ],
+  gateForward: ['rows', 'FP', 'Y', 'Z'],
+  gateBackward: ['rows', 'FP', 'Y', 'dZ', 'dY'],
 } as const satisfies { readonly [N in keyof FusedKernels]: readonly (keyof Args[N] & string)[] };
 
 // A field of an args interface missing from its order list is a type error naming it.

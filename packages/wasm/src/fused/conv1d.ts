@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernels } from './_bindings.js';
 import {
   fail,
   type Placed,
@@ -8,7 +9,7 @@ import {
   type Tape,
   valuesOf,
 } from './_common.js';
-import { arenaOf, type FusedExports, fusedExports } from './_module.js';
+import { arenaOf, fusedExports } from './_module.js';
 import { FusedRnnError } from './errors.js';
 
 /** Padding of {@link fusedConv1d}, as Keras' `Conv1D` names it. */
@@ -56,89 +57,6 @@ export interface FusedConv1dOptions {
    * @default null
    */
   embeddings?: tf.Tensor | null;
-}
-
-/** The conv exports of the module (assembly/conv1d.ts); pointers are byte addresses in its memory. */
-export interface ConvExports {
-  conv1dForward(
-    B: number,
-    T: number,
-    CP: number,
-    K: number,
-    FP: number,
-    dil: number,
-    padLeft: number,
-    To: number,
-    act: number,
-    x: number,
-    W: number,
-    bias: number,
-    Y: number,
-  ): void;
-  conv1dBackward(
-    B: number,
-    T: number,
-    CP: number,
-    K: number,
-    FP: number,
-    dil: number,
-    padLeft: number,
-    To: number,
-    act: number,
-    x: number,
-    W: number,
-    Y: number,
-    dY: number,
-    dx: number,
-    dW: number,
-    db: number,
-    WR: number,
-    wantDx: number,
-  ): void;
-  conv1dTableForward(
-    B: number,
-    T: number,
-    V: number,
-    CP: number,
-    K: number,
-    FP: number,
-    dil: number,
-    padLeft: number,
-    To: number,
-    act: number,
-    ids: number,
-    E: number,
-    W: number,
-    bias: number,
-    P: number,
-    Y: number,
-  ): void;
-  conv1dTableBackward(
-    B: number,
-    T: number,
-    V: number,
-    CP: number,
-    K: number,
-    FP: number,
-    dil: number,
-    padLeft: number,
-    To: number,
-    act: number,
-    ids: number,
-    E: number,
-    W: number,
-    Y: number,
-    dY: number,
-    dP: number,
-    dE: number,
-    dW: number,
-    db: number,
-    WR: number,
-  ): void;
-  maxPool(B: number, To: number, FP: number, Y: number, M: number): void;
-  gateForward(rows: number, FP: number, Y: number, Z: number): void;
-  gateBackward(rows: number, FP: number, Y: number, dZ: number, dY: number): void;
-  maxPoolGrad(B: number, To: number, FP: number, Y: number, dM: number, M: number, dY: number): void;
 }
 
 const ACTIVATION_CODES: Record<Conv1dActivation, number> = { linear: 0, relu: 1, tanh: 2, sigmoid: 3 };
@@ -388,7 +306,8 @@ export function fusedConv1d(
   const tape: Tape | null = recordingTape(inputs);
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, kt, bt] = args as tf.Tensor[];
-    const mod = fusedExports() as FusedExports & ConvExports;
+    const mod = fusedExports();
+    const kernels = fusedKernels();
     const W = valuesOf(kt!).slice(0, K * C * F);
     const bValues = bias == null ? null : valuesOf(bt!).slice(0, F);
     const forwardPass = (): Placed<ForwardKeys> => {
@@ -410,32 +329,46 @@ export function fusedConv1d(
       if (bValues !== null) heap.set(bValues, at.b);
       if (ids === null) {
         writePadded(heap, at.x, valuesOf(xt!), B * T, C, CP);
-        mod.conv1dForward(B, T, CP, K, FP, d.dil, d.padLeft, To, d.act, ptr.x, ptr.W, ptr.b, ptr.Y);
+        kernels.conv1dForward({
+          B,
+          T,
+          CP,
+          K,
+          FP,
+          dil: d.dil,
+          padLeft: d.padLeft,
+          To,
+          act: d.act,
+          x: ptr.x,
+          W: ptr.W,
+          bias: ptr.b,
+          Y: ptr.Y,
+        });
       } else {
         // x holds the table [V, CP], then the ids.
         const idsAt = at.x + d.V * CP;
         writePadded(heap, at.x, valuesOf(xt!), d.V, C, CP);
         new Int32Array(heap.buffer, idsAt * 4, B * T).set(ids);
-        mod.conv1dTableForward(
+        kernels.conv1dTableForward({
           B,
           T,
-          d.V,
+          V: d.V,
           CP,
           K,
           FP,
-          d.dil,
-          d.padLeft,
+          dil: d.dil,
+          padLeft: d.padLeft,
           To,
-          d.act,
-          idsAt * 4,
-          ptr.x,
-          ptr.W,
-          ptr.b,
-          ptr.P,
-          ptr.Y,
-        );
+          act: d.act,
+          ids: idsAt * 4,
+          E: ptr.x,
+          W: ptr.W,
+          bias: ptr.b,
+          P: ptr.P,
+          Y: ptr.Y,
+        });
       }
-      if (d.pool) mod.maxPool(B, To, FP, ptr.Y, ptr.M);
+      if (d.pool) kernels.maxPool({ B, To, FP, Y: ptr.Y, M: ptr.M });
       return placed;
     };
     const f = forwardPass();
@@ -469,52 +402,52 @@ export function fusedConv1d(
       const Y4 = saved.at.Y * 4;
       if (d.pool) {
         writePadded(heap, at.dM, valuesOf(dy), B, F, FP);
-        mod.maxPoolGrad(B, To, FP, Y4, ptr.dM, ptr.M, ptr.dY);
+        kernels.maxPoolGrad({ B, To, FP, Y: Y4, dM: ptr.dM, M: ptr.M, dY: ptr.dY });
       } else writePadded(heap, at.dY, valuesOf(dy), B * To, F, FP);
       if (table === null) {
-        mod.conv1dBackward(
+        kernels.conv1dBackward({
           B,
           T,
           CP,
           K,
           FP,
-          d.dil,
-          d.padLeft,
+          dil: d.dil,
+          padLeft: d.padLeft,
           To,
-          d.act,
-          x4,
-          W4,
-          Y4,
-          ptr.dY,
-          ptr.dx,
-          ptr.dW,
-          ptr.db,
-          ptr.WR,
-          d.wantDx ? 1 : 0,
-        );
+          act: d.act,
+          x: x4,
+          W: W4,
+          Y: Y4,
+          dY: ptr.dY,
+          dx: ptr.dx,
+          dW: ptr.dW,
+          db: ptr.db,
+          WR: ptr.WR,
+          wantDx: d.wantDx,
+        });
       } else {
-        mod.conv1dTableBackward(
+        kernels.conv1dTableBackward({
           B,
           T,
-          d.V,
+          V: d.V,
           CP,
           K,
           FP,
-          d.dil,
-          d.padLeft,
+          dil: d.dil,
+          padLeft: d.padLeft,
           To,
-          d.act,
-          x4 + d.V * CP * 4,
-          x4,
-          W4,
-          Y4,
-          ptr.dY,
-          ptr.dP,
-          ptr.dx,
-          ptr.dW,
-          ptr.db,
-          ptr.WR,
-        );
+          act: d.act,
+          ids: x4 + d.V * CP * 4,
+          E: x4,
+          W: W4,
+          Y: Y4,
+          dY: ptr.dY,
+          dP: ptr.dP,
+          dE: ptr.dx,
+          dW: ptr.dW,
+          db: ptr.db,
+          WR: ptr.WR,
+        });
       }
       const grads: tf.Tensor[] = [
         table !== null

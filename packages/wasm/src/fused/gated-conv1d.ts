@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernels } from './_bindings.js';
 import { fail, placeAll, recordingTape, saveForBackward, valuesOf } from './_common.js';
-import { arenaOf, type FusedExports, fusedExports } from './_module.js';
-import {
-  type ConvExports,
-  checkConv,
-  type FusedConv1dOptions,
-  paddedTensor,
-  shapeText,
-  writePadded,
-} from './conv1d.js';
+import { arenaOf, fusedExports } from './_module.js';
+import { checkConv, type FusedConv1dOptions, paddedTensor, shapeText, writePadded } from './conv1d.js';
 
 /** Options of {@link fusedGatedConv1d}. */
 export type FusedGatedConv1dOptions = Pick<FusedConv1dOptions, 'padding' | 'dilationRate' | 'inputGradient'>;
@@ -73,7 +67,8 @@ export function fusedGatedConv1d(
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const t = args.slice(0, inputs.length) as tf.Tensor[];
     const [xt, wf, bf, wg, bg] = filterBias == null ? [t[0]!, t[1]!, null, t[2]!, null] : t;
-    const mod = fusedExports() as FusedExports & ConvExports;
+    const mod = fusedExports();
+    const kernels = fusedKernels();
     const Wf = valuesOf(wf!).slice(0, K * C * F);
     const Wg = valuesOf(wg!).slice(0, K * C * F);
     const biases = bf == null ? null : [valuesOf(bf).slice(0, F), valuesOf(bg!).slice(0, F)];
@@ -97,8 +92,22 @@ export function fusedGatedConv1d(
         heap.set(biases[0]!, at.b);
         heap.set(biases[1]!, at.b + FP);
       }
-      mod.conv1dForward(B, T, CP, K, F2, d.dil, d.padLeft, To, 0, ptr.x, ptr.W, ptr.b, ptr.Y);
-      mod.gateForward(B * To, FP, ptr.Y, ptr.Z);
+      kernels.conv1dForward({
+        B,
+        T,
+        CP,
+        K,
+        FP: F2,
+        dil: d.dil,
+        padLeft: d.padLeft,
+        To,
+        act: 0,
+        x: ptr.x,
+        W: ptr.W,
+        bias: ptr.b,
+        Y: ptr.Y,
+      });
+      kernels.gateForward({ rows: B * To, FP, Y: ptr.Y, Z: ptr.Z });
       return placed;
     };
     const f = forwardPass();
@@ -124,27 +133,27 @@ export function fusedGatedConv1d(
       arena.releaseLater(g.block);
       const { heap, at, ptr } = g;
       writePadded(heap, at.dZ, valuesOf(dz), B * To, F, FP);
-      mod.gateBackward(B * To, FP, saved.at.Y * 4, ptr.dZ, ptr.dY);
-      mod.conv1dBackward(
+      kernels.gateBackward({ rows: B * To, FP, Y: saved.at.Y * 4, dZ: ptr.dZ, dY: ptr.dY });
+      kernels.conv1dBackward({
         B,
         T,
         CP,
         K,
-        F2,
-        d.dil,
-        d.padLeft,
+        FP: F2,
+        dil: d.dil,
+        padLeft: d.padLeft,
         To,
-        0,
-        saved.at.x * 4,
-        saved.at.W * 4,
-        saved.at.Y * 4,
-        ptr.dY,
-        ptr.dx,
-        ptr.dW,
-        ptr.db,
-        ptr.WR,
-        d.wantDx ? 1 : 0,
-      );
+        act: 0,
+        x: saved.at.x * 4,
+        W: saved.at.W * 4,
+        Y: saved.at.Y * 4,
+        dY: ptr.dY,
+        dx: ptr.dx,
+        dW: ptr.dW,
+        db: ptr.db,
+        WR: ptr.WR,
+        wantDx: d.wantDx,
+      });
       const half = (offset: number) => {
         const out = new Float32Array(K * C * F);
         for (let r = 0; r < K * C; r++) {
