@@ -4,6 +4,7 @@ import { dataDirs, imdb } from '@seqlab/datasets';
 import { LESSON_DEFAULTS, prepareLessonData } from '@seqlab/lesson';
 import type { IdMatrix } from '@seqlab/models';
 import { BenchError } from './_errors.js';
+import { type LoadDataRuns, measureLoadData } from './_load_data.js';
 import { median } from './_stats.js';
 
 /** The lesson's data, ready for training: 20,000 train and 5,000 validation rows of 100 ids. */
@@ -18,8 +19,11 @@ export interface LessonData {
 export interface DataTimings {
   /** The folder `imdb.npz` was read from. */
   dataDir: string;
+  /** `imdb.loadData({ numWords: 500 })` in this (warm) process. */
   loadDataMs: number;
   loadDataSamplesMs: number[];
+  /** The same call in fresh processes: time and peak RSS, as the issue #16 targets are stated. */
+  loadDataFresh: LoadDataRuns;
   /** The recipe's data step, `prepareLessonData`: `train_test_split` then `pad_sequences`. */
   prepareMs: number;
   prepareSamplesMs: number[];
@@ -46,7 +50,8 @@ export function findDataDir(): string {
 }
 
 /**
- * `imdb.loadData({ numWords: 500 })` (timed `loadRepeats` times), then the recipe's own data step,
+ * `imdb.loadData({ numWords: 500 })` in `loadRepeats` fresh processes (time and peak RSS) and timed
+ * `loadRepeats` times here, then the recipe's own data step,
  * `prepareLessonData` (`train_test_split(testSize 0.2, randomState 42)` and `pad_sequences(maxlen 100)`, timed
  * `prepareRepeats` times): the lesson's data, exactly as `runLesson` prepares it.
  */
@@ -57,6 +62,7 @@ export async function prepareData(
 ): Promise<{ data: LessonData; timings: DataTimings }> {
   const dataDir = findDataDir();
   const path = join(dataDir, 'imdb.npz');
+  const loadDataFresh = measureLoadData(path, loadRepeats, onSample);
   const loadSamples: number[] = [];
   let loaded: Awaited<ReturnType<typeof imdb.loadData>> | undefined;
   for (let i = 0; i < loadRepeats; i++) {
@@ -87,6 +93,7 @@ export async function prepareData(
       dataDir,
       loadDataMs: median(loadSamples),
       loadDataSamplesMs: loadSamples,
+      loadDataFresh,
       prepareMs: median(prepareSamples),
       prepareSamplesMs: prepareSamples,
       trainRows: train.x.shape[0]!,

@@ -1,5 +1,5 @@
 /** What went wrong in a bench run. */
-export type BenchErrorCode = 'NO_DATA' | 'INVALID_OPTION';
+export type BenchErrorCode = 'NO_DATA' | 'INVALID_OPTION' | 'DATA_CHILD_FAILED';
 
 /** A bench run that cannot start: no local IMDB data, or a bad option. */
 export class BenchError extends Error {

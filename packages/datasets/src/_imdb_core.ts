@@ -48,7 +48,9 @@ export interface ImdbMembers {
 }
 
 const INT32_MIN = -0x80000000;
-const INT32_MAX = 0x7fffffff;
+export const INT32_MAX = 0x7fffffff;
+const INT32_MIN_BIG = BigInt(INT32_MIN);
+const INT32_MAX_BIG = BigInt(INT32_MAX);
 
 function checkInt(name: string, value: unknown, allowNull: boolean): void {
   if (value === undefined || (allowNull && value === null)) return;
@@ -84,7 +86,7 @@ export function labelsFrom(array: NpyArray | undefined, name: string, file: stri
     const v = data[i]!;
     const ok =
       typeof v === 'bigint'
-        ? v >= BigInt(INT32_MIN) && v <= BigInt(INT32_MAX)
+        ? v >= INT32_MIN_BIG && v <= INT32_MAX_BIG
         : Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
     if (!ok) {
       throw new DatasetError(
@@ -133,8 +135,18 @@ interface Plan {
   readonly offset: number;
 }
 
-/** Everything `load_data` decides before writing a single output id: arguments, shuffle, maxlen, num_words. */
-function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Plan {
+/** `load_data`'s arguments with Keras' defaults, each checked to be an int32 (or null where Keras allows None). */
+export interface CheckedOptions {
+  readonly numWords: number | null | undefined;
+  readonly skipTop: number;
+  readonly maxlen: number | null | undefined;
+  readonly seed: number;
+  readonly startChar: number | null;
+  readonly oovChar: number | null;
+  readonly indexFrom: number;
+}
+
+export function checkOptions(options: ImdbLoadOptions): CheckedOptions {
   const { numWords, skipTop = 0, maxlen, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
   checkInt('numWords', numWords, true);
   checkInt('skipTop', skipTop, false);
@@ -143,24 +155,67 @@ function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Pla
   checkInt('startChar', startChar, true);
   checkInt('oovChar', oovChar, true);
   checkInt('indexFrom', indexFrom, false);
+  return { numWords, skipTop, maxlen, seed, startChar, oovChar, indexFrom };
+}
 
-  const { xTrain, yTrain, xTest, yTest } = members;
-  for (const [x, y, name] of [
-    [xTrain, yTrain, 'train'],
-    [xTest, yTest, 'test'],
-  ] as const) {
-    if (x.offsets.length - 1 !== y.length) {
-      throw new DatasetError(
-        'BAD_SHAPE',
-        `x_${name} has ${x.offsets.length - 1} reviews but y_${name} ${y.length} labels`,
-        { file },
-      );
+/** Each split's review count must match its label count (checked before anything else uses them). */
+export function checkCounts(counts: readonly [x: number, y: number, name: string][], file: string): void {
+  for (const [x, y, name] of counts) {
+    if (x !== y) {
+      throw new DatasetError('BAD_SHAPE', `x_${name} has ${x} reviews but y_${name} ${y} labels`, { file });
     }
   }
+}
 
+/** Keras' two shuffles, train then test, from one `np.random.RandomState(seed)`. */
+export function shuffleOrders(seed: number, trainCount: number, testCount: number): [Int32Array, Int32Array] {
   const rng = new RandomState(seed);
-  const trainOrder = rng.shuffle(Int32Array.from({ length: yTrain.length }, (_, i) => i));
-  const testOrder = rng.shuffle(Int32Array.from({ length: yTest.length }, (_, i) => i));
+  const iota = (n: number): Int32Array => {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  };
+  const trainOrder = rng.shuffle(iota(trainCount));
+  return [trainOrder, rng.shuffle(iota(testCount))];
+}
+
+export function noneKept(maxlen: number, file: string): DatasetError {
+  return new DatasetError(
+    'BAD_ARGUMENT',
+    `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
+    { file },
+  );
+}
+
+export function emptyReview(file: string): DatasetError {
+  return new DatasetError(
+    'BAD_ARGUMENT',
+    'an empty review leaves max() without a value (Keras raises ValueError here); set numWords or startChar',
+    { file },
+  );
+}
+
+export function beyondInt32(max: number, indexFrom: number, file: string): DatasetError {
+  return new DatasetError(
+    'BAD_ARGUMENT',
+    `ids reach ${max} with indexFrom=${indexFrom}, beyond int32; set numWords or a smaller indexFrom`,
+    { file },
+  );
+}
+
+/** Everything `load_data` decides before writing a single output id: arguments, shuffle, maxlen, num_words. */
+function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Plan {
+  const { numWords, skipTop, maxlen, seed, startChar, oovChar, indexFrom } = checkOptions(options);
+
+  const { xTrain, yTrain, xTest, yTest } = members;
+  checkCounts(
+    [
+      [xTrain.offsets.length - 1, yTrain.length, 'train'],
+      [xTest.offsets.length - 1, yTest.length, 'test'],
+    ],
+    file,
+  );
+  const [trainOrder, testOrder] = shuffleOrders(seed, yTrain.length, yTest.length);
 
   // Keras builds [start_char] + [w + index_from ...], filters by maxlen, then maps ids through the
   // [skip_top, num_words) window. Here: pass 1 finds the kept reviews (and the max id when num_words is unset);
@@ -178,13 +233,7 @@ function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Pla
   };
   const trainKept = pick(xTrain, trainOrder);
   const testKept = pick(xTest, testOrder);
-  if (maxlen && (trainKept.length === 0 || testKept.length === 0)) {
-    throw new DatasetError(
-      'BAD_ARGUMENT',
-      `After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
-      { file },
-    );
-  }
+  if (maxlen && (trainKept.length === 0 || testKept.length === 0)) throw noneKept(maxlen, file);
 
   let limit = numWords;
   if (!limit) {
@@ -198,13 +247,7 @@ function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Pla
         const source = kept[i]!;
         const from = offsets[source]!;
         const to = offsets[source + 1]!;
-        if (from === to && startChar === null) {
-          throw new DatasetError(
-            'BAD_ARGUMENT',
-            'an empty review leaves max() without a value (Keras raises ValueError here); set numWords or startChar',
-            { file },
-          );
-        }
+        if (from === to && startChar === null) throw emptyReview(file);
         if (startChar !== null && startChar > max) max = startChar;
         for (let j = from; j < to; j++) {
           const w = ids[j]! + indexFrom;
@@ -212,13 +255,7 @@ function plan(members: ImdbMembers, options: ImdbLoadOptions, file: string): Pla
         }
       }
     }
-    if (max > INT32_MAX) {
-      throw new DatasetError(
-        'BAD_ARGUMENT',
-        `ids reach ${max} with indexFrom=${indexFrom}, beyond int32; set numWords or a smaller indexFrom`,
-        { file },
-      );
-    }
+    if (max > INT32_MAX) throw beyondInt32(max, indexFrom, file);
     limit = max;
   }
   const top = limit;
@@ -275,46 +312,6 @@ export function imdbPacked(members: ImdbMembers, options: ImdbLoadOptions, file:
     // oovChar null drops ids: give back the unused tail when it is large
     const packed = at === capacity || at > capacity * 0.75 ? out.subarray(0, at) : out.slice(0, at);
     return [{ ids: packed, offsets: outOffsets }, y];
-  };
-  return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
-}
-
-/**
- * {@link imdbPacked} written straight into one `number[]` per review (the `loadData` shape), with no packed
- * copy in between.
- */
-export function imdbNested(members: ImdbMembers, options: ImdbLoadOptions, file: string): ImdbData {
-  const { trainKept, testKept, startId, top, skipTop, indexFrom, oovChar } = plan(members, options, file);
-  const hasStart = !Number.isNaN(startId);
-  const map = (x: PackedSequences, kept: Int32Array, labels: Int32Array): ImdbSplit => {
-    const { ids, offsets } = x;
-    const out = new Array<number[]>(kept.length);
-    const y = new Int32Array(kept.length);
-    for (let i = 0; i < kept.length; i++) {
-      const source = kept[i]!;
-      y[i] = labels[source]!;
-      const from = offsets[source]!;
-      const to = offsets[source + 1]!;
-      if (oovChar !== null) {
-        const seq = new Array<number>(to - from + (hasStart ? 1 : 0));
-        let at = 0;
-        if (hasStart) seq[at++] = startId;
-        for (let j = from; j < to; j++) {
-          const w = ids[j]! + indexFrom;
-          seq[at++] = skipTop <= w && w < top ? w : oovChar;
-        }
-        out[i] = seq;
-      } else {
-        const seq: number[] = [];
-        if (hasStart) seq.push(startId);
-        for (let j = from; j < to; j++) {
-          const w = ids[j]! + indexFrom;
-          if (skipTop <= w && w < top) seq.push(w);
-        }
-        out[i] = seq;
-      }
-    }
-    return [out, y];
   };
   return [map(members.xTrain, trainKept, members.yTrain), map(members.xTest, testKept, members.yTest)];
 }

@@ -8,7 +8,16 @@ import {
   shapeSize,
 } from './_dtype.js';
 import { DatasetError } from './_errors.js';
-import { describeValue, PickledNdarray, type PickleLimits, PyList, readPickle, unpickle } from './_pickle.js';
+import {
+  describeValue,
+  PickledNdarray,
+  type PickleLimits,
+  PyList,
+  type RunSink,
+  readPickle,
+  SinkFallback,
+  unpickle,
+} from './_pickle.js';
 import { parsePyLiteral } from './_pyliteral.js';
 
 /** A numeric array read from `.npy`: flat data in C (row-major) order. */
@@ -123,12 +132,13 @@ function objectArray(
   file: string,
   limits: PickleLimits,
   raw: boolean,
+  sink?: RunSink,
 ): { obj: PickledNdarray; arena: Int32Array } {
   const dims = header.shape;
   const count = shapeSize(dims);
   let obj: unknown;
   let arena: Int32Array = new Int32Array(0);
-  if (raw) ({ value: obj, arena } = unpickle(header.payload, file, limits));
+  if (raw) ({ value: obj, arena } = unpickle(header.payload, file, limits, sink));
   else obj = readPickle(header.payload, file, limits);
   const data = obj instanceof PickledNdarray ? obj.data : undefined;
   if (
@@ -209,6 +219,11 @@ export function readNpyIntLists(
   file: string,
   options: ReadNpyOptions = {},
 ): PackedIntLists {
+  const { obj, arena } = objectArray(intListsHeader(bytes, file), file, options, true);
+  return packIntLists(obj.data as PyList, arena, file);
+}
+
+function intListsHeader(bytes: Uint8Array, file: string): NpyHeader {
   const header = readHeader(bytes, file);
   if (header.dtype.kind !== 'object' || header.shape.length !== 1) {
     throw new DatasetError(
@@ -217,8 +232,42 @@ export function readNpyIntLists(
       { file },
     );
   }
-  const { obj, arena } = objectArray(header, file, options, true);
-  return packIntLists(obj.data as PyList, arena, file);
+  return header;
+}
+
+/**
+ * {@link readNpyIntLists} with each list handed to `sink` as soon as it is complete, instead of packed: the
+ * result is what `sink` returned for each list, in order. The ints never exist in one array, so reading takes
+ * memory for the longest list only. A pickle that reuses or changes a list after it is complete (numpy never
+ * writes one) is read again through {@link readNpyIntLists}, with the same result; `sink` may then have seen some
+ * lists of the abandoned first reading, so it must only map its input to its output (no side effects).
+ */
+export function readNpyIntListsInto<T>(
+  bytes: Uint8Array,
+  file: string,
+  sink: (ints: Int32Array) => T,
+  options: ReadNpyOptions = {},
+): T[] {
+  const header = intListsHeader(bytes, file);
+  try {
+    const list = objectArray(header, file, options, true, sink).obj.data as PyList;
+    const items = list.items ?? [];
+    const out = new Array<T>(list.items === undefined ? list.length : items.length);
+    if (list.items === undefined && list.length > 0) throw new SinkFallback('the array holds ints');
+    for (let i = 0; i < out.length; i++) {
+      const item = items[i];
+      if (!(item instanceof PyList) || item.items !== undefined) throw new SinkFallback('not an int list');
+      // a list that never got an int was never handed to the sink
+      out[i] = item.isSealed ? (item.sealed as T) : sink(new Int32Array(0));
+    }
+    return out;
+  } catch (error) {
+    if (!(error instanceof SinkFallback)) throw error;
+  }
+  const { ids, offsets } = readNpyIntLists(bytes, file, options);
+  const out = new Array<T>(offsets.length - 1);
+  for (let i = 0; i < out.length; i++) out[i] = sink(ids.subarray(offsets[i]!, offsets[i + 1]!));
+  return out;
 }
 
 /** Packs a list of int lists; contiguous runs in order (what a pickler writes) are used in place. */

@@ -68,6 +68,26 @@ export class PyList {
   depth = 1;
   /** What this list and everything in it cost in the element budget. */
   size: number = CONTAINER_COST;
+  /** Sink mode: the run was handed to the sink, which gave back `sealed`; the list may not change any more. */
+  isSealed = false;
+  sealed: unknown = undefined;
+}
+
+/**
+ * Sink mode of {@link unpickle}: called once per int list when its run is complete (the view is valid only during
+ * the call); what it returns is kept as the list's `sealed` value. The arena then holds one list at a time.
+ */
+export type RunSink = (ints: Int32Array) => unknown;
+
+/**
+ * Thrown by {@link unpickle} in sink mode when a list already handed to the sink would be changed or used twice
+ * (possible in a pickle, never written by numpy): the caller reads the same bytes again without a sink.
+ */
+export class SinkFallback {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
 }
 
 class RawTuple {
@@ -162,7 +182,12 @@ export interface RawPickle {
  * Reads a pickle into the reader's own representation: lists are {@link PyList}s (int runs in `arena`), floats
  * {@link PyFloat}s, tuples internal. {@link readPickle} turns that into plain JS values.
  */
-export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits = {}): RawPickle {
+export function unpickle(
+  bytes: Uint8Array,
+  file: string,
+  limits: PickleLimits = {},
+  sink?: RunSink,
+): RawPickle {
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -216,8 +241,34 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
     arena = grown;
   };
 
+  /** Sink mode: the one list whose run is in the arena (from index 0). */
+  let open: PyList | undefined;
+  const seal = (list: PyList): void => {
+    list.sealed = sink!(arena.subarray(list.start, list.start + list.length));
+    list.isSealed = true;
+    if (open === list) open = undefined;
+  };
+  /** An empty list starts its run at the end of the arena; in sink mode the open list (if it got ints) is sealed first. */
+  const startRun = (target: PyList): void => {
+    if (sink !== undefined && open !== target) {
+      if (open !== undefined && open.length > 0) seal(open);
+      arenaLength = 0;
+      open = target;
+    }
+    target.start = arenaLength;
+  };
+  /** Whether ints appended to `target` extend its run in place. */
+  const extendsRun = (target: PyList): boolean =>
+    sink === undefined ? target.start + target.length === arenaLength : target === open;
+  /** Sink mode: a list whose ints went (or go) to the sink cannot become anything else. */
+  const checkUnsealed = (list: PyList, what: string): void => {
+    if (sink !== undefined && (list.isSealed || list.length > 0)) throw new SinkFallback(what);
+  };
+
   const materialize = (list: PyList): unknown[] => {
     if (list.items === undefined) {
+      checkUnsealed(list, 'a list of ints gets another item');
+      if (open === list) open = undefined;
       const items = new Array<unknown>(list.length);
       for (let i = 0; i < list.length; i++) items[i] = arena[list.start + i];
       list.items = items;
@@ -227,9 +278,9 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
   const appendOne = (target: unknown, item: unknown): void => {
     if (!(target instanceof PyList)) throw unsafe(`APPEND to ${describeValue(target)}; expected a list`);
     count(1);
-    if (target.items === undefined && typeof item === 'number' && (item | 0) === item) {
-      if (target.length === 0) target.start = arenaLength;
-      if (target.start + target.length === arenaLength) {
+    if (target.items === undefined && typeof item === 'number' && (item | 0) === item && !target.isSealed) {
+      if (target.length === 0) startRun(target);
+      if (extendsRun(target)) {
         reserve(1);
         arena[arenaLength++] = item;
         target.length++;
@@ -269,6 +320,7 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
   const deepCopy = (v: unknown): unknown => {
     if (v instanceof RawTuple) return new RawTuple(v.items.map(deepCopy), v.depth, v.size);
     if (!(v instanceof PyList)) return v;
+    checkUnsealed(v, 'a list of ints is used twice');
     const out = new PyList();
     out.depth = v.depth;
     out.size = v.size;
@@ -412,8 +464,9 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
    */
   const intBatch = (): boolean => {
     const target = stack[stack.length - 1];
-    if (!(target instanceof PyList) || target.items !== undefined) return false;
-    if (target.length !== 0 && target.start + target.length !== arenaLength) return false;
+    if (!(target instanceof PyList) || target.items !== undefined || target.isSealed) return false;
+    if (target.length === 0) startRun(target);
+    else if (!extendsRun(target)) return false;
     reserve((bytes.length - pos) >> 1);
     const base = arenaLength;
     const end = bytes.length;
@@ -422,7 +475,6 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
     if (p >= end || bytes[p] !== 0x65 || n === base) return false; // not `… APPENDS`: run the opcodes one by one
     const added = n - base;
     count(added);
-    if (target.length === 0) target.start = base;
     target.length += added;
     target.size += added;
     arenaLength = n;
@@ -444,6 +496,7 @@ export function unpickle(bytes: Uint8Array, file: string, limits: PickleLimits =
         break;
       case 0x2e: // STOP
         if (stack.length !== 1 || marks.length !== 0) throw bad('STOP with an unbalanced stack');
+        if (open !== undefined && open.length > 0) seal(open);
         return { value: stack[0], arena: arena.subarray(0, arenaLength) };
       case 0x28: // MARK
         if (intBatch()) break;

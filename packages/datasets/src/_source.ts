@@ -1,5 +1,12 @@
 import { DatasetError } from './_errors.js';
-import { type NpyArray, type PackedIntLists, type ReadNpyOptions, readNpy, readNpyIntLists } from './_npy.js';
+import {
+  type NpyArray,
+  type PackedIntLists,
+  type ReadNpyOptions,
+  readNpy,
+  readNpyIntLists,
+  readNpyIntListsInto,
+} from './_npy.js';
 import { crc32, extractZipEntry, type InflateRaw, readZip, type ZipEntry } from './_zip.js';
 
 /** Where a dataset file comes from: a path (Node) or URL (browser), or the file's bytes. */
@@ -113,6 +120,11 @@ export class NpzArchive implements NpzFile {
 
   intListsOf(member: { bytes: Uint8Array; name: string }): PackedIntLists {
     return readNpyIntLists(member.bytes, member.name, this.options);
+  }
+
+  /** A 1-D object array of int lists, each list handed to `sink` as it is read (see `readNpyIntListsInto`). */
+  intListsInto<T>(member: { bytes: Uint8Array; name: string }, sink: (ints: Int32Array) => T): T[] {
+    return readNpyIntListsInto(member.bytes, member.name, sink, this.options);
   }
 }
 

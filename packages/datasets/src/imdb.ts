@@ -3,11 +3,11 @@ import {
   type ImdbData,
   type ImdbLoadOptions,
   type ImdbPackedData,
-  imdbNested,
   imdbPacked,
   readImdbMembers,
   unpackSequences,
 } from './_imdb_core.js';
+import { readImdbNested } from './_imdb_nested.js';
 import type { DataSource, NpzArchive } from './_source.js';
 import { textToWords } from './_text.js';
 
@@ -42,8 +42,9 @@ export interface LoadDataOptions extends ImdbLoadOptions {
  * `keras.datasets.imdb.load_data`, element for element: the same shuffle (numpy `RandomState(seed)`), the same
  * start/OOV/offset handling, the same `maxlen` and `numWords` filtering.
  * `x` comes as `number[][]` (Keras: lists of ints), `y` as `Int32Array` (Keras: int64).
- * Only the four members Keras reads are inflated; {@link loadDataPacked} gives the same ids without a JS array
- * per review (half the memory).
+ * Only the four members Keras reads are inflated, and each review goes from the pickle straight into its array
+ * (no array of all ids on the way); {@link loadDataPacked} gives the same ids without a JS array per review
+ * (half the memory).
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export interface LoadDataOptions extends ImdbLoadOptions {
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
   const { npz, rest } = await open(options);
-  return imdbNested(await readImdbMembers(npz), rest, npz.file);
+  return await readImdbNested(npz, rest);
 }
 
 async function open(options: LoadDataOptions): Promise<{ npz: NpzArchive; rest: ImdbLoadOptions }> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imdb } from '../src/index.js';
 import { expected, fixture, fixtureBytes } from './_helpers.js';
+import { fakeImdbWith, npy, objectArrayPickle } from './_hostile.js';
 
 const camel = (kwargs: Record<string, number | null>): imdb.LoadDataOptions =>
   Object.fromEntries(
@@ -44,6 +45,31 @@ describe('imdb.loadData', () => {
     ]) {
       expect(await imdb.loadData({ path, numWords: 20 })).toEqual(want);
     }
+  });
+
+  it("gives the packed reader's ids when a review list is reused in the pickle (read again, not streamed)", async () => {
+    // x_train with review 1 a memo copy of review 0 (numpy never writes this; a pickle may)
+    const raw = expected.raw.x_train;
+    const ops: number[] = [0x5d, 0x28];
+    raw.forEach((review, i) => {
+      if (i === 1) ops.push(0x68, 0);
+      else {
+        ops.push(0x5d, ...(i === 0 ? [0x71, 0] : []), 0x28);
+        for (const w of review) ops.push(0x4b, w);
+        ops.push(0x65);
+      }
+    });
+    ops.push(0x65);
+    const path = fakeImdbWith({ 'x_train.npy': npy('|O', [raw.length], objectArrayPickle(raw.length, ops)) });
+    for (const options of [{}, { numWords: 20 }, { oovChar: null, maxlen: 20 }]) {
+      const [[xTrain, yTrain], [xTest]] = await imdb.loadData({ path, ...options });
+      const [[packed, yPacked], [packedTest]] = await imdb.loadDataPacked({ path, ...options });
+      expect(xTrain).toEqual(imdb.unpackSequences(packed));
+      expect(yTrain).toEqual(yPacked);
+      expect(xTest).toEqual(imdb.unpackSequences(packedTest));
+    }
+    const [[xTrain]] = await imdb.loadData({ path, seed: 1, startChar: null, indexFrom: 0 });
+    expect(xTrain.filter((x) => JSON.stringify(x) === JSON.stringify(raw[0]))).toHaveLength(2);
   });
 
   it('raises like Keras when maxlen keeps nothing, and on bad arguments', async () => {

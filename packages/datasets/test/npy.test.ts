@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readNpyIntLists } from '../src/_npy.js';
+import { readNpyIntLists, readNpyIntListsInto } from '../src/_npy.js';
 import { DatasetError, readNpy } from '../src/index.js';
 import { expected, fixtureBytes } from './_helpers.js';
 import { npy, objectArrayPickle } from './_hostile.js';
@@ -99,9 +99,46 @@ describe('readNpy', () => {
     );
   });
 
+  it('hands each list to a sink from one small scratch buffer, or reads again when a list is reused', () => {
+    const collect = (bytes: Uint8Array) => {
+      const offsets: number[] = [];
+      const lists = readNpyIntListsInto(bytes, 'i.npy', (ints) => {
+        offsets.push(ints.byteOffset);
+        return Array.from(ints);
+      });
+      return { lists, offsets };
+    };
+    // every way of building int lists a pickle has (batch, APPEND, empty, LIST, after a non-int batch)
+    const ops = [
+      0x5d, 0x28, 0x5d, 0x71, 0, 0x28, 0x4b, 1, 0x4b, 2, 0x4a, 0x70, 0x11, 0x01, 0x00, 0x65, 0x5d, 0x4b, 4,
+      0x61, 0x5d, 0x28, 0x4a, 0xfb, 0xff, 0xff, 0xff, 0x4d, 0x2c, 0x01, 0x6c, 0x5d, 0x28, 0x4b, 7, 0x65, 0x65,
+    ];
+    const direct = collect(npy('|O', [5], objectArrayPickle(5, ops)));
+    expect(direct.lists).toEqual([[1, 2, 70000], [4], [], [-5, 300], [7]]);
+    // each list starts at the scratch buffer's start: no array of all ints was built
+    expect(direct.offsets).toEqual([0, 0, 0, 0, 0]);
+    const real = collect(fixtureBytes('numpy2_object.npy'));
+    expect(real.lists).toEqual(expected.raw.x_test);
+    expect(new Set(real.offsets)).toEqual(new Set([0]));
+    // a memo copy of a list already handed over: the generic reader's packed result, list by list
+    const shared = [...ops.slice(0, 21), 0x68, 0, ...ops.slice(21)];
+    const reread = collect(npy('|O', [6], objectArrayPickle(6, shared)));
+    expect(reread.lists).toEqual([[1, 2, 70000], [4], [], [1, 2, 70000], [-5, 300], [7]]);
+    // (the sink saw list 0 once before the reuse turned up; it must not keep anything itself)
+    expect(reread.offsets).toEqual([0, 0, 12, 16, 16, 28, 36]);
+  });
+
   it('refuses an element that is not a list of int32 ints, naming its index and type only', () => {
     const floats = [0x5d, 0x28, 0x5d, 0x47, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x61, 0x65];
     expect(() => readNpyIntLists(npy('|O', [1], objectArrayPickle(1, floats)), 'f.npy')).toThrow(
+      expect.objectContaining({
+        code: 'BAD_SHAPE',
+        message: 'f.npy: element 0 holds a float at position 0; expected ints in the int32 range',
+      }),
+    );
+    expect(() =>
+      readNpyIntListsInto(npy('|O', [1], objectArrayPickle(1, floats)), 'f.npy', (ints) => ints.length),
+    ).toThrow(
       expect.objectContaining({
         code: 'BAD_SHAPE',
         message: 'f.npy: element 0 holds a float at position 0; expected ints in the int32 range',

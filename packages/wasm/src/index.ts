@@ -23,6 +23,10 @@ export {
 } from './fused/index.js';
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {
+  BINARY_CROSSENTROPY,
+  BINARY_CROSSENTROPY_GRAD,
+  type BinaryCrossentropyAttrs,
+  fusedBinaryCrossentropy,
   isWasmKernelRegistered,
   RMSPROP_UPDATE,
   type RmspropConstants,

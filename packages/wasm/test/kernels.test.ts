@@ -81,6 +81,8 @@ describe('registration', () => {
       'GatherV2',
       'OneHot',
       'SeqlabRMSPropUpdate',
+      'SeqlabBinaryCrossentropy',
+      'SeqlabBinaryCrossentropyGrad',
       'BatchMatMul',
       'Equal',
       'Conv2DBackpropInput',

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import {
+  binaryCrossentropyConfig,
+  binaryCrossentropyGradConfig,
+  binaryCrossentropyGradient,
+} from './binary-crossentropy.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { equalConfig } from './equal.js';
@@ -17,7 +22,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
  * runs with a full heap copy per call (`Slice`, `Unpack`, `SplitV`, `StridedSlice`), slowly (`GatherV2`) or wrongly
  * (`OneHot`, int32 bits whatever the dtype), `BatchMatMul` for transposed products (a loop 10× slower than the
  * untransposed one in stock), and seqlab's own `SeqlabRMSPropUpdate` (one RMSprop step for every variable
- * in one call); registered by `initWasm`.
+ * in one call) and `SeqlabBinaryCrossentropy` (the loss, with its gradient kernel); registered by `initWasm`.
  */
 const KERNELS: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
@@ -29,6 +34,8 @@ const KERNELS: tf.KernelConfig[] = [
   gatherV2Config,
   oneHotConfig,
   rmspropUpdateConfig,
+  binaryCrossentropyConfig,
+  binaryCrossentropyGradConfig,
 ];
 
 // Wrappers of stock kernels (BatchMatMul: transposed products become a Transpose and the stock untransposed
@@ -67,6 +74,7 @@ export function registerWasmKernels(): string[] {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
+  tf.registerGradient(binaryCrossentropyGradient);
   return configs.map((k) => k.kernelName);
 }
 
@@ -79,6 +87,14 @@ export function isWasmKernelRegistered(name: string): boolean {
   return registered !== undefined && kernels().some((k) => k.kernelFunc === registered.kernelFunc);
 }
 
+export {
+  BINARY_CROSSENTROPY,
+  BINARY_CROSSENTROPY_GRAD,
+  type BinaryCrossentropyAttrs,
+  binaryCrossentropy,
+  binaryCrossentropyGrad,
+  fusedBinaryCrossentropy,
+} from './binary-crossentropy.js';
 export { WasmKernelError, type WasmKernelErrorCode } from './errors.js';
 export {
   RMSPROP_UPDATE,
