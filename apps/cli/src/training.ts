@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvLogger, modelCheckpoint } from '@seqlab/callbacks';
 import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
-import type { ModelName } from '@seqlab/models';
+import type { ModelName, ThreadsOption } from '@seqlab/models';
 import '@seqlab/models'; // registers the file:// and Keras-file (.keras, .h5) save routers
 import { renderSvgChart } from '@seqlab/plot';
 import { textVectorizationToJSON } from '@seqlab/sequence';
@@ -47,7 +47,14 @@ export async function trainOne(
   config: RunConfig,
   source: LessonData,
   out: Output,
-  options: { runsRoot: string; label?: string; announceData?: boolean; saveKeras?: string },
+  options: {
+    runsRoot: string;
+    label?: string;
+    announceData?: boolean;
+    saveKeras?: string;
+    /** `--threads` (`runLesson`'s `threads`). */
+    threads?: ThreadsOption;
+  },
 ): Promise<TrainedRun> {
   const dir = newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
   mkdirSync(dir, { recursive: true });
@@ -72,6 +79,7 @@ export async function trainOne(
     embeddingDim: config.embeddingDim,
     dropout: config.dropout,
     seed: config.seed,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
     checkpoint: `file://${join(dir, RUN_FILES.best)}`,
     callbacks: [
       csvLogger(join(dir, RUN_FILES.csv)),

@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
 import { runData } from '../lesson-data.js';
 import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
+import { describeThreads, THREADS_FLAG, threadsOption } from '../threads.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -19,6 +20,7 @@ export const train = defineCommand({
         valueName: 'name',
       },
       ...RECIPE_FLAGS,
+      ...THREADS_FLAG,
       'save-keras': {
         type: 'string',
         description: 'also save the best model as a Keras file (.keras or .h5; Keras ModelCheckpoint)',
@@ -40,6 +42,7 @@ export const train = defineCommand({
     if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
       throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
     const configs = names.map((name) => resolveConfig(name, flags));
+    const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);
     out.info(
@@ -47,6 +50,8 @@ export const train = defineCommand({
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
       ),
     );
+    const threadsLine = describeThreads(threads);
+    if (threadsLine !== null) out.info(out.color.dim(threadsLine));
     const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
@@ -56,6 +61,7 @@ export const train = defineCommand({
         runsRoot: flags.out,
         ...(flags.saveKeras !== undefined ? { saveKeras: resolve(out.ctx.cwd, flags.saveKeras) } : {}),
         announceData: runs.length === 0,
+        threads,
       });
       printSummary(run, out);
       runs.push(run);
