@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvLogger, modelCheckpoint } from '@seqlab/callbacks';
 import { type LessonData, type LessonResult, runLesson } from '@seqlab/lesson';
-import type { ModelName } from '@seqlab/models';
+import type { ModelName, ThreadsOption } from '@seqlab/models';
 import '@seqlab/models'; // registers the file:// and Keras-file (.keras, .h5) save routers
 import { renderSvgChart } from '@seqlab/plot';
 import { textVectorizationToJSON } from '@seqlab/sequence';
@@ -54,6 +54,8 @@ export async function trainOne(
     saveKeras?: string;
     /** A run folder to go on with from its training state (`--resume`), `epochsDone` epochs in. */
     resume?: { dir: string; epochsDone: number };
+    /** `--threads` (`runLesson`'s `threads`). */
+    threads?: ThreadsOption;
   },
 ): Promise<TrainedRun> {
   const dir = options.resume?.dir ?? newRunDir(resolve(out.ctx.cwd, options.runsRoot), config.model);
@@ -82,6 +84,7 @@ export async function trainOne(
     embeddingDim: config.embeddingDim,
     dropout: config.dropout,
     seed: config.seed,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
     checkpoint: `file://${join(dir, RUN_FILES.best)}`,
     stateCheckpoint: `file://${join(dir, RUN_FILES.state)}`,
     ...(options.resume ? { resume: `file://${join(dir, RUN_FILES.state)}` } : {}),

@@ -13,7 +13,9 @@ import {
   type ModelName,
   type ModelOptionsByName,
   type RandomState,
+  resolveThreads,
   setRandomState,
+  type ThreadsOption,
   trainLesson,
 } from '@seqlab/models';
 import type { TextVectorization } from '@seqlab/sequence';
@@ -107,6 +109,13 @@ export interface RunLessonOptions {
   onEvent?: (event: LessonEvent) => void;
   /** More tfjs callbacks (a CSV log, …); like early stopping, they never see an unvalidated (aborted) epoch. */
   callbacks?: tfl.Callback[];
+  /**
+   * Training threads (Node): `trainLesson`'s data-parallel `threads` — a number, or `'auto'` (2 where two cores
+   * are free and an epoch has at least 100 batches, else 1). A seeded run repeats exactly at any count and follows
+   * the 1-thread curve up to float rounding.
+   * @default 1
+   */
+  threads?: ThreadsOption;
 }
 
 /** The resolved recipe of a run: every value it used, seed included — enough to repeat it. */
@@ -214,6 +223,7 @@ function resolveConfig(options: RunLessonOptions, limit: number | null): LessonC
     );
   }
   checkInteger('seed', config.seed, 0);
+  if (options.threads !== undefined) checkThreads(options.threads);
   return config;
 }
 
@@ -285,6 +295,15 @@ function checkResume(
       `runLesson: the run saved at '${url}' has trained ${resumed.epoch} epochs, and epochs is ${config.epochs}; ` +
         `expected epochs > ${resumed.epoch} to train more.`,
     );
+  }
+}
+
+/** `threads` is checked before the data is prepared (trainLesson resolves `'auto'` for the run). */
+function checkThreads(threads: unknown): void {
+  try {
+    resolveThreads(threads, 'runLesson');
+  } catch (error) {
+    throw new LessonError('INVALID_OPTION', (error as Error).message, { cause: error });
   }
 }
 
@@ -454,6 +473,7 @@ export async function runLesson(options: RunLessonOptions): Promise<LessonResult
         learningRate: config.learningRate,
         seed: config.seed,
         ...(resumed !== null ? { compile: false, initialEpoch: resumed.epoch } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
         // The stopper runs before the checkpoint, as in the lesson's callback list, so the final restore happens
         // after the last checkpoint; none of them sees an epoch the abort cut short.
         // The recorder comes after them, so an epoch's event already knows whether early stopping took it as the

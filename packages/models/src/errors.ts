@@ -10,7 +10,8 @@ export type ModelsErrorCode =
   | 'KERAS_MALFORMED'
   | 'KERAS_UNSUPPORTED'
   | 'NON_FINITE_PREDICTION'
-  | 'NODE_ONLY';
+  | 'NODE_ONLY'
+  | 'THREAD_FAILED';
 
 /** Error thrown by `@seqlab/models`; `code` says which check failed. */
 export class ModelsError extends Error {

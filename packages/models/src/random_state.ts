@@ -36,7 +36,7 @@ function sources(model: tfl.LayersModel): Map<string, MaskSource> {
  */
 export function getRandomState(model: tfl.LayersModel): RandomState {
   const state: RandomState = {};
-  for (const [path, source] of sources(model)) state[path] = source.calls;
+  for (const [path, source] of sources(model)) state[path] = source.drawn;
   return state;
 }
 
@@ -56,5 +56,5 @@ export function setRandomState(model: tfl.LayersModel, state: RandomState): void
         `${JSON.stringify(state)}.`,
     );
   }
-  for (const [path, source] of found) source.calls = state[path]!;
+  for (const [path, source] of found) source.drawn = state[path]!;
 }

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useFusedLoss } from './_fused_loss.js';
+import {
+  AUTO_MIN_BATCHES,
+  resolveThreads,
+  startThreads,
+  type ThreadsOption,
+  type TrainingThreads,
+} from './_threads.js';
 import { ModelsError } from './errors.js';
 import { rmsprop } from './optimizers/rmsprop.js';
 
@@ -77,6 +84,18 @@ export interface TrainLessonOptions {
   fusedLoss?: boolean;
   /** tfjs callbacks (e.g. `@seqlab/callbacks`' `EarlyStopping`), or tfjs' callback-config object. */
   callbacks?: tfl.CustomCallbackArgs | tfl.CustomCallbackArgs[] | tfl.Callback | tfl.Callback[];
+  /**
+   * Threads that share each batch (data-parallel, Node only: `worker_threads`). The batch is split into contiguous
+   * shards in row order, each thread computes its shard's gradients with the same weights, and the gradients are
+   * combined in shard order weighted by shard size — the whole batch's mean gradient — before one optimizer step.
+   * Seeded dropout masks are the whole batch's, so a seeded run repeats exactly and follows the one-thread run's
+   * curve up to float rounding. `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at
+   * least 1.5 and an epoch has at least 100 batches, else 1. Needs a model compiled by name (trainLesson's own
+   * compile, or `compile: false` after one).
+   * Validation stays on this thread.
+   * @default 1
+   */
+  threads?: ThreadsOption;
 }
 
 /** Mulberry32: a small seeded generator for the shuffling order. */
@@ -241,8 +260,12 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
       `trainLesson: initialEpoch must be an integer in [0, epochs = ${epochs}), got ${initialEpoch}.`,
     );
   }
+  const requested = resolveThreads(options.threads ?? 1, 'trainLesson');
   const numClasses = modelClasses(model);
   const [rows, cols] = checkSplit('train', options.x, options.y);
+  // 'auto' keeps small runs on one thread: the threads' start-up (about a second) outweighs a short epoch.
+  const threads =
+    options.threads === 'auto' && Math.ceil(rows / batchSize) < AUTO_MIN_BATCHES ? 1 : requested;
   checkLabels('train', options.y, numClasses);
   if (options.validationData !== undefined) {
     checkSplit('validationData', options.validationData.x, options.validationData.y);
@@ -265,6 +288,7 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   };
   // A resumed run draws (and drops) the orders of the epochs it skips, so its shuffles are a straight run's.
   for (let e = 0; e < initialEpoch; e++) shuffled();
+  let pool: TrainingThreads | null = null;
   const dataset = {
     size: batches,
     iterator: async () => {
@@ -275,10 +299,17 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
           if (b >= batches) return { done: true, value: null };
           const slice = order.slice(b * batchSize, Math.min(rows, (b + 1) * batchSize));
           b++;
-          return {
-            done: false,
-            value: { xs: idsTensor(options.x, slice, cols), ys: labelsTensor(options.y, slice) },
-          };
+          const value = { xs: idsTensor(options.x, slice, cols), ys: labelsTensor(options.y, slice) };
+          if (pool !== null) {
+            // The gradients of every shard, ready for the train function below.
+            try {
+              await pool.prepare(value.xs, value.ys);
+            } catch (error) {
+              tf.dispose([value.xs, value.ys]);
+              throw error;
+            }
+          }
+          return { done: false, value };
         },
       };
     },
@@ -306,7 +337,14 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
         : new tfl.CustomCallback(c as tfl.CustomCallbackArgs),
     ),
   ];
+  const trainable = model as unknown as { makeTrainFunction?: () => (ins: tf.Tensor[]) => tf.Scalar[] };
   try {
+    if (threads > 1) {
+      pool = await startThreads(model, threads, batchSize, 'trainLesson');
+      const threaded = pool;
+      // tfjs' fitDataset asks for its train function once; ours applies the prepared gradients.
+      trainable.makeTrainFunction = () => (ins) => threaded.step(ins);
+    }
     return await model.fitDataset(dataset as unknown as Parameters<tfl.LayersModel['fitDataset']>[0], {
       epochs,
       initialEpoch,
@@ -317,5 +355,9 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     });
   } finally {
     if (validation !== undefined) tf.dispose(validation);
+    if (pool !== null) {
+      delete trainable.makeTrainFunction;
+      await pool.close();
+    }
   }
 }

@@ -21,6 +21,12 @@ for (const name of MODEL_NAMES) {
   model.dispose();
 }
 
+// Two training threads from the installed package (its dist/_train_worker.js): the 1-thread curve within rounding.
+const threaded = createModel('lstm', { seed: 1, maxlen });
+const fit2 = await trainLesson({ model: threaded, x, y, epochs: 2, batchSize: 16, seed: 1, threads: 2 });
+const threadedDifference = Math.max(...fit2.history.loss.map((l, i) => Math.abs(Number(l) - losses.lstm[i])));
+threaded.dispose();
+
 const dir = join(mkdtempSync(join(process.cwd(), 'ckpt-')), 'best');
 const model = createModel('lstm', { seed: 2, maxlen });
 const curves = history();
@@ -46,6 +52,7 @@ console.log(
     wasm: info.version,
     backend: tf.getBackend(),
     losses,
+    threadedDifference,
     epochs: curves.epochs,
     reloaded: again instanceof tfl.LayersModel,
     probabilities: Array.from(probabilities),

@@ -106,11 +106,14 @@ describe('the tfjs peer range', () => {
       core: string;
       backend: string;
       losses: Record<string, number[]>;
+      threadedDifference: number;
       epochs: number[];
       reloaded: boolean;
       probabilities: number[];
     };
     expect(out).toMatchObject({ core: version, backend: 'wasm', reloaded: true });
+    // trainLesson({ threads: 2 }) from the packed package: its worker script is in the tarball and finds its modules.
+    expect(out.threadedDifference).toBeLessThan(1e-6);
     expect(Object.keys(out.losses).length).toBeGreaterThanOrEqual(8);
     for (const [name, losses] of Object.entries(out.losses)) {
       expect({ name, finite: losses.length === 2 && losses.every(Number.isFinite) }).toEqual({

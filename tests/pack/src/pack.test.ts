@@ -138,6 +138,11 @@ describe('the packed CLI', () => {
     expect(existsSync(join(unpacked.get('seqlab')!, 'dist', 'seqlab.js'))).toBe(true);
   });
 
+  it('ships the training-thread script beside the bundle, as @seqlab/models does beside its module', () => {
+    expect(existsSync(join(unpacked.get('seqlab')!, 'dist', '_train_worker.js'))).toBe(true);
+    expect(existsSync(join(unpacked.get('@seqlab/models')!, 'dist', '_train_worker.js'))).toBe(true);
+  });
+
   it('depends on tfjs-backend-cpu instead of bundling a second copy of it', () => {
     const m = manifest('seqlab');
     const bundle = readFileSync(join(unpacked.get('seqlab')!, 'dist', 'seqlab.js'), 'utf8');

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../fs.js';
 import { runData } from '../lesson-data.js';
 import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { COMPARE_FILE } from '../run.js';
+import { THREADS_FLAG, threadsOption } from '../threads.js';
 import { newRunDir, type TrainedRun, trainOne } from '../training.js';
 import { renderTable } from '../ui/table.js';
 import { renderTermChart } from '../ui/term-chart.js';
@@ -24,6 +25,7 @@ export const compare = defineCommand({
         valueName: 'names',
       },
       ...RECIPE_FLAGS,
+      ...THREADS_FLAG,
     },
     strayHint: modelFlagHint('--models'),
     examples: [
@@ -36,6 +38,7 @@ export const compare = defineCommand({
     // One seed for every model, so the comparison is of the models, not of their luck.
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
     const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
+    const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);
     const source = await runData(configs[0]!, out.ctx.cwd);
@@ -43,7 +46,7 @@ export const compare = defineCommand({
     for (const config of configs) {
       if (out.ctx.signal.aborted) break;
       out.info(out.color.bold(`\n${config.model}`));
-      runs.push(await trainOne(config, source, out, { runsRoot: flags.out, label: config.model }));
+      runs.push(await trainOne(config, source, out, { runsRoot: flags.out, label: config.model, threads }));
     }
     const rows = runs.map((r) => {
       const best = r.epochs.find((e) => e.epoch === r.bestEpoch);

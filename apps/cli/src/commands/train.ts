@@ -8,6 +8,7 @@ import { CliError, usageError } from '../errors.js';
 import { runData } from '../lesson-data.js';
 import { checkModelOptions, modelFlagHint, modelNames, RECIPE_FLAGS, resolveConfig } from '../recipe.js';
 import { RUN_FILES, type RunConfig, readRunConfig } from '../run.js';
+import { describeThreads, THREADS_FLAG, threadsOption } from '../threads.js';
 import { printSummary, runJson, type TrainedRun, trainOne } from '../training.js';
 
 export const train = defineCommand({
@@ -29,6 +30,7 @@ export const train = defineCommand({
           'go on with a stopped or killed run from its last validated epoch (same recipe; --epochs may be raised)',
         valueName: 'run',
       },
+      ...THREADS_FLAG,
       'save-keras': {
         type: 'string',
         description: 'also save the best model as a Keras file (.keras or .h5; Keras ModelCheckpoint)',
@@ -55,6 +57,7 @@ export const train = defineCommand({
     if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
       throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
     const configs = names.map((name) => resolveConfig(name, flags));
+    const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);
     out.info(
@@ -62,6 +65,8 @@ export const train = defineCommand({
         `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
       ),
     );
+    const threadsLine = describeThreads(threads);
+    if (threadsLine !== null) out.info(out.color.dim(threadsLine));
     const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
@@ -71,6 +76,7 @@ export const train = defineCommand({
         runsRoot: flags.out,
         ...(flags.saveKeras !== undefined ? { saveKeras: resolve(out.ctx.cwd, flags.saveKeras) } : {}),
         announceData: runs.length === 0,
+        threads,
       });
       printSummary(run, out);
       runs.push(run);
@@ -139,8 +145,12 @@ async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
     out.color.bold(`\n${config.model}`) +
       out.color.dim(` (seed ${config.seed}, resumed after epoch ${epoch} of ${config.epochs})`),
   );
+  const threads = threadsOption(flags.threads);
+  const threadsLine = describeThreads(threads);
+  if (threadsLine !== null) out.info(out.color.dim(threadsLine));
   const trained = await trainOne(config, source, out, {
     runsRoot: flags.out,
+    threads,
     resume: { dir: run.dir, epochsDone: epoch },
     announceData: true,
   });

@@ -84,12 +84,48 @@ export function checkRate(rate: unknown, field: string, layer: string): number {
  * repeats exactly when the seed is set; from `Math.random` when it is not.
  */
 export class MaskSource {
-  /** Masks drawn so far: the generator's position, saved and restored with a resumed run's state. */
-  calls = 0;
+  private calls = 0;
   constructor(private readonly seed: number | undefined) {}
 
   mask(shape: number[], rate: number): tf.Tensor {
     const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
+    const rows = shardRows;
+    if (seed !== undefined && rows !== null && shape.length > 0) {
+      // One shard of a data-parallel batch: its rows of the mask the whole batch draws (tfjs draws a seeded
+      // uniform tensor value after value), so threads split the batch without changing the masks.
+      const [, ...rest] = shape;
+      return tf.tidy(() =>
+        tf.slice(tf.dropout(tf.ones([rows.total, ...rest]), rate, undefined, seed), rows.offset, shape[0]),
+      );
+    }
     return tf.tidy(() => tf.dropout(tf.ones(shape), rate, undefined, seed));
+  }
+
+  /**
+   * Masks drawn so far (the next seed is `seed + drawn`): data-parallel threads keep their copies in step, and a
+   * resumed run restores it from its training state.
+   */
+  get drawn(): number {
+    return this.calls;
+  }
+
+  set drawn(value: number) {
+    this.calls = value;
+  }
+}
+
+let shardRows: { offset: number; total: number } | null = null;
+
+/**
+ * Runs `fn` (one shard's forward pass) with every seeded dropout mask drawn for the whole batch of `total` rows and
+ * cut to the shard's rows from `offset`: the masks of a batch do not depend on how it is split.
+ */
+export function withShardRows<T>(offset: number, total: number, fn: () => T): T {
+  const outer = shardRows;
+  shardRows = { offset, total };
+  try {
+    return fn();
+  } finally {
+    shardRows = outer;
   }
 }

@@ -1,0 +1,131 @@
+// Seconds per training epoch of 20,000 × 100 ids (batch 64, the lesson's recipe) with trainLesson at 1 and 2
+// threads, alternating 1, 2, 1, 2, … in this one process; medians, the speed-up, and the load average before and
+// after. Each run trains 2 epochs and keeps the second (warm) one; the threads' start-up (~1 s) is reported apart.
+// On a machine shared with other jobs, the 10th percentile of the step times says what the steps cost when the
+// cores were free.
+// Usage (after `pnpm build`): node bench/threads.mjs [--models lstm,gru,conv1d] [--rounds 3] [--rows 20000] [--json]
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initWasm } from '@seqlab/wasm';
+import { createModel, trainLesson } from '../dist/index.node.js';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'lstm,gru,conv1d' },
+    rounds: { type: 'string', default: '3' },
+    rows: { type: 'string', default: '20000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(values.rounds);
+const rows = Number(values.rows);
+const MAXLEN = 100;
+await initWasm();
+
+// Seeded ids in [1, 500) and 0/1 labels: the compute per step does not depend on what the ids mean.
+let s = 7;
+const rand = () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return s / 2 ** 32;
+};
+const x = {
+  data: Int32Array.from({ length: rows * MAXLEN }, () => 1 + Math.floor(rand() * 499)),
+  shape: [rows, MAXLEN],
+};
+const y = Float32Array.from({ length: rows }, () => (rand() < 0.5 ? 0 : 1));
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * One run: the second epoch's seconds, the start-up (call to first epoch) in seconds, and the second epoch's step
+ * times in ms (from one batch's end to the next), for the quietest-steps figure.
+ */
+async function epochSeconds(name, threads) {
+  const model = createModel(name, { seed: 1 });
+  const marks = [];
+  const steps = [];
+  let last = 0;
+  const called = performance.now();
+  await trainLesson({
+    model,
+    x,
+    y,
+    epochs: 2,
+    seed: 1,
+    threads,
+    callbacks: {
+      onEpochBegin: async () => {
+        marks.push(performance.now());
+        last = performance.now();
+      },
+      onBatchEnd: async () => {
+        const now = performance.now();
+        if (marks.length === 3) steps.push(now - last);
+        last = now;
+      },
+      onEpochEnd: async () => marks.push(performance.now()),
+    },
+  });
+  model.dispose();
+  return [(marks[3] - marks[2]) / 1000, (marks[0] - called) / 1000, steps];
+}
+
+/** The 10th percentile: on a machine shared with other jobs, the steps that ran with the cores to themselves. */
+const p10 = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 10)];
+
+const loadBefore = load();
+const results = [];
+for (const name of values.models.split(',')) {
+  const times = { 1: [], 2: [] };
+  const startup = { 1: [], 2: [] };
+  const steps = { 1: [], 2: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const threads of [1, 2]) {
+      const [epoch, start, stepMs] = await epochSeconds(name, threads);
+      times[threads].push(epoch);
+      startup[threads].push(start);
+      steps[threads].push(...stepMs);
+    }
+  }
+  results.push({
+    model: name,
+    oneThread: median(times[1]),
+    twoThreads: median(times[2]),
+    speedUp: median(times[1]) / median(times[2]),
+    startUp: median(startup[2]) - median(startup[1]),
+    quietStepMs: { 1: p10(steps[1]), 2: p10(steps[2]) },
+    runs: times,
+  });
+}
+const loadAfter = load();
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      rows,
+      maxlen: MAXLEN,
+      batch: 64,
+      rounds,
+      cores: availableParallelism(),
+      loadBefore,
+      loadAfter,
+      results,
+    }),
+  );
+} else {
+  console.log(
+    `trainLesson epoch of ${rows} × ${MAXLEN}, batch 64 (medians of ${rounds} alternating runs; ` +
+      `${availableParallelism()} cores, load ${loadBefore} before, ${loadAfter} after):`,
+  );
+  for (const r of results) {
+    console.log(
+      `  ${r.model.padEnd(8)} 1 thread ${r.oneThread.toFixed(2)} s   2 threads ${r.twoThreads.toFixed(2)} s   ` +
+        `speed-up ${r.speedUp.toFixed(2)}×   (threads' start-up ${r.startUp.toFixed(2)} s)\n` +
+        `           quietest steps (10th percentile): 1 thread ${r.quietStepMs[1].toFixed(2)} ms, ` +
+        `2 threads ${r.quietStepMs[2].toFixed(2)} ms (${(r.quietStepMs[1] / r.quietStepMs[2]).toFixed(2)}×)`,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+// Data-parallel training, the platform-neutral part: the `threads` option, and the registry through which the Node
+// entry (index.node.ts) provides worker threads.
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ModelsError } from './errors.js';
+
+/** A thread count, or `'auto'`: 2 where two cores are free, else 1 (see {@link TrainLessonOptions.threads}). */
+export type ThreadsOption = number | 'auto';
+
+/** `'auto'` trains on one thread when an epoch has fewer batches than this. */
+export const AUTO_MIN_BATCHES = 100;
+
+/** The largest explicit thread count accepted. */
+export const MAX_THREADS = 64;
+
+/** Training threads for one `trainLesson` call. */
+export interface TrainingThreads {
+  /** Computes a batch's gradients, shard by shard over the threads (shard 0 on the calling thread). */
+  prepare(xs: tf.Tensor, ys: tf.Tensor): Promise<void>;
+  /** tfjs-layers' train function for the prepared batch: one optimizer step, `[loss, ...metrics]`. */
+  step(ins: tf.Tensor[]): tf.Scalar[];
+  /** Ends the threads (idempotent). */
+  close(): Promise<void>;
+}
+
+/** What a platform provides for threads (Node: `worker_threads`). */
+export interface ThreadPlatform {
+  /** What `'auto'` means here. */
+  autoThreads(): number;
+  start(model: tfl.LayersModel, threads: number, batchSize: number): Promise<TrainingThreads>;
+}
+
+let platform: ThreadPlatform | null = null;
+
+/** @internal Called by the Node entry. */
+export function registerThreadPlatform(provider: ThreadPlatform): void {
+  platform = provider;
+}
+
+/**
+ * The thread count `trainLesson` uses for a `threads` option: `'auto'` resolved on this machine now (1 where the
+ * platform has no threads, e.g. a browser), an explicit count checked.
+ * @throws ModelsError `INVALID_OPTION` for anything but `'auto'` or an integer in `[1, MAX_THREADS]`.
+ */
+export function resolveThreads(value: unknown, where = 'threads'): number {
+  if (value === 'auto') return platform?.autoThreads() ?? 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw new ModelsError(
+      'INVALID_OPTION',
+      `${where}: threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ` +
+        `${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** Starts `threads` training threads for `model` (`threads >= 2`). */
+export function startThreads(
+  model: tfl.LayersModel,
+  threads: number,
+  batchSize: number,
+  where: string,
+): Promise<TrainingThreads> {
+  if (platform === null) {
+    throw new ModelsError(
+      'NODE_ONLY',
+      `${where}: threads = ${threads} needs Node's worker_threads (the package's Node entry); use threads: 1 ` +
+        "or 'auto' here.",
+    );
+  }
+  return platform.start(model, threads, batchSize);
+}
