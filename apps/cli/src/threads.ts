@@ -6,9 +6,10 @@ import { usageError } from './errors.js';
 export const THREADS_FLAG = {
   threads: {
     type: 'string',
-    default: 'auto',
+    // One by default: on a 2-core machine two threads paid off only for wavenet (bench/threads.mjs, idle machine).
+    default: '1',
     description:
-      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5) and an epoch has ≥ 100 batches, else 1",
+      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5) and an epoch has ≥ 100 batches, else 1; 2 pays for heavy steps (wavenet), not for lstm/gru/conv1d",
     valueName: 'n|auto',
   },
 } as const satisfies FlagSpecs;
