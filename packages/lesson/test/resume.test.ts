@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LessonError, type LessonResult, type RunLessonOptions, runLesson } from '../src/index.js';
+import { toySequences } from './_toy.js';
 
 let root: string;
 beforeAll(async () => {
@@ -19,25 +20,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Label 1 when word 7 occurs, in ragged sequences of ids 8…39. */
-function toy(rows: number, seed: number): { x: number[][]; y: number[] } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const seq = Array.from({ length: 4 + Math.floor(rand() * 20) }, () => 8 + Math.floor(rand() * 32));
-    if (r % 2 === 0) seq[Math.floor(rand() * seq.length)] = 7;
-    x.push(seq);
-    y.push(r % 2 === 0 ? 1 : 0);
-  }
-  return { x, y };
-}
-
-const data = { train: toy(160, 1), test: toy(48, 2) };
+const data = { train: toySequences(160, 1), test: toySequences(48, 2) };
 
 function recipe(over: Partial<RunLessonOptions> = {}): RunLessonOptions {
   // lstm with dropout 0.3: its masks are drawn from a seeded generator that a resumed run must continue.

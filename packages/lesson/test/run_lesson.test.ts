@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imdbSource, LESSON_DEFAULTS, LessonError, type LessonEvent, runLesson } from '../src/index.js';
+import { toySequences } from './_toy.js';
 
 const NUM_WORDS = 40;
 const MAXLEN = 16;
@@ -20,26 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** A learnable toy task as raw, ragged id sequences: label 1 when word 7 occurs. */
-function toySequences(rows: number, seed: number): { x: number[][]; y: number[] } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const len = 4 + Math.floor(rand() * 20);
-    const seq = Array.from({ length: len }, () => 8 + Math.floor(rand() * (NUM_WORDS - 8)));
-    const positive = r % 2 === 0;
-    if (positive) seq[Math.floor(rand() * len)] = 7;
-    x.push(seq);
-    y.push(positive ? 1 : 0);
-  }
-  return { x, y };
-}
 
 const toy: { train: { x: number[][]; y: number[] }; test: { x: number[][]; y: number[] } } = {
   train: toySequences(160, 1),

@@ -2,6 +2,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LessonError, runLesson } from '../src/index.js';
+import { toySequences } from './_toy.js';
 
 const NUM_WORDS = 40;
 const MAXLEN = 16;
@@ -10,26 +11,10 @@ beforeAll(async () => {
   expect((await initWasm()).backend).toBe('wasm');
 });
 
-/** A learnable toy task as raw id sequences: label 1 when word 7 occurs. */
-function toySequences(rows: number, seed: number): { x: number[][]; y: number[] } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const seq = Array.from({ length: MAXLEN }, () => 8 + Math.floor(rand() * (NUM_WORDS - 8)));
-    const positive = r % 2 === 0;
-    if (positive) seq[Math.floor(rand() * MAXLEN)] = 7;
-    x.push(seq);
-    y.push(positive ? 1 : 0);
-  }
-  return { x, y };
-}
-
-const toy = { train: toySequences(200, 1), test: toySequences(64, 2) };
+const toy = {
+  train: toySequences(200, 1, { numWords: NUM_WORDS, length: MAXLEN }),
+  test: toySequences(64, 2, { numWords: NUM_WORDS, length: MAXLEN }),
+};
 const recipe = {
   data: toy,
   model: 'lstm',
