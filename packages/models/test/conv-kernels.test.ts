@@ -1,7 +1,8 @@
 import { initWasm, isWasmKernelRegistered, registerWasmKernels } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, type IdMatrix, trainLesson } from '../src/index.node.js';
+import { createModel, trainLesson } from '../src/index.node.js';
+import { toyData } from './_toy.js';
 
 // Importing @seqlab/wasm registers stock tfjs-backend-wasm's kernels; initWasm then replaces these two with
 // seqlab's heap-module kernels. Keep the stock ones to train the same models on them.
@@ -29,24 +30,6 @@ function useSeqlab(): void {
   for (const name of WRAPPED) expect(isWasmKernelRegistered(name)).toBe(true);
 }
 
-/** A learnable toy task: label 1 when word 7 occurs in the (pre-padded) sequence. */
-function toyData(rows: number, seed: number): { x: IdMatrix; y: Float32Array } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const data = new Int32Array(rows * MAXLEN);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const positive = r % 2 === 0;
-    y[r] = positive ? 1 : 0;
-    for (let c = 0; c < MAXLEN; c++) data[r * MAXLEN + c] = c < 3 ? 0 : 8 + Math.floor(rand() * 40);
-    if (positive) data[r * MAXLEN + 3 + Math.floor(rand() * (MAXLEN - 3))] = 7;
-  }
-  return { x: { data, shape: [rows, MAXLEN] }, y };
-}
-
 describe.each(['conv1d', 'wavenet'] as const)('%s: seqlab and stock wasm kernels', (name) => {
   it('trace the same training curve for a fixed seed, with no tensor leaked', {
     timeout: 120_000,
@@ -58,8 +41,8 @@ describe.each(['conv1d', 'wavenet'] as const)('%s: seqlab and stock wasm kernels
       const model = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 21 });
       const history = await trainLesson({
         model,
-        ...toyData(48, 3),
-        validationData: toyData(16, 4),
+        ...toyData(48, 3, MAXLEN),
+        validationData: toyData(16, 4, MAXLEN),
         epochs: 4,
         batchSize: 16,
         learningRate: 1e-2,

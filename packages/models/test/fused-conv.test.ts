@@ -6,16 +6,10 @@ import { fusedMemoryStats, initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CausalConv1D,
-  createModel,
-  type IdMatrix,
-  loadKerasModel,
-  rmsprop,
-  trainLesson,
-} from '../src/index.node.js';
+import { CausalConv1D, createModel, loadKerasModel, rmsprop, trainLesson } from '../src/index.node.js';
 import { KerasConv1D, kerasConv1d } from '../src/layers/_conv.js';
 import { fuseConvLayers } from '../src/layers/_conv_graph.js';
+import { toyData } from './_toy.js';
 
 const MAXLEN = 12;
 
@@ -36,24 +30,6 @@ function setFused(model: tfl.LayersModel, fused: boolean): number {
     }
   }
   return n;
-}
-
-/** A learnable toy task: label 1 when word 7 occurs in the (pre-padded) sequence. */
-function toyData(rows: number, seed: number): { x: IdMatrix; y: Float32Array } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const data = new Int32Array(rows * MAXLEN);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const positive = r % 2 === 0;
-    y[r] = positive ? 1 : 0;
-    for (let c = 0; c < MAXLEN; c++) data[r * MAXLEN + c] = c < 3 ? 0 : 8 + Math.floor(rand() * 40);
-    if (positive) data[r * MAXLEN + 3 + Math.floor(rand() * (MAXLEN - 3))] = 7;
-  }
-  return { x: { data, shape: [rows, MAXLEN] }, y };
 }
 
 function uniform(shape: number[], seed: number): tf.Tensor {
@@ -146,8 +122,8 @@ describe.each(['conv1d', 'wavenet'] as const)('%s on the fused convolutions', (n
       expect(setFused(model, fused)).toBe(name === 'conv1d' ? 1 : 16);
       const history = await trainLesson({
         model,
-        ...toyData(48, 3),
-        validationData: toyData(16, 4),
+        ...toyData(48, 3, MAXLEN),
+        validationData: toyData(16, 4, MAXLEN),
         epochs: 4,
         batchSize: 16,
         learningRate: 1e-2,
@@ -181,7 +157,7 @@ describe.each(['conv1d', 'wavenet'] as const)('%s on the fused convolutions', (n
       const model = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 7 });
       if (frozen) for (const layer of model.layers) if (layer.name !== 'output') layer.trainable = false;
       model.compile({ optimizer: rmsprop({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
-      const { x: ids, y: labels } = toyData(16, 5);
+      const { x: ids, y: labels } = toyData(16, 5, MAXLEN);
       const x = tf.tensor2d(ids.data as Int32Array, ids.shape as [number, number], 'int32');
       const y = tf.tensor2d(labels, [16, 1]);
       const convBefore = model

@@ -1,30 +1,14 @@
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, type IdMatrix, trainLesson } from '../src/index.node.js';
+import { createModel, trainLesson } from '../src/index.node.js';
+import { toyData } from './_toy.js';
 
 const MAXLEN = 12;
 
 beforeAll(async () => {
   expect((await initWasm()).backend).toBe('wasm');
 });
-
-/** A learnable toy task: label 1 when word 7 occurs in the (pre-padded) sequence. */
-function toyData(rows: number, seed: number): { x: IdMatrix; y: Float32Array } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const data = new Int32Array(rows * MAXLEN);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    y[r] = r % 2 === 0 ? 1 : 0;
-    for (let c = 0; c < MAXLEN; c++) data[r * MAXLEN + c] = c < 3 ? 0 : 8 + Math.floor(rand() * 40);
-    if (y[r] === 1) data[r * MAXLEN + 3 + Math.floor(rand() * (MAXLEN - 3))] = 7;
-  }
-  return { x: { data, shape: [rows, MAXLEN] }, y };
-}
 
 describe.each(['embedding-simple-rnn', 'lstm', 'conv1d'] as const)('%s: the fused loss', (name) => {
   it("traces tfjs-layers' binary cross-entropy curve within 1e-5, in two kernels per step", async () => {
@@ -33,8 +17,8 @@ describe.each(['embedding-simple-rnn', 'lstm', 'conv1d'] as const)('%s: the fuse
       const tensors: number[] = [];
       const history = await trainLesson({
         model,
-        ...toyData(48, 3),
-        validationData: toyData(16, 4),
+        ...toyData(48, 3, MAXLEN),
+        validationData: toyData(16, 4, MAXLEN),
         epochs: 4,
         batchSize: 16,
         learningRate: 1e-2,
@@ -42,7 +26,7 @@ describe.each(['embedding-simple-rnn', 'lstm', 'conv1d'] as const)('%s: the fuse
         fusedLoss,
         callbacks: { onEpochEnd: async () => void tensors.push(tf.memory().numTensors) },
       });
-      const { x, y } = toyData(16, 5);
+      const { x, y } = toyData(16, 5, MAXLEN);
       const xs = tf.tensor2d(x.data as Int32Array, [16, MAXLEN], 'int32');
       const ys = tf.tensor2d(y, [16, 1]);
       const profile = await tf.profile(async () => void (await model.trainOnBatch(xs, ys)));

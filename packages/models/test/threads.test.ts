@@ -2,14 +2,8 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liveTrainingThreads } from '../src/_threads.node.js';
-import {
-  createModel,
-  type IdMatrix,
-  type ModelName,
-  ModelsError,
-  resolveThreads,
-  trainLesson,
-} from '../src/index.node.js';
+import { createModel, type ModelName, ModelsError, resolveThreads, trainLesson } from '../src/index.node.js';
+import { toyData } from './_toy.js';
 
 const MAXLEN = 20;
 
@@ -17,24 +11,6 @@ beforeAll(async () => {
   const info = await initWasm();
   expect(info.backend).toBe('wasm');
 });
-
-/** A learnable toy task: label 1 when word 7 occurs in the (pre-padded) sequence. */
-function toyData(rows: number, seed: number): { x: IdMatrix; y: Float32Array } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const data = new Int32Array(rows * MAXLEN);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const positive = r % 2 === 0;
-    y[r] = positive ? 1 : 0;
-    for (let c = 0; c < MAXLEN; c++) data[r * MAXLEN + c] = c < 3 ? 0 : 8 + Math.floor(rand() * 40);
-    if (positive) data[r * MAXLEN + 3 + Math.floor(rand() * (MAXLEN - 3))] = 7;
-  }
-  return { x: { data, shape: [rows, MAXLEN] }, y };
-}
 
 interface Run {
   history: Record<string, number[]>;
@@ -44,10 +20,10 @@ interface Run {
 /** 3 epochs of 150 rows (batches 64, 64, 22: the last batch's shards are uneven for 3 threads), seeded. */
 async function run(name: ModelName, threads: number | 'auto'): Promise<Run> {
   const model = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 1 });
-  const val = toyData(32, 4);
+  const val = toyData(32, 4, MAXLEN);
   const history = await trainLesson({
     model,
-    ...toyData(150, 3),
+    ...toyData(150, 3, MAXLEN),
     validationData: val,
     epochs: 3,
     seed: 5,
@@ -100,7 +76,7 @@ describe.each(['lstm', 'gru', 'embedding-simple-rnn'] as const)('%s over threads
 
 describe('threads', () => {
   it('continues a run (compile: false, initialEpoch) on 2 threads with the dropout masks where it left them', async () => {
-    const data = toyData(150, 3);
+    const data = toyData(150, 3, MAXLEN);
     const straight = createModel('lstm', { numWords: 50, maxlen: MAXLEN, seed: 1 });
     const full = await trainLesson({ model: straight, ...data, epochs: 3, seed: 5 });
     const resumed = createModel('lstm', { numWords: 50, maxlen: MAXLEN, seed: 1 });
@@ -135,7 +111,7 @@ describe('threads', () => {
     const seen: number[] = [];
     const history = await trainLesson({
       model,
-      ...toyData(150, 3),
+      ...toyData(150, 3, MAXLEN),
       epochs: 3,
       seed: 5,
       threads: 2,
@@ -156,7 +132,7 @@ describe('threads', () => {
   it('turns an error in a training thread into a typed error and ends the threads', async () => {
     const tensors = tf.memory().numTensors;
     const model = createModel('lstm', { numWords: 50, maxlen: MAXLEN, seed: 1 });
-    const { x, y } = toyData(64, 3);
+    const { x, y } = toyData(64, 3, MAXLEN);
     // An id past the vocabulary in the last row only: shard 1 (rows 32-63), on the worker.
     const data = Int32Array.from(x.data);
     data[data.length - 1] = 5000;
@@ -185,7 +161,7 @@ describe('threads', () => {
       ['two', '"two"'],
       [Number.NaN, 'NaN'],
     ] as const) {
-      const error = await trainLesson({ model, ...toyData(8, 1), threads: value as never }).catch(
+      const error = await trainLesson({ model, ...toyData(8, 1, MAXLEN), threads: value as never }).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ModelsError);

@@ -5,14 +5,8 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createModel,
-  fileSystem,
-  type IdMatrix,
-  MODEL_NAMES,
-  ModelsError,
-  trainLesson,
-} from '../src/index.node.js';
+import { createModel, fileSystem, MODEL_NAMES, ModelsError, trainLesson } from '../src/index.node.js';
+import { toyData } from './_toy.js';
 
 const MAXLEN = 12;
 const ROWS = 64;
@@ -27,30 +21,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A learnable toy task: label 1 when word 7 occurs in the (pre-padded) sequence. */
-function toyData(rows: number, seed: number): { x: IdMatrix; y: Float32Array } {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const data = new Int32Array(rows * MAXLEN);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const positive = r % 2 === 0;
-    y[r] = positive ? 1 : 0;
-    for (let c = 0; c < MAXLEN; c++) data[r * MAXLEN + c] = c < 3 ? 0 : 8 + Math.floor(rand() * 40);
-    if (positive) data[r * MAXLEN + 3 + Math.floor(rand() * (MAXLEN - 3))] = 7;
-  }
-  return { x: { data, shape: [rows, MAXLEN] }, y };
-}
-
 describe.each(MODEL_NAMES)('%s on wasm', (name) => {
   it('trains a few batches with falling loss, leaks no tensors across epochs, and saves/loads exactly', async () => {
     const baseline = tf.memory().numTensors;
     const model = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 1 });
-    const { x, y } = toyData(ROWS, 3);
-    const val = toyData(16, 4);
+    const { x, y } = toyData(ROWS, 3, MAXLEN);
+    const val = toyData(16, 4, MAXLEN);
     const tensorsAtEpochEnd: number[] = [];
     const history = await trainLesson({
       model,
@@ -74,7 +50,7 @@ describe.each(MODEL_NAMES)('%s on wasm', (name) => {
     const dir = join(root, name);
     await model.save(fileSystem(dir));
     const loaded = await tfl.loadLayersModel(fileSystem(join(dir, 'model.json')));
-    const probe = tf.tensor2d(toyData(8, 9).x.data as Int32Array, [8, MAXLEN], 'int32');
+    const probe = tf.tensor2d(toyData(8, 9, MAXLEN).x.data as Int32Array, [8, MAXLEN], 'int32');
     const a = model.predict(probe) as tf.Tensor;
     const b = loaded.predict(probe) as tf.Tensor;
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
@@ -125,8 +101,8 @@ describe.each(RECURRENT)('%s: fused and per-step layers', (name) => {
       if (unfused) built.dispose();
       const history = await trainLesson({
         model,
-        ...toyData(48, 3),
-        validationData: toyData(16, 4),
+        ...toyData(48, 3, MAXLEN),
+        validationData: toyData(16, 4, MAXLEN),
         epochs: 4,
         batchSize: 16,
         learningRate: 1e-2,
@@ -160,7 +136,7 @@ describe('trainLesson', () => {
   it('repeats a run exactly with the same seeds', async () => {
     const run = async () => {
       const model = createModel('gru', { numWords: 50, maxlen: MAXLEN, seed: 11 });
-      const { x, y } = toyData(32, 3);
+      const { x, y } = toyData(32, 3, MAXLEN);
       const history = await trainLesson({
         model,
         x,
@@ -178,7 +154,7 @@ describe('trainLesson', () => {
 
   it('rejects labels that do not match the rows with INVALID_DATA', async () => {
     const model = createModel('conv1d', { numWords: 50, maxlen: MAXLEN });
-    const { x } = toyData(8, 3);
+    const { x } = toyData(8, 3, MAXLEN);
     const error = await trainLesson({ model, x, y: [1, 0] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelsError);
     expect((error as ModelsError).code).toBe('INVALID_DATA');
@@ -202,12 +178,12 @@ describe('trainLesson callbacks', () => {
     const probe = new Probe();
     const seen: number[] = [];
     const model = createModel('embedding-simple-rnn', { numWords: 50, maxlen: MAXLEN, seed: 1 });
-    const { x, y } = toyData(32, 3);
+    const { x, y } = toyData(32, 3, MAXLEN);
     await trainLesson({
       model,
       x,
       y,
-      validationData: toyData(8, 4),
+      validationData: toyData(8, 4, MAXLEN),
       epochs: 4,
       batchSize: 16,
       callbacks: [probe, { onEpochEnd: async (epoch: number) => void seen.push(epoch) }],
