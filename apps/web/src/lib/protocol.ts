@@ -21,7 +21,10 @@ export interface DataReport {
 // The data event crosses the worker boundary without the vectorizer (a class instance does not clone).
 export type TrainEvent =
   | Exclude<LessonEvent, { type: 'warning' | 'data' }>
-  | Omit<Extract<LessonEvent, { type: 'data' }>, 'vectorizer'>;
+  | (Omit<Extract<LessonEvent, { type: 'data' }>, 'vectorizer'> & {
+      /** A run on your own texts: its vectorizer as JSON, sent before the first epoch so a cut run keeps it. */
+      vocabulary: RunVocabulary | null;
+    });
 
 /** How a training run ended. */
 export interface TrainOutcome {

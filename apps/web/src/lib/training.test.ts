@@ -67,6 +67,7 @@ describe.runIf(dir)('the worker training path on the real imdb.npz', () => {
     expect(batches.length).toBe(epochs.length * Math.ceil(240 / 64));
     expect(batches.every((b) => b.eta >= 0 && b.seconds >= 0)).toBe(true);
     expect(events.filter((e) => e.type === 'test')).toEqual([{ type: 'test', ...web.test }]);
+    expect(events[0]).toMatchObject({ type: 'data', vocabulary: null });
   }, 240_000);
 
   test('an abort sent as a task (a message from the page) stops training mid-run', async () => {
@@ -140,5 +141,7 @@ describe('the worker training path on your own texts (e2e/fixtures/tickets, 3 cl
       Array.from(direct.vectorizer!.call(['앱 오류 결제']).data),
     );
     expect(events.filter((e) => e.type === 'epoch').length).toBe(2);
+    // The vocabulary comes first, with the data event, so the page can keep it even if the run is cut short.
+    expect(events[0]).toMatchObject({ type: 'data', vocabulary: web.vocabulary });
   }, 240_000);
 });

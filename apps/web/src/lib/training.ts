@@ -2,10 +2,10 @@
 import type { TextSource } from '@seqlab/datasets';
 import { imdbSource, type LessonResult, type RunLessonOptions, runLesson, textData } from '@seqlab/lesson';
 import type { ModelName } from '@seqlab/models';
-import { textVectorizationToJSON } from '@seqlab/sequence';
+import { type TextVectorization, textVectorizationToJSON } from '@seqlab/sequence';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainEvent, TrainOutcome } from './protocol.js';
-import type { TrainConfig } from './runs.js';
+import type { RunVocabulary, TrainConfig } from './runs.js';
 
 export interface TrainRunOptions {
   /** Where the best checkpoint goes (ModelCheckpoint, save_best_only), e.g. `indexeddb://seqlab-run-…`. */
@@ -63,10 +63,21 @@ export function lessonOptions(
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onEvent: (event) => {
-      if (event.type === 'data') options.onEvent?.({ type: 'data', report: event.report });
+      if (event.type === 'data')
+        options.onEvent?.({ type: 'data', report: event.report, vocabulary: vocabularyOf(event) });
       else if (event.type !== 'warning') options.onEvent?.(event);
     },
   };
+}
+
+/** A run's vectorizer (as JSON) and class names, or null for IMDB ids. */
+function vocabularyOf(from: {
+  vectorizer: TextVectorization | null;
+  report: { classNames: string[] | null };
+}): RunVocabulary | null {
+  return from.vectorizer === null
+    ? null
+    : { vectorizer: textVectorizationToJSON(from.vectorizer), classNames: from.report.classNames ?? [] };
 }
 
 /**
@@ -87,13 +98,7 @@ export async function trainRun(
     interrupted: result.interrupted,
     test: result.test,
     checkpointSaved: result.checkpointSaved,
-    vocabulary:
-      result.vectorizer === null
-        ? null
-        : {
-            vectorizer: textVectorizationToJSON(result.vectorizer),
-            classNames: result.classNames ?? [],
-          },
+    vocabulary: vocabularyOf({ vectorizer: result.vectorizer, report: { classNames: result.classNames } }),
     result,
   };
 }

@@ -110,6 +110,8 @@ export function mountTrain({ store, client }: AppContext): void {
           onEvent: (e) => {
             if (e.type === 'data') {
               testRows = e.report.test;
+              // Kept from the start: a run cut short (a reload, a crash) can still be probed with its vocabulary.
+              if (e.vocabulary !== null) updateRun(store, id, (r) => ({ ...r, vocabulary: e.vocabulary }));
               setTrain({
                 status: {
                   key: 'train.split',
