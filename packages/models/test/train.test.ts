@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, fileSystem, MODEL_NAMES, ModelsError, trainLesson } from '../src/index.node.js';
-import { toyData } from './_toy.js';
+import { expectCurvesClose, toyCurve, toyData } from './_toy.js';
 
 const MAXLEN = 12;
 const ROWS = 64;
@@ -99,36 +99,12 @@ describe.each(RECURRENT)('%s: fused and per-step layers', (name) => {
       const built = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 21 });
       const model = unfused ? await unfusedTwin(built) : built;
       if (unfused) built.dispose();
-      const history = await trainLesson({
-        model,
-        ...toyData(48, 3, MAXLEN),
-        validationData: toyData(16, 4, MAXLEN),
-        epochs: 4,
-        batchSize: 16,
-        learningRate: 1e-2,
-        seed: 6,
-      });
-      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-      model.dispose();
-      return {
-        loss: history.history['loss'] as number[],
-        val: history.history['val_loss'] as number[],
-        weights,
-      };
+      return toyCurve(model, MAXLEN);
     };
     const fused = await curve(false);
     const perStep = await curve(true);
     // Float sums in another order, compounded over 12 RMSprop steps at lr 1e-2: close, not bit-equal.
-    fused.loss.forEach((l, i) => {
-      expect(Math.abs(l - perStep.loss[i]!), `loss ${i}`).toBeLessThan(1e-4);
-      expect(Math.abs(fused.val[i]! - perStep.val[i]!), `val_loss ${i}`).toBeLessThan(1e-4);
-    });
-    expect(fused.loss[3]).toBeLessThan(fused.loss[0]!);
-    fused.weights.forEach((w, i) => {
-      w.forEach((v, j) => {
-        expect(Math.abs(v - perStep.weights[i]![j]!)).toBeLessThan(1e-3);
-      });
-    });
+    expectCurvesClose(fused, perStep, { curve: 1e-4, weights: 1e-3 });
   });
 });
 
