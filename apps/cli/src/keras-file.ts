@@ -2,7 +2,24 @@ import { resolve } from 'node:path';
 import { inspectKerasModel, type KerasModelInfo, loadKerasModel, ModelsError } from '@seqlab/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FlagSpecs } from './args.js';
 import { CliError, usageError } from './errors.js';
+
+/** `--num-words` and `--maxlen` of `evaluate` and `predict`: what a Keras file's input may not say. */
+export const KERAS_FILE_FLAGS = {
+  'num-words': {
+    type: 'number',
+    integer: true,
+    min: 3,
+    description: 'for a Keras file whose input does not say it: its num_words',
+  },
+  maxlen: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    description: 'for a Keras file whose input does not say it: its maxlen',
+  },
+} as const satisfies FlagSpecs;
 
 /** A Keras model file (`Ex2.h5`, `model.keras`) rather than a run folder. */
 export function isKerasFile(path: string): boolean {

@@ -8,7 +8,7 @@ import { initWasm } from '@seqlab/wasm';
 import { defineCommand } from '../command.js';
 import type { Output } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { evaluateKerasFile, isKerasFile, openKerasFile } from '../keras-file.js';
+import { evaluateKerasFile, isKerasFile, KERAS_FILE_FLAGS, openKerasFile } from '../keras-file.js';
 import { lessonSource, loadImdb, openTexts } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
 import { RUN_FILES, type RunConfig, readRunConfig } from '../run.js';
@@ -94,18 +94,7 @@ export const evaluate = defineCommand({
         description: 'folder with imdb.npz (default: as the run was trained)',
         valueName: 'dir',
       },
-      'num-words': {
-        type: 'number',
-        integer: true,
-        min: 3,
-        description: 'for a Keras file whose input does not say it: its num_words',
-      },
-      maxlen: {
-        type: 'number',
-        integer: true,
-        min: 1,
-        description: 'for a Keras file whose input does not say it: its maxlen',
-      },
+      ...KERAS_FILE_FLAGS,
       'test-data': {
         type: 'string',
         description: 'for a run on your own texts: the test texts (default: as the run was trained)',

@@ -7,7 +7,7 @@ import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCommand } from '../command.js';
 import { CliError, usageError } from '../errors.js';
-import { isKerasFile, kerasInput, openKerasFile } from '../keras-file.js';
+import { isKerasFile, KERAS_FILE_FLAGS, kerasInput, openKerasFile } from '../keras-file.js';
 import { dataError, wordIndexSource } from '../lesson-data.js';
 import { loadRunModel } from '../load-model.js';
 import { RUN_FILES, readRunConfig } from '../run.js';
@@ -40,18 +40,7 @@ export const predict = defineCommand({
       file: { type: 'string', description: 'read the review from a file', valueName: 'path' },
       explain: { type: 'boolean', description: 'the prediction after each word (the RNN memory at work)' },
       'data-dir': { type: 'string', description: 'folder with imdb_word_index.json', valueName: 'dir' },
-      'num-words': {
-        type: 'number',
-        integer: true,
-        min: 3,
-        description: 'for a Keras file whose input does not say it: its num_words',
-      },
-      maxlen: {
-        type: 'number',
-        integer: true,
-        min: 1,
-        description: 'for a Keras file whose input does not say it: its maxlen',
-      },
+      ...KERAS_FILE_FLAGS,
     },
     examples: [
       'seqlab predict runs/lstm-20261129-120000 "A wonderful, moving film."',

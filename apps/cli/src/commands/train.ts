@@ -60,13 +60,7 @@ export const train = defineCommand({
     const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);
-    out.info(
-      out.color.dim(
-        `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
-      ),
-    );
-    const threadsLine = describeThreads(threads);
-    if (threadsLine !== null) out.info(out.color.dim(threadsLine));
+    announceRuntime(out, runtime, threads);
     const source = await runData(configs[0]!, out.ctx.cwd);
     const runs: TrainedRun[] = [];
     for (const config of configs) {
@@ -93,6 +87,21 @@ export const train = defineCommand({
 
 type TrainFlags = Parameters<typeof train.run>[0];
 type Out = Parameters<typeof train.run>[2];
+
+/** The backend line, and the threads line when training uses more than one. */
+function announceRuntime(
+  out: Out,
+  runtime: Awaited<ReturnType<typeof initWasm>>,
+  threads: ReturnType<typeof threadsOption>,
+): void {
+  out.info(
+    out.color.dim(
+      `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
+    ),
+  );
+  const threadsLine = describeThreads(threads);
+  if (threadsLine !== null) out.info(out.color.dim(threadsLine));
+}
 
 /** `seqlab train --resume <run>`: the run's own recipe (config.json), from its training state. */
 async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
@@ -134,20 +143,14 @@ async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
       `run '${flags.resume}' has trained ${epoch} of its ${config.epochs} epochs; nothing to resume.`,
       `Raise the limit to train longer: --epochs ${config.epochs + 10}.`,
     );
+  const threads = threadsOption(flags.threads);
   const runtime = await initWasm();
-  out.info(
-    out.color.dim(
-      `backend ${runtime.backend} (simd ${runtime.simd ? 'on' : 'off'}, ${runtime.threads} thread)`,
-    ),
-  );
+  announceRuntime(out, runtime, threads);
   const source = await runData(config, out.ctx.cwd);
   out.info(
     out.color.bold(`\n${config.model}`) +
       out.color.dim(` (seed ${config.seed}, resumed after epoch ${epoch} of ${config.epochs})`),
   );
-  const threads = threadsOption(flags.threads);
-  const threadsLine = describeThreads(threads);
-  if (threadsLine !== null) out.info(out.color.dim(threadsLine));
   const trained = await trainOne(config, source, out, {
     runsRoot: flags.out,
     threads,
