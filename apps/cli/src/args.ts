@@ -54,7 +54,12 @@ function toCamel(flag: string): string {
 export function parseFlags<T extends FlagSpecs>(
   spec: CommandSpec<T>,
   argv: string[],
-): { flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>; positionals: string[] } {
+): {
+  flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>;
+  positionals: string[];
+  /** The flags on the command line (camelCase), so a default given explicitly is told from one left out. */
+  given: ReadonlySet<string>;
+} {
   const all: FlagSpecs = { ...spec.flags, ...GLOBAL_FLAGS };
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, f] of Object.entries(all))
@@ -79,6 +84,7 @@ export function parseFlags<T extends FlagSpecs>(
     );
   }
   const flags: Record<string, unknown> = {};
+  const given = new Set<string>();
   for (const [name, f] of Object.entries(all)) {
     const raw = parsed.values[name];
     const key = toCamel(name);
@@ -86,6 +92,7 @@ export function parseFlags<T extends FlagSpecs>(
       flags[key] = f.default;
       continue;
     }
+    given.add(key);
     if (f.type === 'boolean') {
       flags[key] = raw;
     } else if (f.type === 'number') {
@@ -118,6 +125,7 @@ export function parseFlags<T extends FlagSpecs>(
   return {
     flags: flags as ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>,
     positionals: parsed.positionals,
+    given,
   };
 }
 

@@ -8,6 +8,8 @@ export interface Command<T extends FlagSpecs = FlagSpecs> {
     flags: ParsedFlags<T> & ParsedFlags<typeof GLOBAL_FLAGS>,
     positionals: string[],
     out: Output,
+    /** The flags given on the command line (camelCase names). */
+    given: ReadonlySet<string>,
   ): Promise<void>;
 }
 

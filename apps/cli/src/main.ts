@@ -116,9 +116,9 @@ export async function main(argv: string[], context?: Context): Promise<number> {
       ctx.stdout.write(`${renderHelp(command.spec)}\n`);
       return 0;
     }
-    const { flags, positionals } = parseFlags(command.spec, rest);
+    const { flags, positionals, given } = parseFlags(command.spec, rest);
     const out = makeOutput(ctx, flags);
-    await command.run(flags, positionals, out);
+    await command.run(flags, positionals, out, given);
     return 0;
   } catch (error) {
     const c = palette(

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { LESSON_DEFAULTS as D } from '@seqlab/lesson';
 import { createModel, listModels, type ModelName, ModelsError } from '@seqlab/models';
 import type { FlagSpecs, ParsedFlags } from './args.js';
@@ -145,7 +146,15 @@ export function modelFlagHint(flag: string): (value: string) => string | undefin
   };
 }
 
-export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FLAGS>): RunConfig {
+/**
+ * The run's recipe from the flags. Data paths are made absolute against `cwd`, so the run's config.json still
+ * names them when `--resume` runs from another folder.
+ */
+export function resolveConfig(
+  model: string,
+  flags: ParsedFlags<typeof RECIPE_FLAGS>,
+  cwd: string,
+): RunConfig {
   if (flags.testSize <= 0 || flags.testSize >= 1)
     throw usageError(`--test-size must be between 0 and 1 (exclusive); got ${flags.testSize}.`);
   if (!(flags.learningRate > 0)) throw usageError(`--learning-rate must be > 0; got ${flags.learningRate}.`);
@@ -169,9 +178,9 @@ export function resolveConfig(model: string, flags: ParsedFlags<typeof RECIPE_FL
     dropout: flags.dropout,
     seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
     limit: flags.limit ?? null,
-    dataDir: flags.dataDir ?? null,
-    data: flags.data ?? null,
-    testData: flags.testData ?? null,
+    dataDir: flags.dataDir === undefined ? null : resolve(cwd, flags.dataDir),
+    data: flags.data === undefined ? null : resolve(cwd, flags.data),
+    testData: flags.testData === undefined ? null : resolve(cwd, flags.testData),
     textColumn: flags.textColumn,
     labelColumn: flags.labelColumn,
     unicode: flags.unicode === true,

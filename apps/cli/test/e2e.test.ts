@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -717,6 +717,56 @@ describe.runIf(dataDir)('train --resume', () => {
     expect(trained(resumed.stdout).history).toEqual(trained(straight.stdout).history);
     const csv = readFileSync(join(runDir, 'history.csv'), 'utf8').split('\r\n').filter(Boolean);
     expect(csv).toHaveLength(done + 3);
+  });
+
+  it('resumes from another folder (data paths kept absolute), and an explicit --epochs 100 is the new limit', async () => {
+    const out = join(work, 'resume-elsewhere');
+    const first = await seqlab(
+      ['train', '--model', 'embedding-simple-rnn', '--limit', '320', '--epochs', '1', '--seed', '5'].concat([
+        '--no-early-stopping',
+        '--data-dir',
+        relative(work, dataDir as string),
+        '--out',
+        out,
+        '--json',
+      ]),
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const { runDir } = trained(first.stdout);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'))).toMatchObject({
+      dataDir: resolve(dataDir as string),
+    });
+    // 100 is also --epochs' default: given on the command line it still raises the run's limit of 1.
+    const elsewhere = join(work, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const child = spawn('node', [bin, 'train', '--resume', runDir, '--epochs', '100'], {
+      cwd: elsewhere,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+    let printed = '';
+    const collect = (chunk: Buffer) => {
+      printed += chunk.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const code = await new Promise<number | null>((done) => {
+      const poll = setInterval(() => {
+        let epoch = 0;
+        try {
+          epoch = stateEpoch(runDir);
+        } catch {} // mid-swap: the state folder is being replaced
+        if (epoch >= 2) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 20);
+      child.on('close', (c) => {
+        clearInterval(poll);
+        done(c);
+      });
+    });
+    expect(code, printed).toBeNull();
+    expect(printed).toContain('resumed after epoch 1 of 100');
   });
 
   it('refuses what it cannot resume, saying what it expected', async () => {

@@ -37,7 +37,7 @@ export const compare = defineCommand({
     const names = modelNames(flags.models);
     // One seed for every model, so the comparison is of the models, not of their luck.
     const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const configs = names.map((name) => resolveConfig(name, { ...flags, seed }));
+    const configs = names.map((name) => resolveConfig(name, { ...flags, seed }, out.ctx.cwd));
     const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);

@@ -46,9 +46,9 @@ export const train = defineCommand({
       'seqlab train --resume runs/lstm-20261129-120000',
     ],
   },
-  async run(flags, _positionals, out) {
+  async run(flags, _positionals, out, given) {
     if (flags.resume !== undefined) {
-      await resumeRun(flags, out);
+      await resumeRun(flags, given, out);
       return;
     }
     const names = modelNames(flags.model);
@@ -56,7 +56,7 @@ export const train = defineCommand({
       throw usageError('--save-keras names one file: train one model at a time with it.');
     if (flags.saveKeras !== undefined && !/\.(keras|h5|hdf5)$/.test(flags.saveKeras))
       throw usageError(`--save-keras needs a .keras or .h5 file name; got '${flags.saveKeras}'.`);
-    const configs = names.map((name) => resolveConfig(name, flags));
+    const configs = names.map((name) => resolveConfig(name, flags, out.ctx.cwd));
     const threads = threadsOption(flags.threads);
     const runtime = await initWasm();
     for (const config of configs) checkModelOptions(config);
@@ -104,8 +104,8 @@ function announceRuntime(
 }
 
 /** `seqlab train --resume <run>`: the run's own recipe (config.json), from its training state. */
-async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
-  const given = Object.entries(RECIPE_FLAGS)
+async function resumeRun(flags: TrainFlags, given: ReadonlySet<string>, out: Out): Promise<void> {
+  const changed = Object.entries(RECIPE_FLAGS)
     .filter(([name]) => !['epochs', 'out', 'data-dir'].includes(name))
     .filter(([name, spec]) => {
       const value = (flags as Record<string, unknown>)[
@@ -114,11 +114,11 @@ async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
       return 'default' in spec ? value !== spec.default : value !== undefined && value !== false;
     })
     .map(([name]) => `--${name}`);
-  if (flags.model !== 'lstm') given.unshift('--model');
-  if (flags.saveKeras !== undefined) given.push('--save-keras');
-  if (given.length > 0)
+  if (flags.model !== 'lstm') changed.unshift('--model');
+  if (flags.saveKeras !== undefined) changed.push('--save-keras');
+  if (changed.length > 0)
     throw usageError(
-      `--resume takes the recipe from the run's config.json; ${given.join(', ')} cannot change.`,
+      `--resume takes the recipe from the run's config.json; ${changed.join(', ')} cannot change.`,
       'Only --epochs (to train longer) and --data-dir (where imdb.npz is) go with --resume.',
     );
   const run = readRunConfig(flags.resume!, out.ctx.cwd);
@@ -135,8 +135,8 @@ async function resumeRun(flags: TrainFlags, out: Out): Promise<void> {
   const { epoch } = await readTrainingState(`file://${stateDir}`);
   const config: RunConfig = {
     ...run.config,
-    ...(flags.epochs !== RECIPE_FLAGS.epochs.default ? { epochs: flags.epochs } : {}),
-    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(given.has('epochs') ? { epochs: flags.epochs } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: resolve(out.ctx.cwd, flags.dataDir) } : {}),
   };
   if (epoch >= config.epochs)
     throw usageError(
