@@ -8,6 +8,8 @@ export interface RuntimeInfo {
   backend: string;
   simd: boolean;
   threads: number;
+  /** Whether tfjs runs its threaded-SIMD binary (a cross-origin isolated realm with more than one thread to use). */
+  threadedBinary: boolean;
 }
 
 /** What the worker read from an imdb.npz at one `num_words`. */
