@@ -119,6 +119,7 @@ try {
     runtime: { backend: nodeRuntime.backend, simd: nodeRuntime.simd, threads: nodeRuntime.threads },
     open: async (model) => {
       nodeSession = await openEpoch(model, x, y, maxlen);
+      return { warmupMs: nodeSession.warmupMs };
     },
     run: async () => ({ ms: await nodeSession.run() }),
     close: async () => nodeSession?.close(),
@@ -133,7 +134,8 @@ try {
   const table = [];
   for (const model of models) {
     const samples = Object.fromEntries(runtimes.map((r) => [r.name, []]));
-    for (const r of runtimes) await r.open(model);
+    const warmupMs = {};
+    for (const r of runtimes) warmupMs[r.name] = (await r.open(model)).warmupMs;
     for (let i = 0; i < repeats; i++) {
       for (let k = 0; k < runtimes.length; k++) {
         const r = runtimes[(i + k) % runtimes.length];
@@ -161,10 +163,13 @@ try {
       threadedRatio: threaded / n,
       chromiumOneThreadSeconds: one,
       oneThreadRatio: one / n,
-      // The app worker's yields to its event loop per timed epoch (requestAnimationFrame: tfjs' nextFrame).
+      // The app worker's yields to its event loop per timed epoch: tfjs' nextFrame (requestAnimationFrame, task
+      // turns in the app's worker) and timers, with the milliseconds the frames waited.
       chromiumFramesPerEpoch: median(samples.app.map((s) => s.frames)),
       chromiumFrameMsPerEpoch: median(samples.app.map((s) => s.frameMs)),
       chromiumTimeoutsPerEpoch: median(samples.app.map((s) => s.timeouts)),
+      // The first epoch (kernels compiled, heaps grown, code tiered up), in ms over the rows.
+      warmupMs,
       samplesMs: Object.fromEntries(runtimes.map((r) => [r.name, samples[r.name].map((s) => s.ms)])),
     };
     table.push(row);

@@ -2,6 +2,8 @@ export function median(xs: number[]): number;
 
 /** A model ready to be timed: `run()` trains one more epoch over the rows and returns its milliseconds. */
 export interface EpochSession {
+  /** The first epoch's milliseconds: compilation, heap growth and the engine's tier-up included. */
+  warmupMs: number;
   run(): Promise<number>;
   close(): void;
 }

@@ -19,7 +19,7 @@ export const median = (xs) => {
  * @param {Int32Array} x rows × maxlen padded ids
  * @param {Float32Array} y labels
  * @param {number} maxlen
- * @returns {Promise<{ run: () => Promise<number>, close: () => void }>}
+ * @returns {Promise<{ warmupMs: number, run: () => Promise<number>, close: () => void }>}
  */
 export async function openEpoch(name, x, y, maxlen) {
   const rows = y.length;
@@ -41,13 +41,14 @@ export async function openEpoch(name, x, y, maxlen) {
     model.optimizer?.dispose();
     model.dispose();
   };
+  let warmupMs;
   try {
-    await run(true);
+    warmupMs = await run(true);
   } catch (error) {
     close();
     throw error;
   }
-  return { run: () => run(false), close };
+  return { warmupMs, run: () => run(false), close };
 }
 
 /** Seconds per 20,000-row epoch from one-epoch runs over `rows` rows: the median, scaled. */

@@ -1,7 +1,8 @@
 // The bench's worker: the web app's runtime set-up (src/wasm-runtime.ts) and measure.js, driven one request at a
 // time by epoch.mjs so that its runs alternate with Node's. `threaded: true` starts the threaded-SIMD binary wherever
 // the page is cross-origin isolated instead, as the app did before it chose by thread count.
-import './yields.js'; // first: it wraps requestAnimationFrame before tfjs-core takes it
+import '../src/worker-frames.js'; // the app worker's frames: task turns
+import './yields.js'; // then: it counts them, before tfjs-core takes requestAnimationFrame
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmPaths } from '../src/wasm-paths.js';
@@ -55,7 +56,7 @@ async function answer(request: Request): Promise<unknown> {
       if (data === undefined) throw new Error('init first');
       session?.close();
       session = await openEpoch(request.model, data.x, data.y, data.maxlen);
-      return null;
+      return { warmupMs: session.warmupMs };
     case 'run': {
       if (session === undefined) throw new Error('open a model first');
       const before = { ...yields };

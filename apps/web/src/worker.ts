@@ -1,5 +1,6 @@
 // The training worker: its own wasm runtime, the loaded imdb.npz or your own texts, and the lesson's training
 // (lib/training.ts).
+import './worker-frames.js'; // first: tfjs-core takes requestAnimationFrame when it loads
 import { imdb, type TextSource } from '@seqlab/datasets';
 import { datasetFacts } from './lib/facts.js';
 import { openOwnTexts, ownTextsReport } from './lib/own-texts.js';
