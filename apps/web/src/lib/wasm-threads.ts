@@ -9,9 +9,9 @@ export function threadedBinaryThreads(hardwareConcurrency: number): number {
 
 /**
  * Whether a page should start the threaded-SIMD binary: only where it is allowed (cross-origin isolated) and
- * computes with more than one thread. With one thread it is only slower than the SIMD binary: every kernel pays
- * for the shared memory (heap views re-checked on each access, locked allocation), and Chromium ran the lesson's
- * models up to 1.4× slower on it than on the SIMD binary (apps/web/bench/epoch.mjs).
+ * computes with more than one thread. With one thread it has nothing to gain over the SIMD binary (the one Node
+ * runs) and still pays for its shared memory: its glue re-checks the heap views on every access, and code that
+ * imports the memory needs a shared build (apps/web/bench/epoch.mjs measures both).
  */
 export function useThreadedBinary(crossOriginIsolated: boolean, hardwareConcurrency: number): boolean {
   return crossOriginIsolated && threadedBinaryThreads(hardwareConcurrency) > 1;
