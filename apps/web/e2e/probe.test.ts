@@ -28,6 +28,8 @@ describe.runIf(process.env['SEQLAB_DATA_DIR'])('the probe in chromium', () => {
     expect(await runtime.getAttribute('data-threaded-binary')).toBe(String(threaded));
     expect(await runtime.getAttribute('data-worker-threaded-binary')).toBe(String(threaded));
     expect(await runtime.getAttribute('data-worker-simd')).toBe('true');
+    // tfjs' fit-loop yields in the built worker are task turns, not display frames (src/worker-frames.ts).
+    expect(await runtime.getAttribute('data-worker-frames')).toBe('task');
     expect(await runtime.getAttribute('data-worker-threads')).toBe(
       String(threaded ? threadedBinaryThreads(cores) : 1),
     );

@@ -2,7 +2,9 @@
 // (lib/training.ts).
 import './worker-frames.js'; // first: tfjs-core takes requestAnimationFrame when it loads
 import { imdb, type TextSource } from '@seqlab/datasets';
+import * as tf from '@tensorflow/tfjs-core';
 import { datasetFacts } from './lib/facts.js';
+import { taskFrameCount } from './lib/next-task.js';
 import { openOwnTexts, ownTextsReport } from './lib/own-texts.js';
 import type { DataReport } from './lib/protocol.js';
 import { trainRun } from './lib/training.js';
@@ -31,7 +33,12 @@ function loaded(): Uint8Array {
 serve(self as unknown as ServerPort, {
   async init() {
     const info = await startWasm();
+    // tfjs' nextFrame (its fit loop's yield) must go through this worker's task frames (worker-frames.ts): a
+    // bundle that evaluated tfjs-core first would have kept the display's requestAnimationFrame.
+    const before = taskFrameCount();
+    await tf.nextFrame();
     return {
+      frames: taskFrameCount() > before ? ('task' as const) : ('display' as const),
       backend: info.backend,
       simd: info.simd,
       threads: info.threads,

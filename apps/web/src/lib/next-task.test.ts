@@ -1,6 +1,6 @@
 // The worker's yields: task turns through a message, one per 100 ms of training, never a clamped timer or a frame.
 import { afterEach, expect, test, vi } from 'vitest';
-import { nextTask, taskFrame } from './next-task.js';
+import { nextTask, taskFrame, taskFrameCount } from './next-task.js';
 import { YieldToEvents } from './training.js';
 
 afterEach(() => {
@@ -41,8 +41,10 @@ test('nextTask resolves on a later task; taskFrame calls back there with the tim
   expect(resolved).toBe(false); // not a microtask
   await pending;
   expect(resolved).toBe(true);
+  const count = taskFrameCount();
   const time = await new Promise<number>((resolve) => taskFrame(resolve));
   expect(time).toBeGreaterThan(0);
+  expect(taskFrameCount()).toBe(count + 1);
 });
 
 test("the worker's frames are task turns (imported before tfjs-core takes requestAnimationFrame)", async () => {

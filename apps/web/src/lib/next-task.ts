@@ -15,11 +15,19 @@ export function nextTask(): Promise<void> {
   });
 }
 
+let frames = 0;
+
+/** How many {@link taskFrame} callbacks were requested in this realm. */
+export function taskFrameCount(): number {
+  return frames;
+}
+
 /**
  * `requestAnimationFrame` for a realm that draws nothing: the callback runs on the next task (with the time then),
  * not at the next display frame. Returns 0: these frames cannot be cancelled.
  */
 export function taskFrame(callback: (time: number) => void): number {
+  frames++;
   nextTask().then(() => callback(performance.now()));
   return 0;
 }

@@ -42,6 +42,7 @@ export function mountRuntime({ store, client, pageReady }: AppContext): void {
       el.dataset['workerSimd'] = worker ? String(worker.simd) : '';
       el.dataset['workerThreads'] = worker ? String(worker.threads) : '';
       el.dataset['workerThreadedBinary'] = worker ? String(worker.threadedBinary) : '';
+      el.dataset['workerFrames'] = worker?.frames ?? '';
       render(el, {
         key: 'runtime.summary',
         params: {
