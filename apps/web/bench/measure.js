@@ -3,29 +3,33 @@
 // rows of the lesson's data, scaled to a 20,000-row epoch. Plain JavaScript so that Node runs it as it is.
 import { createModel, trainLesson } from '@seqlab/models';
 
-const median = (xs) => {
+/** The median of `xs` (the mean of the two middle values for an even count). */
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 /**
+ * A model ready to be timed: created, compiled and trained once over all the rows (the warm-up compiles every
+ * kernel, grows the heaps and lets the engine tier the hot wasm and JavaScript up). `run()` times one more epoch
+ * over the rows, so the caller can alternate runtimes run by run.
+ *
  * @param {string} name zoo model
  * @param {Int32Array} x rows × maxlen padded ids
  * @param {Float32Array} y labels
  * @param {number} maxlen
- * @param {number} repeats one-epoch runs over all the rows; the median counts
- * @returns {Promise<{ model: string, secondsPerEpoch: number, samplesMs: number[] }>}
+ * @returns {Promise<{ warmupMs: number, run: () => Promise<number>, close: () => void }>}
  */
-export async function measureEpoch(name, x, y, maxlen, repeats) {
+export async function openEpoch(name, x, y, maxlen) {
   const rows = y.length;
   const model = createModel(name, { numWords: 500, maxlen, seed: 1 });
-  const run = async (n, compile) => {
+  const run = async (compile) => {
     const t0 = performance.now();
     await trainLesson({
       model,
-      x: { data: x.subarray(0, n * maxlen), shape: [n, maxlen] },
-      y: y.subarray(0, n),
+      x: { data: x, shape: [rows, maxlen] },
+      y,
       epochs: 1,
       batchSize: 64,
       seed: 1,
@@ -33,13 +37,19 @@ export async function measureEpoch(name, x, y, maxlen, repeats) {
     });
     return performance.now() - t0;
   };
-  try {
-    await run(rows, true); // warm-up: one pass compiles every kernel, grows the heaps and warms the JIT
-    const samplesMs = [];
-    for (let i = 0; i < repeats; i++) samplesMs.push(await run(rows, false));
-    return { model: name, secondsPerEpoch: (median(samplesMs) / 1000) * (20_000 / rows), samplesMs };
-  } finally {
+  const close = () => {
     model.optimizer?.dispose();
     model.dispose();
+  };
+  let warmupMs;
+  try {
+    warmupMs = await run(true);
+  } catch (error) {
+    close();
+    throw error;
   }
+  return { warmupMs, run: () => run(false), close };
 }
+
+/** Seconds per 20,000-row epoch from one-epoch runs over `rows` rows: the median, scaled. */
+export const secondsPerEpoch = (samplesMs, rows) => (median(samplesMs) / 1000) * (20_000 / rows);

@@ -1,6 +1,7 @@
 // The probe, before any data is loaded: in English and Korean, at desktop and phone width, with axe and CLS checks.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { threadedBinaryThreads, useThreadedBinary } from '../src/lib/wasm-threads.js';
 import { axeViolations, probe, type Session, screenshot, startSession } from './_browser.js';
 
 const POSITIVE = 'This movie was wonderful, the acting was great and I loved it. Zxqv!';
@@ -21,6 +22,17 @@ describe.runIf(process.env['SEQLAB_DATA_DIR'])('the probe in chromium', () => {
     expect(await runtime.getAttribute('data-simd')).toBe('true');
     await expect.poll(() => runtime.getAttribute('data-worker-backend'), { timeout: 30_000 }).toBe('wasm');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // The threaded binary only where it computes with more than one thread (tfjs gives it half the logical cores).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threaded = useThreadedBinary(true, cores);
+    expect(await runtime.getAttribute('data-threaded-binary')).toBe(String(threaded));
+    expect(await runtime.getAttribute('data-worker-threaded-binary')).toBe(String(threaded));
+    expect(await runtime.getAttribute('data-worker-simd')).toBe('true');
+    // tfjs' fit-loop yields in the built worker are task turns, not display frames (src/worker-frames.ts).
+    expect(await runtime.getAttribute('data-worker-frames')).toBe('task');
+    expect(await runtime.getAttribute('data-worker-threads')).toBe(
+      String(threaded ? threadedBinaryThreads(cores) : 1),
+    );
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as { __cls: number }).__cls)).toBeLessThan(0.01);
     // The probe is the first section.

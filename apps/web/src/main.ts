@@ -1,5 +1,4 @@
 // The page: one state store, one worker client, and the panels that render from the store.
-import { initWasm } from '@seqlab/wasm';
 import { type AppContext, initialState } from './app.js';
 import { initialLanguage } from './dom.js';
 import { createStore } from './lib/state.js';
@@ -11,13 +10,13 @@ import { mountRuns } from './panels/runs.js';
 import { mountRuntime } from './panels/runtime.js';
 import { mountTexts } from './panels/texts.js';
 import { mountTrain } from './panels/train.js';
-import { wasmPaths } from './wasm-paths.js';
+import { startWasm } from './wasm-runtime.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const context: AppContext = {
   store: createStore(initialState(initialLanguage())),
   client: new WorkerClient(worker),
-  pageReady: initWasm({ threads: 'auto', wasmPaths }),
+  pageReady: startWasm(),
 };
 context.pageReady.catch(() => undefined); // shown by the runtime panel
 

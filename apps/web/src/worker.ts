@@ -1,13 +1,15 @@
 // The training worker: its own wasm runtime, the loaded imdb.npz or your own texts, and the lesson's training
 // (lib/training.ts).
+import './worker-frames.js'; // first: tfjs-core takes requestAnimationFrame when it loads
 import { imdb, type TextSource } from '@seqlab/datasets';
-import { initWasm } from '@seqlab/wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import { datasetFacts } from './lib/facts.js';
+import { taskFrameCount } from './lib/next-task.js';
 import { openOwnTexts, ownTextsReport } from './lib/own-texts.js';
 import type { DataReport } from './lib/protocol.js';
 import { trainRun } from './lib/training.js';
 import { type ServerPort, serve } from './lib/worker-server.js';
-import { wasmPaths } from './wasm-paths.js';
+import { startWasm } from './wasm-runtime.js';
 
 let npz: Uint8Array | undefined;
 let texts: TextSource | undefined;
@@ -30,8 +32,18 @@ function loaded(): Uint8Array {
 
 serve(self as unknown as ServerPort, {
   async init() {
-    const info = await initWasm({ threads: 'auto', wasmPaths });
-    return { backend: info.backend, simd: info.simd, threads: info.threads };
+    const info = await startWasm();
+    // tfjs' nextFrame (its fit loop's yield) must go through this worker's task frames (worker-frames.ts): a
+    // bundle that evaluated tfjs-core first would have kept the display's requestAnimationFrame.
+    const before = taskFrameCount();
+    await tf.nextFrame();
+    return {
+      frames: taskFrameCount() > before ? ('task' as const) : ('display' as const),
+      backend: info.backend,
+      simd: info.simd,
+      threads: info.threads,
+      threadedBinary: info.threadedBinary,
+    };
   },
   // Each load reads into its own locals; only a load that finished uncancelled becomes the worker's data.
   async loadData({ bytes, numWords }, { signal }) {

@@ -71,8 +71,22 @@ mkdirSync(outDir, { recursive: true });
 const fused = await compile(join(root, 'assembly', 'index.ts'));
 // The heap kernels import tfjs-backend-wasm's memory: a data segment would overwrite tensors at instantiation.
 const heap = await compile(join(root, 'assembly', 'heap', 'index.ts'), ['--importMemory']);
-if (sectionIds(heap).includes(11)) {
-  throw new Error('build-fused: assembly/heap has a data segment; it must not write the memory it imports.');
+// The same kernels for the threaded tfjs binary, whose memory is shared (maximum 4 GiB, as its Emscripten glue
+// creates it): an import of a non-shared memory does not link to a shared one.
+const heapShared = await compile(join(root, 'assembly', 'heap', 'index.ts'), [
+  '--importMemory',
+  '--sharedMemory',
+  '--maximumMemory',
+  '65536',
+  '--enable',
+  'threads',
+]);
+for (const bytes of [heap, heapShared]) {
+  if (sectionIds(bytes).includes(11)) {
+    throw new Error(
+      'build-fused: assembly/heap has a data segment; it must not write the memory it imports.',
+    );
+  }
 }
 for (const [name, bytes, constant, what] of [
   [
@@ -86,6 +100,12 @@ for (const [name, bytes, constant, what] of [
     heap,
     'HEAP_WASM_BASE64',
     "Kernels on tfjs-backend-wasm's memory (imported as env.memory), base64.",
+  ],
+  [
+    'heap-shared-wasm',
+    heapShared,
+    'HEAP_SHARED_WASM_BASE64',
+    "Kernels on the threaded tfjs-backend-wasm's shared memory (imported as env.memory), base64.",
   ],
 ]) {
   writeFileSync(

@@ -8,6 +8,10 @@ export interface RuntimeInfo {
   backend: string;
   simd: boolean;
   threads: number;
+  /** Whether tfjs runs its threaded-SIMD binary (a cross-origin isolated realm with more than one thread to use). */
+  threadedBinary: boolean;
+  /** The worker's: what tfjs' `nextFrame` waits for — a task turn (worker-frames.ts), or a display frame. */
+  frames?: 'task' | 'display';
 }
 
 /** What the worker read from an imdb.npz at one `num_words`. */

@@ -4,6 +4,7 @@ import { imdbSource, type LessonResult, type RunLessonOptions, runLesson, textDa
 import type { ModelName } from '@seqlab/models';
 import { type TextVectorization, textVectorizationToJSON } from '@seqlab/sequence';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { nextTask } from './next-task.js';
 import type { TrainEvent, TrainOutcome } from './protocol.js';
 import type { RunVocabulary, TrainConfig } from './runs.js';
 
@@ -15,17 +16,42 @@ export interface TrainRunOptions {
   onEvent?: (event: TrainEvent) => void;
 }
 
+/** Options of {@link YieldToEvents}. */
+export interface YieldToEventsArgs {
+  /**
+   * Training milliseconds between two yields.
+   * @default 100
+   */
+  everyMs?: number;
+  /** The clock. Defaults to `performance.now`. */
+  now?: () => number;
+  /** One yield. Defaults to {@link nextTask}: a message, never a clamped timer. */
+  yieldTask?: () => Promise<void>;
+}
+
 /**
  * tfjs' fit loop only awaits promises, so a worker busy training never runs its message handler and never hears
- * Stop. This callback gives the event loop one task turn per 100 ms of training (a `setTimeout(0)` per batch would
- * cost 4 ms each: timers nested that deep are clamped).
+ * Stop. This callback gives the event loop one task turn per 100 ms of training, through a message to itself (a
+ * `setTimeout(0)` would wait 4 ms: the loop runs inside the task of its last yield, and nested timers are clamped).
  */
-class YieldToEvents extends tfl.Callback {
-  private last = performance.now();
+export class YieldToEvents extends tfl.Callback {
+  private readonly everyMs: number;
+  private readonly now: () => number;
+  private readonly yieldTask: () => Promise<void>;
+  private last: number;
+
+  constructor(args: YieldToEventsArgs = {}) {
+    super();
+    this.everyMs = args.everyMs ?? 100;
+    this.now = args.now ?? (() => performance.now());
+    this.yieldTask = args.yieldTask ?? nextTask;
+    this.last = this.now();
+  }
+
   override async onBatchEnd(): Promise<void> {
-    if (performance.now() - this.last < 100) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.last = performance.now();
+    if (this.now() - this.last < this.everyMs) return;
+    await this.yieldTask();
+    this.last = this.now();
   }
 }
 

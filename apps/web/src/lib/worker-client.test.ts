@@ -53,7 +53,7 @@ const delay = (ms: number, signal?: AbortSignal) =>
 
 function handlers(log: string[]): Handlers {
   return {
-    init: async () => ({ backend: 'fake', simd: false, threads: 1 }),
+    init: async () => ({ backend: 'fake', simd: false, threads: 1, threadedBinary: false }),
     // The first load is slower than the second: answers arrive out of order.
     loadData: async ({ numWords }, { signal }) => {
       await delay(numWords === 500 ? 30 : 5, signal);

@@ -38,6 +38,11 @@ export function mountRuntime({ store, client, pageReady }: AppContext): void {
       el.dataset['simd'] = String(page.simd);
       el.dataset['threads'] = String(page.threads);
       el.dataset['workerBackend'] = worker?.backend ?? '';
+      el.dataset['threadedBinary'] = String(page.threadedBinary);
+      el.dataset['workerSimd'] = worker ? String(worker.simd) : '';
+      el.dataset['workerThreads'] = worker ? String(worker.threads) : '';
+      el.dataset['workerThreadedBinary'] = worker ? String(worker.threadedBinary) : '';
+      el.dataset['workerFrames'] = worker?.frames ?? '';
       render(el, {
         key: 'runtime.summary',
         params: {

@@ -12,8 +12,11 @@ export interface WasmBackend {
   dataIdMap: {
     get(dataId: object): { stringBytes?: Uint8Array[] | undefined; memoryOffset?: number } | undefined;
   };
-  /** The Emscripten module; `asm.memory` is its WebAssembly memory. */
-  wasm?: { asm?: { memory?: unknown } };
+  /**
+   * The Emscripten module: `asm.memory` is the memory the plain and SIMD binaries export; the threaded binary imports
+   * its shared memory, which the glue keeps as `wasmMemory`.
+   */
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
 }
 
 /** Elements of a tensor: a heap view for numbers and booleans, the encoded strings for `string`. */

@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { HEAP_SHARED_WASM_BASE64 } from '#heap-shared-wasm';
 import { HEAP_WASM_BASE64 } from '#heap-wasm';
 import type { WasmBackend } from './_backend.js';
 
@@ -12,18 +13,23 @@ export interface HeapKernels {
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
 
+/** Whether `memory` is shared: the threaded tfjs binary's (a cross-origin isolated page). */
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /**
  * The heap kernels instantiated on the backend's own memory (a module of about 1 KB: compiling it synchronously is
- * allowed everywhere), or null where that memory cannot be imported — the threaded build's shared memory — so that
- * callers take their JavaScript path.
+ * allowed everywhere) — the build that imports a shared memory for the threaded binary, the plain one otherwise — or
+ * null where that memory cannot be imported, so that callers take the stock kernels.
  */
 export function heapKernels(backend: WasmBackend): HeapKernels | null {
-  const memory = backend.wasm?.asm?.memory;
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     try {
-      const text = atob(HEAP_WASM_BASE64);
+      const text = atob(isShared(memory) ? HEAP_SHARED_WASM_BASE64 : HEAP_WASM_BASE64);
       const bytes = new Uint8Array(text.length);
       for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
