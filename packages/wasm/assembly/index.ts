@@ -10,6 +10,7 @@ export {
   maxPool,
   maxPoolGrad,
 } from './conv1d';
+export { gatedBlockBackward, gatedBlockForward } from './gated_block';
 export { gruBackward, gruForward } from './gru';
 export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';
 export { lstmBackward, lstmForward } from './lstm';

@@ -320,6 +320,60 @@ export interface GateBackwardArgs {
   dY: number;
 }
 
+/** `gatedBlockForward` (assembly/gated_block.ts): WaveNet's gated block; `residual` false for the last block. */
+export interface GatedBlockForwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  SP: number;
+  dil: number;
+  residual: boolean;
+  x: number;
+  Wfg: number;
+  bfg: number;
+  Ws: number;
+  bs: number;
+  Wr: number;
+  br: number;
+  Y: number;
+  Z: number;
+  S: number;
+  N: number;
+}
+
+/** `gatedBlockBackward` (assembly/gated_block.ts). */
+export interface GatedBlockBackwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  SP: number;
+  dil: number;
+  residual: boolean;
+  x: number;
+  Wfg: number;
+  Ws: number;
+  Wr: number;
+  Y: number;
+  Z: number;
+  dS: number;
+  dN: number;
+  dZ: number;
+  dY: number;
+  dx: number;
+  dWfg: number;
+  dbfg: number;
+  dWs: number;
+  dbs: number;
+  dWr: number;
+  dbr: number;
+  WR: number;
+  WT: number;
+}
+
 /** The fused module's kernels, each called with named arguments. */
 export interface FusedKernels {
   rnnForward(args: RnnForwardArgs): void;
@@ -341,6 +395,8 @@ export interface FusedKernels {
   conv1dTableBackward(args: Conv1dTableBackwardArgs): void;
   gateForward(args: GateForwardArgs): void;
   gateBackward(args: GateBackwardArgs): void;
+  gatedBlockForward(args: GatedBlockForwardArgs): void;
+  gatedBlockBackward(args: GatedBlockBackwardArgs): void;
 }
 
 type Args = { [N in keyof FusedKernels]: Parameters<FusedKernels[N]>[0] };
@@ -543,6 +599,56 @@ const ORDER = {
   ],
   gateForward: ['rows', 'FP', 'Y', 'Z'],
   gateBackward: ['rows', 'FP', 'Y', 'dZ', 'dY'],
+  gatedBlockForward: [
+    'B',
+    'T',
+    'CP',
+    'K',
+    'FP',
+    'SP',
+    'dil',
+    'residual',
+    'x',
+    'Wfg',
+    'bfg',
+    'Ws',
+    'bs',
+    'Wr',
+    'br',
+    'Y',
+    'Z',
+    'S',
+    'N',
+  ],
+  gatedBlockBackward: [
+    'B',
+    'T',
+    'CP',
+    'K',
+    'FP',
+    'SP',
+    'dil',
+    'residual',
+    'x',
+    'Wfg',
+    'Ws',
+    'Wr',
+    'Y',
+    'Z',
+    'dS',
+    'dN',
+    'dZ',
+    'dY',
+    'dx',
+    'dWfg',
+    'dbfg',
+    'dWs',
+    'dbs',
+    'dWr',
+    'dbr',
+    'WR',
+    'WT',
+  ],
 } as const satisfies { readonly [N in keyof FusedKernels]: readonly (keyof Args[N] & string)[] };
 
 // A field of an args interface missing from its order list is a type error naming it.

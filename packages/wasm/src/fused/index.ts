@@ -12,6 +12,12 @@ export {
   fusedConv1d,
 } from './conv1d.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
+export {
+  type FusedGatedBlockOptions,
+  fusedGatedBlock,
+  type GatedBlockOutputs,
+  type GatedBlockWeights,
+} from './gated-block.js';
 export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';
 export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';

@@ -1,0 +1,67 @@
+// Milliseconds per training step (batch 64, maxlen 100, RMSprop) of the zoo's conv1d and wavenet on wasm, with the
+// convolution layers on @seqlab/wasm's fused kernel (`fused`: paired with their GlobalMaxPooling1D and WaveNet's
+// filter/gate pairs as the zoo builds them; `unpaired`: one fused call per layer) and on tfjs' ops (`stock`,
+// `fused = false`, what ran before): alternating steps in one process, medians, the load average next to them.
+// Usage (after `pnpm build`): node bench/conv.mjs [--models conv1d,wavenet] [--steps 21]
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initWasm } from '@seqlab/wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { CausalConv1D, createModel, rmsprop } from '../dist/index.node.js';
+import { fuseConvLayers } from '../dist/layers/_conv_graph.js';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'conv1d,wavenet' },
+    steps: { type: 'string', default: '21' },
+  },
+});
+const steps = Number(values.steps);
+await initWasm();
+const x = tf.randomUniform([64, 100], 0, 500, 'int32', 1);
+const y = tf.cast(tf.greater(tf.randomUniform([64, 1], 0, 1, 'float32', 2), 0.5), 'float32');
+const median = (v) => v.sort((a, b) => a - b)[v.length >> 1];
+for (const name of values.models.split(',')) {
+  const model = createModel(name, { seed: 1 });
+  model.compile({ optimizer: rmsprop({ learningRate: 1e-4 }), loss: 'binaryCrossentropy' });
+  const convs = model.layers.filter((l) => l instanceof CausalConv1D || l.getClassName() === 'Conv1D');
+  const MODES = (process.env.MODES ?? 'fused,unpaired,stock').split(',');
+  const use = (mode) => {
+    for (const l of convs) {
+      l.fused = mode !== 'stock';
+      if (mode === 'unpaired') {
+        l.pooledBy = null;
+        if (l instanceof CausalConv1D) l.gate = l.gateOf = null;
+      }
+    }
+    if (mode === 'fused') fuseConvLayers(model);
+  };
+  const times = Object.fromEntries(MODES.map((m) => [m, []]));
+  for (const mode of MODES) {
+    use(mode);
+    await model.trainOnBatch(x, y); // warm-up
+  }
+  const load = loadavg()[0];
+  for (let i = 0; i < steps; i++) {
+    for (const mode of MODES) {
+      use(mode);
+      const start = performance.now();
+      await model.trainOnBatch(x, y);
+      times[mode].push(performance.now() - start);
+    }
+  }
+  const ms = Object.fromEntries(MODES.map((m) => [m, median(times[m])]));
+  const each = (f) => Object.fromEntries(MODES.map((m) => [m, f(ms[m])]));
+  const epoch = (m) => Number(((m * Math.ceil(20000 / 64)) / 1000).toFixed(2));
+  console.log(
+    JSON.stringify({
+      model: name,
+      msPerStep: each((m) => Number(m.toFixed(2))),
+      epochSeconds: each(epoch),
+      speedup: Number((ms.stock / ms.fused).toFixed(2)),
+      load: [load, loadavg()[0]].map((n) => Number(n.toFixed(1))),
+    }),
+  );
+  model.dispose();
+}
+tf.dispose([x, y]);

@@ -1,0 +1,120 @@
+// WaveNet's gated residual block (van den Oord et al. 2016) as one kernel forward and one backward: the filter and
+// gate causal convolutions of h (kernel K, dilation d, their kernels side by side as one convolution),
+// z = tanh(filter) · sigmoid(gate), the 1×1 skip convolution s = z · Ws + bs and, unless it is the last block, the
+// residual n = h + z · Wr + br. What Keras computes with two causal Conv1D layers, a Multiply, two 1×1 Conv1D
+// layers and an Add.
+// Shapes (f32, row-major, channels padded with zeros to multiples of 4): x = h [B,T,CP], Wfg [K,CP,2·FP] (each
+// input channel's row: the filter's FP columns, then the gate's), bfg [2·FP], Ws [FP,SP], bs [SP], Wr [FP,CP],
+// br [CP]; out Y [B,T,2·FP] (the activated filter and gate, which the backward reads), Z [B,T,FP], S [B,T,SP],
+// N [B,T,CP].
+import { conv1dBackward, conv1dForward, convRows, gateBackward, gateForward } from './conv1d';
+import { accumulateT, addRow, copyRow, transpose } from './linalg';
+
+/** out[r] = bias + src[r] · W for rows r (a 1×1 convolution); src [rows,Cin], W [Cin,Cout], out [rows,Cout]. */
+function pointwise(src: usize, rows: i32, Cin: i32, W: usize, bias: usize, Cout: i32, out: usize): void {
+  const rowBytes = (<usize>Cout) << 2;
+  for (let r = 0; r < rows; r++) copyRow(bias, out + <usize>r * rowBytes, Cout);
+  convRows(src, 1, rows, Cin, W, Cout, 1, 1, 0, out, rows);
+}
+
+/** The block's forward: Y, Z, S and (with `residual`) N from x and the weights. */
+export function gatedBlockForward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  SP: i32,
+  dil: i32,
+  residual: i32,
+  x: usize,
+  Wfg: usize,
+  bfg: usize,
+  Ws: usize,
+  bs: usize,
+  Wr: usize,
+  br: usize,
+  Y: usize,
+  Z: usize,
+  S: usize,
+  N: usize,
+): void {
+  const rows = B * T;
+  conv1dForward(B, T, CP, K, FP << 1, dil, (K - 1) * dil, T, 0, x, Wfg, bfg, Y);
+  gateForward(rows, FP, Y, Z);
+  pointwise(Z, rows, FP, Ws, bs, SP, S);
+  if (residual === 0) return;
+  pointwise(Z, rows, FP, Wr, br, CP, N);
+  const rowBytes = (<usize>CP) << 2;
+  for (let r = 0; r < rows; r++) addRow(x + <usize>r * rowBytes, N + <usize>r * rowBytes, CP);
+}
+
+/**
+ * dW = Zᵀ · dO and db = Σ_r dO[r] for a 1×1 convolution (Cin = FP inputs Z), and dZ += dO · Wᵀ (WT [Cout,FP] is
+ * scratch).
+ */
+function pointwiseBackward(
+  Z: usize,
+  rows: i32,
+  FP: i32,
+  W: usize,
+  Cout: i32,
+  dO: usize,
+  dW: usize,
+  db: usize,
+  dZ: usize,
+  WT: usize,
+): void {
+  const rowBytes = (<usize>Cout) << 2;
+  memory.fill(db, 0, rowBytes);
+  for (let r = 0; r < rows; r++) addRow(dO + <usize>r * rowBytes, db, Cout);
+  memory.fill(dW, 0, <usize>FP * rowBytes);
+  accumulateT(Z, FP, FP, dO, Cout, rows, dW, Cout, Cout);
+  transpose(W, FP, Cout, Cout, WT, FP);
+  convRows(dO, 1, rows, Cout, WT, FP, 1, 1, 0, dZ, rows);
+}
+
+/**
+ * The gradients of {@link gatedBlockForward} from dS [B,T,SP] and (with `residual`) dN [B,T,CP]: dx [B,T,CP],
+ * dWfg [K,CP,2·FP], dbfg [2·FP], dWs [FP,SP], dbs [SP], dWr [FP,CP], dbr [CP]. dZ [B,T,FP], dY [B,T,2·FP],
+ * WR [K,2·FP,CP] and WT [max(SP,CP),FP] are scratch.
+ */
+export function gatedBlockBackward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  SP: i32,
+  dil: i32,
+  residual: i32,
+  x: usize,
+  Wfg: usize,
+  Ws: usize,
+  Wr: usize,
+  Y: usize,
+  Z: usize,
+  dS: usize,
+  dN: usize,
+  dZ: usize,
+  dY: usize,
+  dx: usize,
+  dWfg: usize,
+  dbfg: usize,
+  dWs: usize,
+  dbs: usize,
+  dWr: usize,
+  dbr: usize,
+  WR: usize,
+  WT: usize,
+): void {
+  const rows = B * T;
+  memory.fill(dZ, 0, (<usize>rows * <usize>FP) << 2);
+  pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT);
+  if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT);
+  gateBackward(rows, FP, Y, dZ, dY);
+  conv1dBackward(B, T, CP, K, FP << 1, dil, (K - 1) * dil, T, 0, x, Wfg, Y, dY, dx, dWfg, dbfg, WR, 1);
+  if (residual === 0) return;
+  const rowBytes = (<usize>CP) << 2;
+  for (let r = 0; r < rows; r++) addRow(dN + <usize>r * rowBytes, dx + <usize>r * rowBytes, CP);
+}
