@@ -15,6 +15,7 @@ export { gruBackward, gruForward } from './gru';
 export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';
 export { lstmBackward, lstmForward } from './lstm';
 export { rnnBackward, rnnForward } from './simple_rnn';
+export { sumReluMaxPool, sumReluMaxPoolGrad } from './sum_pool';
 
 /** First free byte after the static data, 16-byte aligned. */
 export function heapBase(): usize {

@@ -19,6 +19,7 @@ export {
   fusedLstm,
   fusedMemoryStats,
   fusedSimpleRnn,
+  fusedSumReluMaxPool,
   type GatedBlockOutputs,
   type GatedBlockWeights,
   type LstmPeepholes,

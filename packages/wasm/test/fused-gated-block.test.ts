@@ -2,7 +2,12 @@
 // next outputs and the gradients for h and every weight, on the wasm backend and against the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedGatedBlock, fusedMemoryStats, type GatedBlockWeights } from '../src/index.js';
+import {
+  fusedGatedBlock,
+  fusedMemoryStats,
+  fusedSumReluMaxPool,
+  type GatedBlockWeights,
+} from '../src/index.js';
 import { expectClose, onBoth, startBoth } from './_both.js';
 import { compareOps, rand, thrown } from './fused-reference.js';
 
@@ -169,6 +174,57 @@ describe('fusedGatedBlock', () => {
       expect(error(() => fusedGatedBlock(xs[0]!, { ...w, residualKernel: null }))).toEqual([
         'INVALID_SHAPE',
         'fusedGatedBlock: residualBias must be null when residualKernel is null, got float32 [3].',
+      ]);
+    });
+  });
+});
+
+describe('fusedSumReluMaxPool', () => {
+  beforeAll(startBoth);
+
+  /** Keras' Add, ReLU and GlobalMaxPooling1D from tfjs ops. */
+  const reference = (xs: tf.Tensor[]) => tf.max(tf.relu(xs.length === 1 ? xs[0]! : tf.addN(xs)), 1);
+
+  for (const [n, shape] of [
+    [4, [3, 9, 16]],
+    [1, [1, 5, 3]],
+    [3, [2, 1, 7]],
+  ] as const) {
+    it(`max over the steps of relu(the sum of ${n}) ${JSON.stringify(shape)}, and every gradient, within 1e-6 of tfjs ops`, () => {
+      compareOps(
+        (xs) => fusedSumReluMaxPool(xs),
+        reference,
+        () => Array.from({ length: n }, (_, i) => rand([...shape], 20 + i)),
+        1e-6,
+        1e-6,
+      );
+    });
+  }
+
+  it('sends the gradient to every step that holds a tied maximum, and none where the sum is not positive', () => {
+    tf.tidy(() => {
+      // [1, 4, 2]: channel 0 holds its maximum 2 at steps 1 and 3; channel 1 is never positive.
+      const x = tf.tensor3d([
+        [
+          [1, -1],
+          [2, -2],
+          [0, -3],
+          [2, 0],
+        ],
+      ]);
+      const grads = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(f(t)))(x);
+      const fused = grads((t) => fusedSumReluMaxPool([t]));
+      expect(Array.from(fused.dataSync())).toEqual(Array.from(grads((t) => reference([t])).dataSync()));
+      expect(Array.from(fused.dataSync())).toEqual([0, 0, 1, 0, 0, 0, 1, 0]);
+    });
+  });
+
+  it('rejects inputs of different shapes', () => {
+    tf.tidy(() => {
+      const e = thrown(() => fusedSumReluMaxPool([rand([2, 3, 4], 1), rand([2, 3, 5], 2)]));
+      expect([e.code, e.message]).toEqual([
+        'INVALID_SHAPE',
+        "fusedSumReluMaxPool: inputs[1] must be a float32 tensor [2, 3, 4] (inputs[0]'s shape), got float32 [2, 3, 5].",
       ]);
     });
   });

@@ -374,6 +374,28 @@ export interface GatedBlockBackwardArgs {
   WT: number;
 }
 
+/** `sumReluMaxPool` (assembly/sum_pool.ts): relu of the sum of n inputs and its maximum over the steps. */
+export interface SumReluMaxPoolArgs {
+  n: number;
+  B: number;
+  T: number;
+  FP: number;
+  X: number;
+  Y: number;
+  M: number;
+}
+
+/** `sumReluMaxPoolGrad` (assembly/sum_pool.ts). */
+export interface SumReluMaxPoolGradArgs {
+  B: number;
+  T: number;
+  FP: number;
+  Y: number;
+  dM: number;
+  M: number;
+  dY: number;
+}
+
 /** The fused module's kernels, each called with named arguments. */
 export interface FusedKernels {
   rnnForward(args: RnnForwardArgs): void;
@@ -397,6 +419,8 @@ export interface FusedKernels {
   gateBackward(args: GateBackwardArgs): void;
   gatedBlockForward(args: GatedBlockForwardArgs): void;
   gatedBlockBackward(args: GatedBlockBackwardArgs): void;
+  sumReluMaxPool(args: SumReluMaxPoolArgs): void;
+  sumReluMaxPoolGrad(args: SumReluMaxPoolGradArgs): void;
 }
 
 type Args = { [N in keyof FusedKernels]: Parameters<FusedKernels[N]>[0] };
@@ -649,6 +673,8 @@ const ORDER = {
     'WR',
     'WT',
   ],
+  sumReluMaxPool: ['n', 'B', 'T', 'FP', 'X', 'Y', 'M'],
+  sumReluMaxPoolGrad: ['B', 'T', 'FP', 'Y', 'dM', 'M', 'dY'],
 } as const satisfies { readonly [N in keyof FusedKernels]: readonly (keyof Args[N] & string)[] };
 
 // A field of an args interface missing from its order list is a type error naming it.

@@ -22,3 +22,4 @@ export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.j
 export { type FusedGruOptions, fusedGru } from './gru.js';
 export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';
 export { type FusedSimpleRnnOptions, fusedSimpleRnn } from './simple-rnn.js';
+export { fusedSumReluMaxPool } from './sum-relu-max-pool.js';
