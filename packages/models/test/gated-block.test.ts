@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CausalConv1D, createModel, encodeKerasModel, loadKerasModel, rmsprop } from '../src/index.node.js';
 import { fuseConvLayers } from '../src/layers/_conv_graph.js';
 import { pairGatedBlocks } from '../src/layers/_gated_block.js';
+import { pairSumReluPool } from '../src/layers/_sum_pool.js';
 import { toyData } from './_toy.js';
 
 const MAXLEN = 12;
@@ -112,11 +113,16 @@ describe('WaveNet gated blocks as one fused op', () => {
         expect(maxDiff(results.block[i]!, t), `${mode} ${i}`).toBeLessThan(1e-5);
       });
     }
-    // The block path runs no Multiply (the paired path multiplies by ones, the stock one by the gate).
+    // The block path runs no Multiply (the paired path multiplies by ones, the stock one by the gate), and the
+    // fused tail no Relu or Max (the convolutions on tfjs' ops take the tail's own layers too).
     setMode(model, 'block');
-    expect(await kernelsOf(model, x)).not.toContain('Multiply');
+    expect(await kernelsOf(model, x)).not.toEqual(expect.arrayContaining(['Multiply']));
+    expect(await kernelsOf(model, x)).not.toEqual(expect.arrayContaining(['Relu']));
+    expect(await kernelsOf(model, x)).not.toEqual(expect.arrayContaining(['Max']));
     setMode(model, 'paired');
     expect(await kernelsOf(model, x)).toContain('Multiply');
+    setMode(model, 'stock');
+    expect(await kernelsOf(model, x)).toEqual(expect.arrayContaining(['Multiply', 'Relu', 'Max']));
     tf.dispose(Object.values(results).flat());
     expect(tf.memory().numTensors).toBe(before);
     // The cpu backend runs each layer's own ops: the same predictions.
@@ -202,6 +208,38 @@ describe('WaveNet gated blocks as one fused op', () => {
     expect(maxDiff(fused, mixed)).toBeLessThan(1e-5);
     tf.dispose([x, fused, mixed]);
     model.dispose();
+  });
+
+  it("finds the summed skips' ReLU and pooling, and only after convolutions with each layer the only reader", () => {
+    const model = createModel('wavenet', { numWords: 50, maxlen: MAXLEN, seed: 1 });
+    const tails = pairSumReluPool(model);
+    expect(tails.map((t) => [t.add.name, t.relu.name, t.pool.name, t.convs.map((c) => c.name)])).toEqual([
+      ['skips', 'skips_relu', 'global_max_pooling1d', [0, 1, 2, 3].map((i) => `block${i}_skip`)],
+    ]);
+    model.dispose();
+    // The ReLU's output read by another layer too: no tail; the same predictions as tfjs' ops.
+    const tail = (extraReader: boolean) => {
+      const input = tfl.input({ shape: [MAXLEN, 3] });
+      const a = new CausalConv1D({ filters: 4, kernelSize: 2 }).apply(input) as tfl.SymbolicTensor;
+      const b = new CausalConv1D({ filters: 4, kernelSize: 1 }).apply(input) as tfl.SymbolicTensor;
+      const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
+      const relu = tfl.layers.activation({ activation: 'relu' }).apply(sum) as tfl.SymbolicTensor;
+      const outputs = [tfl.layers.globalMaxPooling1d().apply(relu) as tfl.SymbolicTensor];
+      if (extraReader) outputs.push(tfl.layers.flatten().apply(relu) as tfl.SymbolicTensor);
+      return fuseConvLayers(tfl.model({ inputs: input, outputs }));
+    };
+    const both = tail(true);
+    expect(pairSumReluPool(both)).toEqual([]);
+    const alone = tail(false);
+    expect(pairSumReluPool(alone)).toHaveLength(1);
+    const x = uniform([2, MAXLEN, 3], 8);
+    const fused = alone.predict(x) as tf.Tensor;
+    setMode(alone, 'stock');
+    const stock = alone.predict(x) as tf.Tensor;
+    expect(maxDiff(fused, stock)).toBeLessThan(1e-6);
+    tf.dispose([x, fused, stock]);
+    both.dispose();
+    alone.dispose();
   });
 
   it('a trained fused WaveNet round-trips through a Keras file, and the loaded model runs its blocks fused', async () => {

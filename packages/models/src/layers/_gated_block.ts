@@ -9,6 +9,7 @@ import { fusedGatedBlock } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedConvBackend } from './_conv.js';
+import { interceptCall, isIntercepted, releaseCall } from './_intercept.js';
 import { CausalConv1D } from './causal_conv1d.js';
 
 /** tfjs-layers' graph fields (`Layer.inboundNodes`/`outboundNodes`, `Node.inputTensors`/`outboundLayer`). */
@@ -23,10 +24,8 @@ interface GraphLayer {
 
 const graph = (layer: tfl.layers.Layer): GraphLayer => layer as unknown as GraphLayer;
 
-type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
-/** Marks the `call` a block puts on its Multiply and Add, so a new pairing can take it off again. */
-const BLOCK_CALL = Symbol('gatedBlockCall');
+/** The owner of the `call` a block puts on its Multiply and Add. */
+const OWNER = 'gatedBlock';
 
 /** One run of a block: its input, the tokens its layers hand each other, and the two outputs. */
 interface Run {
@@ -145,19 +144,9 @@ export class GatedBlock {
     for (const l of this.convs()) l.block = this;
     for (const layer of [this.multiply, this.add]) {
       if (layer === null) continue;
-      const own = Object.getPrototypeOf(layer).call as Call;
-      const call: Call & { [BLOCK_CALL]?: true } = (inputs, kwargs) =>
-        (Array.isArray(inputs) ? this.mergeCall(layer, inputs) : null) ?? own.call(layer, inputs, kwargs);
-      call[BLOCK_CALL] = true;
-      (layer as unknown as { call: Call }).call = call;
+      interceptCall(layer, OWNER, (inputs) => (Array.isArray(inputs) ? this.mergeCall(layer, inputs) : null));
     }
   }
-}
-
-/** Takes a block's `call` off a Multiply or Add layer. */
-function detach(layer: tfl.layers.Layer): void {
-  const own = Object.getOwnPropertyDescriptor(layer, 'call')?.value as { [BLOCK_CALL]?: true } | undefined;
-  if (own?.[BLOCK_CALL]) delete (layer as unknown as { call?: Call }).call;
 }
 
 /** A 1×1 causal convolution applied once, linear: a skip or residual convolution of a block. */
@@ -182,7 +171,7 @@ function pointwise(layer: tfl.layers.Layer): layer is CausalConv1D {
 export function pairGatedBlocks(model: tfl.LayersModel): GatedBlock[] {
   for (const layer of model.layers) {
     if (layer instanceof CausalConv1D) layer.block = null;
-    else detach(layer);
+    else releaseCall(layer, OWNER);
   }
   const outputs = new Set(model.outputs.map((o) => o.sourceLayer));
   const blocks: GatedBlock[] = [];
@@ -215,7 +204,13 @@ export function pairGatedBlocks(model: tfl.LayersModel): GatedBlock[] {
       if (addA !== null) block = new GatedBlock(filter, gate, multiply, b, a, addA);
       else if (addB !== null) block = new GatedBlock(filter, gate, multiply, a, b, addB);
     }
-    if (block === null || [block.skip, block.residual].some((l) => l !== null && l.block !== null)) continue;
+    if (
+      block === null ||
+      [block.skip, block.residual].some((l) => l !== null && l.block !== null) ||
+      [block.multiply, block.add].some((l) => l !== null && isIntercepted(l))
+    ) {
+      continue;
+    }
     block.attach();
     blocks.push(block);
   }
