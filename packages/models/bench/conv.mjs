@@ -2,7 +2,7 @@
 // convolution layers on @seqlab/wasm's fused kernel (`fused`: paired with their GlobalMaxPooling1D and WaveNet's
 // gated blocks as one op each, as the zoo builds them; `paired`: WaveNet's filter/gate pairs only, one call per
 // other convolution; `unpaired`: one fused call per layer) and on tfjs' ops (`stock`, `fused = false`, what ran
-// before): alternating steps in one process, medians of wall-clock and of this process' CPU time (less sensitive
+// before): alternating steps in one process (the order rotated every round), medians of wall-clock and of this process' CPU time (less sensitive
 // to other processes on a loaded machine), the load average next to them.
 // Usage (after `pnpm build`): node bench/conv.mjs [--models conv1d,wavenet] [--steps 21]
 import { loadavg } from 'node:os';
@@ -48,7 +48,9 @@ for (const name of values.models.split(',')) {
   }
   const load = loadavg()[0];
   for (let i = 0; i < steps; i++) {
-    for (const mode of MODES) {
+    // Each round in a rotated order: every mode follows every other equally often (a step pays for the garbage
+    // of the step before it).
+    for (const mode of MODES.map((_, j) => MODES[(i + j) % MODES.length])) {
       use(mode);
       const start = performance.now();
       const used = process.cpuUsage();
