@@ -8,7 +8,7 @@
 // br [CP]; out Y [B,T,2·FP] (the activated filter and gate, which the backward reads), Z [B,T,FP], S [B,T,SP],
 // N [B,T,CP].
 import { conv1dBackward, conv1dForward, convRows, gateBackward, gateForward } from './conv1d';
-import { accumulateT, addRow, copyRow, transpose } from './linalg';
+import { accumulate, accumulateT, addRow, copyRow, rank1, transpose } from './linalg';
 
 /** out[r] = bias + src[r] · W for rows r (a 1×1 convolution); src [rows,Cin], W [Cin,Cout], out [rows,Cout]. */
 function pointwise(src: usize, rows: i32, Cin: i32, W: usize, bias: usize, Cout: i32, out: usize): void {
@@ -49,9 +49,27 @@ export function gatedBlockForward(
   for (let r = 0; r < rows; r++) addRow(x + <usize>r * rowBytes, N + <usize>r * rowBytes, CP);
 }
 
+/** The rows of dO [rows, Cout] that hold a nonzero, into idx (i32); returns how many. */
+function nonzeroRows(dO: usize, rows: i32, Cout: i32, idx: usize): i32 {
+  const rowBytes = (<usize>Cout) << 2;
+  const zero = f32x4.splat(0);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = dO + <usize>r * rowBytes;
+    let any = v128.splat<i32>(0);
+    for (let j = 0; j < Cout; j += 4) any = v128.or(any, f32x4.ne(v128.load(row + ((<usize>j) << 2)), zero));
+    if (v128.any_true(any)) {
+      store<i32>(idx + ((<usize>n) << 2), r);
+      n++;
+    }
+  }
+  return n;
+}
+
 /**
  * dW = Zᵀ · dO and db = Σ_r dO[r] for a 1×1 convolution (Cin = FP inputs Z), and dZ += dO · Wᵀ (WT [Cout,FP] is
- * scratch).
+ * scratch). A dO with few nonzero rows — the skip output's gradient behind a GlobalMaxPooling1D holds at most one
+ * step per batch row and channel — takes only those rows (idx [rows] i32 scratch).
  */
 function pointwiseBackward(
   Z: usize,
@@ -64,14 +82,27 @@ function pointwiseBackward(
   db: usize,
   dZ: usize,
   WT: usize,
+  idx: usize,
 ): void {
   const rowBytes = (<usize>Cout) << 2;
+  const zBytes = (<usize>FP) << 2;
   memory.fill(db, 0, rowBytes);
-  for (let r = 0; r < rows; r++) addRow(dO + <usize>r * rowBytes, db, Cout);
   memory.fill(dW, 0, <usize>FP * rowBytes);
-  accumulateT(Z, FP, FP, dO, Cout, rows, dW, Cout, Cout);
   transpose(W, FP, Cout, Cout, WT, FP);
-  convRows(dO, 1, rows, Cout, WT, FP, 1, 1, 0, dZ, rows);
+  const n = nonzeroRows(dO, rows, Cout, idx);
+  if (n * 4 > rows) {
+    for (let r = 0; r < rows; r++) addRow(dO + <usize>r * rowBytes, db, Cout);
+    accumulateT(Z, FP, FP, dO, Cout, rows, dW, Cout, Cout);
+    convRows(dO, 1, rows, Cout, WT, FP, 1, 1, 0, dZ, rows);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const r = <usize>load<i32>(idx + ((<usize>i) << 2));
+    const g = dO + r * rowBytes;
+    addRow(g, db, Cout);
+    rank1(Z + r * zBytes, FP, g, dW, Cout, Cout);
+    accumulate(g, Cout, WT, FP, dZ + r * zBytes, FP);
+  }
 }
 
 /**
@@ -110,8 +141,9 @@ export function gatedBlockBackward(
 ): void {
   const rows = B * T;
   memory.fill(dZ, 0, (<usize>rows * <usize>FP) << 2);
-  pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT);
-  if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT);
+  // dY is free until gateBackward: the nonzero rows' indices go there.
+  pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT, dY);
+  if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT, dY);
   gateBackward(rows, FP, Y, dZ, dY);
   conv1dBackward(B, T, CP, K, FP << 1, dil, (K - 1) * dil, T, 0, x, Wfg, Y, dY, dx, dWfg, dbfg, WR, 1);
   if (residual === 0) return;

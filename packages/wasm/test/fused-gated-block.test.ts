@@ -110,6 +110,31 @@ describe('fusedGatedBlock', () => {
     });
   }
 
+  it('takes only the nonzero rows of a sparse skip gradient (behind a max over the steps): the same gradients', () => {
+    // At most batch × skipChannels nonzero rows: a quarter of the rows or fewer takes the sparse path.
+    const sparse: Case[] = [
+      { B: 2, T: 40, C: 3, F: 5, S: 4, K: 2, dil: 3, residual: true, bias: true },
+      { B: 1, T: 33, C: 6, F: 4, S: 3, K: 3, dil: 1, residual: false, bias: false },
+    ];
+    for (const c of [...sparse, cases[0]!]) {
+      const pooled = (op: (xs: tf.Tensor[]) => [tf.Tensor, tf.Tensor | null]) => (xs: tf.Tensor[]) => {
+        const [skip, next] = op(xs);
+        const max = tf.reshape(tf.max(skip, 1), [-1]);
+        return next === null ? max : tf.concat([max, tf.reshape(next, [-1])]);
+      };
+      compareOps(
+        pooled((xs) => {
+          const { skip, next } = fusedGatedBlock(xs[0]!, weightsOf(c, xs), { dilationRate: c.dil });
+          return [skip, next];
+        }),
+        pooled((xs) => refBlock(xs[0]!, weightsOf(c, xs), c.dil)),
+        () => inputsOf(c),
+        1e-5,
+        1e-5,
+      );
+    }
+  });
+
   it('matches the tfjs ops on the cpu backend, forward and backward', async () => {
     const c = cases[1]!;
     const run = () => {
