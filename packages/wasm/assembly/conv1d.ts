@@ -20,7 +20,7 @@ const SIGMOID = 3;
  * W [K,Cin,Cout], out [B,Tout,Cout]. Per output row and block of up to 32 columns, the sums stay in registers over
  * every tap and input channel (no store between taps).
  */
-export function convRows(
+function convRows(
   src: usize,
   B: i32,
   Tin: i32,

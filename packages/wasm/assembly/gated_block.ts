@@ -7,8 +7,161 @@
 // input channel's row: the filter's FP columns, then the gate's), bfg [2·FP], Ws [FP,SP], bs [SP], Wr [FP,CP],
 // br [CP]; out Y [B,T,2·FP] (the activated filter and gate, which the backward reads), Z [B,T,FP], S [B,T,SP],
 // N [B,T,CP].
-import { conv1dBackward, conv1dForward, convRows, gateBackward, gateForward } from './conv1d';
+import { gateBackward, gateForward } from './conv1d';
 import { accumulate, accumulateT, addRow, copyRow, rank1, transpose } from './linalg';
+
+/**
+ * out[b, t] += Σ_k src[b, t - padLeft + k·d] · W[k] for t < Tout, taps inside [0, Tin); src [B,Tin,Cin],
+ * W [K,Cin,Cout], out [B,Tout,Cout]. conv1d.ts' convRows with at most 16 columns (4 sums) in registers per pass:
+ * its 32-column blocks spill V8's 16 SIMD registers, about 1.5× slower here.
+ */
+function convRows(
+  src: usize,
+  B: i32,
+  Tin: i32,
+  Cin: i32,
+  W: usize,
+  Cout: i32,
+  K: i32,
+  dil: i32,
+  padLeft: i32,
+  out: usize,
+  Tout: i32,
+): void {
+  const inRow = (<usize>Cin) << 2;
+  const outRow = (<usize>Cout) << 2;
+  const tapBytes = <usize>Cin * outRow;
+  const step = <usize>dil * inRow;
+  for (let b = 0; b < B; b++) {
+    const xb = src + <usize>(b * Tin) * inRow;
+    for (let t = 0; t < Tout; t++) {
+      const base = t - padLeft;
+      let k0 = 0;
+      if (base < 0) k0 = (-base + dil - 1) / dil;
+      const last = Tin - 1 - base;
+      if (last < 0) continue;
+      const k1 = min(K, last / dil + 1);
+      if (k0 >= k1) continue;
+      const o = out + <usize>(b * Tout + t) * outRow;
+      const a0 = xb + <usize>(base + k0 * dil) * inRow;
+      const m0 = W + <usize>k0 * tapBytes;
+      const taps = k1 - k0;
+      let j = 0;
+      for (; j + 16 <= Cout; j += 16) {
+        const oj = o + ((<usize>j) << 2);
+        let s0 = v128.load(oj);
+        let s1 = v128.load(oj, 16);
+        let s2 = v128.load(oj, 32);
+        let s3 = v128.load(oj, 48);
+        let ak = a0;
+        let mk = m0 + ((<usize>j) << 2);
+        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
+          let ap = ak;
+          let mp = mk;
+          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
+            const v = v128.load32_splat(ap);
+            s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+            s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+            s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
+            s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
+          }
+        }
+        v128.store(oj, s0);
+        v128.store(oj, s1, 16);
+        v128.store(oj, s2, 32);
+        v128.store(oj, s3, 48);
+      }
+      for (; j < Cout; j += 4) {
+        const oj = o + ((<usize>j) << 2);
+        let s0 = v128.load(oj);
+        let ak = a0;
+        let mk = m0 + ((<usize>j) << 2);
+        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
+          let ap = ak;
+          let mp = mk;
+          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
+            s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(ap), v128.load(mp)));
+          }
+        }
+        v128.store(oj, s0);
+      }
+    }
+  }
+}
+
+/** Y = bias + the causal convolution of x [B,T,CP] with W [K,CP,N] (dilation dil); Y [B,T,N]. */
+function causalForward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  N: i32,
+  dil: i32,
+  x: usize,
+  W: usize,
+  bias: usize,
+  Y: usize,
+): void {
+  const rowBytes = (<usize>N) << 2;
+  for (let r = 0; r < B * T; r++) copyRow(bias, Y + <usize>r * rowBytes, N);
+  convRows(x, B, T, CP, W, N, K, dil, (K - 1) * dil, Y, T);
+}
+
+/**
+ * The gradients of {@link causalForward} from dY [B,T,N]: db [N], dW [K,CP,N] (16 columns at a time, for the same
+ * reason as convRows) and dx [B,T,CP]; WR [K,N,CP] is scratch (the taps' kernels transposed, last tap first).
+ */
+function causalBackward(
+  B: i32,
+  T: i32,
+  CP: i32,
+  K: i32,
+  N: i32,
+  dil: i32,
+  x: usize,
+  W: usize,
+  dY: usize,
+  dx: usize,
+  dW: usize,
+  db: usize,
+  WR: usize,
+): void {
+  const rowBytes = (<usize>N) << 2;
+  const inRow = (<usize>CP) << 2;
+  const tapBytes = <usize>CP * rowBytes;
+  const padLeft = (K - 1) * dil;
+  memory.fill(db, 0, rowBytes);
+  for (let r = 0; r < B * T; r++) addRow(dY + <usize>r * rowBytes, db, N);
+  memory.fill(dW, 0, <usize>K * tapBytes);
+  for (let k = 0; k < K; k++) {
+    // Output steps t whose tap k reads an input step t - padLeft + k·d inside [0, T).
+    const shift = k * dil - padLeft;
+    const t0 = max(0, -shift);
+    if (t0 >= T) continue;
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < N; j += 16) {
+        const at = (<usize>j) << 2;
+        accumulateT(
+          x + <usize>(b * T + t0 + shift) * inRow,
+          CP,
+          CP,
+          dY + <usize>(b * T + t0) * rowBytes + at,
+          N,
+          T - t0,
+          dW + <usize>k * tapBytes + at,
+          N,
+          min(16, N - j),
+        );
+      }
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    transpose(W + <usize>k * tapBytes, CP, N, N, WR + <usize>(K - 1 - k) * tapBytes, CP);
+  }
+  memory.fill(dx, 0, <usize>(B * T) * inRow);
+  // dx[s] = Σ_k dY[s + padLeft - k·d] · W[k]ᵀ: the convolution of dY with the reversed taps, no left padding.
+  convRows(dY, B, T, N, WR, CP, K, dil, 0, dx, T);
+}
 
 /** out[r] = bias + src[r] · W for rows r (a 1×1 convolution); src [rows,Cin], W [Cin,Cout], out [rows,Cout]. */
 function pointwise(src: usize, rows: i32, Cin: i32, W: usize, bias: usize, Cout: i32, out: usize): void {
@@ -40,7 +193,7 @@ export function gatedBlockForward(
   N: usize,
 ): void {
   const rows = B * T;
-  conv1dForward(B, T, CP, K, FP << 1, dil, (K - 1) * dil, T, 0, x, Wfg, bfg, Y);
+  causalForward(B, T, CP, K, FP << 1, dil, x, Wfg, bfg, Y);
   gateForward(rows, FP, Y, Z);
   pointwise(Z, rows, FP, Ws, bs, SP, S);
   if (residual === 0) return;
@@ -145,7 +298,7 @@ export function gatedBlockBackward(
   pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT, dY);
   if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT, dY);
   gateBackward(rows, FP, Y, dZ, dY);
-  conv1dBackward(B, T, CP, K, FP << 1, dil, (K - 1) * dil, T, 0, x, Wfg, Y, dY, dx, dWfg, dbfg, WR, 1);
+  causalBackward(B, T, CP, K, FP << 1, dil, x, Wfg, dY, dx, dWfg, dbfg, WR);
   if (residual === 0) return;
   const rowBytes = (<usize>CP) << 2;
   for (let r = 0; r < rows; r++) addRow(dN + <usize>r * rowBytes, dx + <usize>r * rowBytes, CP);
