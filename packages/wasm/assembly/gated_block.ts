@@ -236,7 +236,7 @@ function pointwiseBackward(
   dZ: usize,
   WT: usize,
   idx: usize,
-): void {
+): i32 {
   const rowBytes = (<usize>Cout) << 2;
   const zBytes = (<usize>FP) << 2;
   memory.fill(db, 0, rowBytes);
@@ -247,7 +247,7 @@ function pointwiseBackward(
     for (let r = 0; r < rows; r++) addRow(dO + <usize>r * rowBytes, db, Cout);
     accumulateT(Z, FP, FP, dO, Cout, rows, dW, Cout, Cout);
     convRows(dO, 1, rows, Cout, WT, FP, 1, 1, 0, dZ, rows);
-    return;
+    return -1;
   }
   for (let i = 0; i < n; i++) {
     const r = <usize>load<i32>(idx + ((<usize>i) << 2));
@@ -256,12 +256,66 @@ function pointwiseBackward(
     rank1(Z + r * zBytes, FP, g, dW, Cout, Cout);
     accumulate(g, Cout, WT, FP, dZ + r * zBytes, FP);
   }
+  return n;
+}
+
+/**
+ * The gate's and the filter/gate convolution's backward when only the n rows in idx of dZ are nonzero (a last
+ * block behind a GlobalMaxPooling1D): dY on those rows, then db, dW [K,CP,N] and dx from them alone, one rank-1
+ * update and one product with a transposed tap (WR [K,N,CP] scratch) per row and tap.
+ */
+function sparseGateConvBackward(
+  T: i32,
+  CP: i32,
+  K: i32,
+  FP: i32,
+  dil: i32,
+  x: usize,
+  W: usize,
+  Y: usize,
+  dZ: usize,
+  dY: usize,
+  dx: usize,
+  dW: usize,
+  db: usize,
+  WR: usize,
+  rows: i32,
+  idx: usize,
+  n: i32,
+): void {
+  const N = FP << 1;
+  const rowBytes = (<usize>N) << 2;
+  const zBytes = (<usize>FP) << 2;
+  const inRow = (<usize>CP) << 2;
+  const tapBytes = <usize>CP * rowBytes;
+  memory.fill(db, 0, rowBytes);
+  memory.fill(dW, 0, <usize>K * tapBytes);
+  memory.fill(dx, 0, <usize>rows * inRow);
+  for (let k = 0; k < K; k++) {
+    transpose(W + <usize>k * tapBytes, CP, N, N, WR + <usize>k * tapBytes, CP);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = load<i32>(idx + ((<usize>i) << 2));
+    const g = dY + <usize>r * rowBytes;
+    gateBackward(1, FP, Y + <usize>r * rowBytes, dZ + <usize>r * zBytes, g);
+    addRow(g, db, N);
+    const b = r / T;
+    const t = r - b * T;
+    for (let k = 0; k < K; k++) {
+      // Tap k of output step t reads input step t - (K-1-k)·d.
+      const s = t - (K - 1 - k) * dil;
+      if (s < 0) continue;
+      const xs = <usize>(b * T + s) * inRow;
+      rank1(x + xs, CP, g, dW + <usize>k * tapBytes, N, N);
+      accumulate(g, N, WR + <usize>k * tapBytes, CP, dx + xs, CP);
+    }
+  }
 }
 
 /**
  * The gradients of {@link gatedBlockForward} from dS [B,T,SP] and (with `residual`) dN [B,T,CP]: dx [B,T,CP],
  * dWfg [K,CP,2·FP], dbfg [2·FP], dWs [FP,SP], dbs [SP], dWr [FP,CP], dbr [CP]. dZ [B,T,FP], dY [B,T,2·FP],
- * WR [K,2·FP,CP] and WT [max(SP,CP),FP] are scratch.
+ * WR [K,2·FP,CP], WT [max(SP,CP),FP] and idx [B·T] (i32) are scratch.
  */
 export function gatedBlockBackward(
   B: i32,
@@ -291,12 +345,16 @@ export function gatedBlockBackward(
   dbr: usize,
   WR: usize,
   WT: usize,
+  idx: usize,
 ): void {
   const rows = B * T;
   memory.fill(dZ, 0, (<usize>rows * <usize>FP) << 2);
-  // dY is free until gateBackward: the nonzero rows' indices go there.
-  pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT, dY);
-  if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT, dY);
+  const n = pointwiseBackward(Z, rows, FP, Ws, SP, dS, dWs, dbs, dZ, WT, idx);
+  if (residual === 0 && n >= 0) {
+    sparseGateConvBackward(T, CP, K, FP, dil, x, Wfg, Y, dZ, dY, dx, dWfg, dbfg, WR, rows, idx, n);
+    return;
+  }
+  if (residual !== 0) pointwiseBackward(Z, rows, FP, Wr, CP, dN, dWr, dbr, dZ, WT, idx);
   gateBackward(rows, FP, Y, dZ, dY);
   causalBackward(B, T, CP, K, FP << 1, dil, x, Wfg, dY, dx, dWfg, dbfg, WR);
   if (residual === 0) return;

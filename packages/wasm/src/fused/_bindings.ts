@@ -372,6 +372,7 @@ export interface GatedBlockBackwardArgs {
   dbr: number;
   WR: number;
   WT: number;
+  idx: number;
 }
 
 /** `sumReluMaxPool` (assembly/sum_pool.ts): relu of the sum of n inputs and its maximum over the steps. */
@@ -672,6 +673,7 @@ const ORDER = {
     'dbr',
     'WR',
     'WT',
+    'idx',
   ],
   sumReluMaxPool: ['n', 'B', 'T', 'FP', 'X', 'Y', 'M'],
   sumReluMaxPoolGrad: ['B', 'T', 'FP', 'Y', 'dM', 'M', 'dY'],

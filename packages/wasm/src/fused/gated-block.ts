@@ -277,6 +277,7 @@ export function fusedGatedBlock(
         dbr: residual ? CP : 0,
         WR: K * F2 * CP,
         WT: Math.max(SP, CP) * FP,
+        idx: rows,
       },
     );
     const arena = arenaOf(mod);
@@ -314,6 +315,7 @@ export function fusedGatedBlock(
       dbr: residual ? ptr.dbr : 0,
       WR: ptr.WR,
       WT: ptr.WT,
+      idx: ptr.idx,
     });
     const half = (offset: number) => {
       const out = new Float32Array(K * C * F);
