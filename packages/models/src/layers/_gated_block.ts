@@ -3,8 +3,9 @@
 // convolution with the Add that sums it with h. The layers, their weights, names and configs stay Keras'; on the
 // fused path the first of the filter and gate to run computes the whole block and every layer of the block returns
 // its part: the skip convolution the skip output, the Add the next block's input, the others tokens (empty tensors
-// only the block's own layers read). Any other input to one of them — a call outside this model's graph, a layer
-// in between, another backend, `fused = false` — takes each layer's own path.
+// only the block's own layers read). A layer in between, another backend or `fused = false` on one of the
+// convolutions takes each layer's own path. The filter or gate called on its own, outside the model, computes the
+// block too and returns its token: set `fused = false` on the block's convolutions to call them one by one.
 import { fusedGatedBlock } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -1,9 +1,9 @@
 // WaveNet's tail as one fused op (`@seqlab/wasm`'s fusedSumReluMaxPool), decided from the model graph: an `Add` of
 // convolution outputs (the skip outputs), read only by a ReLU `Activation`, read only by a `GlobalMaxPooling1D`.
 // The layers stay Keras'; on the fused path the Add computes the pooled maxima and hands the Activation a token
-// (an empty tensor only this tail reads), which hands the pooling layer another, which returns the maxima. Any
-// other input — a call outside the model's graph, another backend, a convolution with `fused = false` — takes each
-// layer's own path.
+// (an empty tensor only this tail reads), which hands the pooling layer another, which returns the maxima. Another
+// backend or a summed convolution with `fused = false` takes each layer's own path; the Add called on its own,
+// outside the model, returns its token.
 import { fusedSumReluMaxPool } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
