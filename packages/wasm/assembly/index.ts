@@ -10,10 +10,12 @@ export {
   maxPool,
   maxPoolGrad,
 } from './conv1d';
+export { gatedBlockBackward, gatedBlockForward } from './gated_block';
 export { gruBackward, gruForward } from './gru';
 export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';
 export { lstmBackward, lstmForward } from './lstm';
 export { rnnBackward, rnnForward } from './simple_rnn';
+export { sumReluMaxPool, sumReluMaxPoolGrad } from './sum_pool';
 
 /** First free byte after the static data, 16-byte aligned. */
 export function heapBase(): usize {

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { KerasConv1D, pairConvPooling } from './_conv.js';
+import { pairGatedBlocks } from './_gated_block.js';
+import { pairSumReluPool } from './_sum_pool.js';
 import { CausalConv1D } from './causal_conv1d.js';
 
 /** tfjs-layers' graph fields (`Layer.inboundNodes`/`outboundNodes`, `Node.inputTensors`/`inboundLayers`). */
@@ -63,7 +65,8 @@ export function pairGatedConvs(model: tfl.LayersModel): void {
 
 /**
  * Decides from the model's graph which convolution layers run fused with their neighbours: a `GlobalMaxPooling1D`
- * that alone reads a convolution (`pairConvPooling`) and WaveNet's filter/gate pairs ({@link pairGatedConvs}).
+ * that alone reads a convolution (`pairConvPooling`), WaveNet's filter/gate pairs ({@link pairGatedConvs}), whole
+ * gated blocks (`pairGatedBlocks`) and the summed skips' ReLU and pooling (`pairSumReluPool`).
  * Returns the model.
  */
 export function fuseConvLayers(model: tfl.LayersModel): tfl.LayersModel {
@@ -72,5 +75,7 @@ export function fuseConvLayers(model: tfl.LayersModel): tfl.LayersModel {
     model.layers.filter((l) => l instanceof KerasConv1D || l instanceof CausalConv1D),
   );
   pairGatedConvs(model);
+  pairGatedBlocks(model);
+  pairSumReluPool(model);
   return model;
 }

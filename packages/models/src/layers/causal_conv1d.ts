@@ -9,6 +9,7 @@ import {
   type PoolingConv,
   runFusedConv1d,
 } from './_conv.js';
+import type { GatedBlock } from './_gated_block.js';
 import { type IdsConsumer, type IdsLookup, idsFor } from './_ids_pairing.js';
 import {
   type ActivationName,
@@ -127,6 +128,11 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv, IdsCo
   gate: CausalConv1D | null = null;
   /** Set by `pairGatedConvs` on the gate of a paired filter convolution. */
   gateOf: CausalConv1D | null = null;
+  /**
+   * Set by `pairGatedBlocks` (the model's graph) on the convolutions of a WaveNet gated block, which then run as one
+   * fused op on the wasm backend.
+   */
+  block: GatedBlock | null = null;
 
   constructor(args: CausalConv1DArgs) {
     super({
@@ -171,6 +177,9 @@ export class CausalConv1D extends tfl.layers.Layer implements PoolingConv, IdsCo
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    // Outside a tidy: the block's outputs and tokens outlive this call (later layers of the block return them).
+    const fromBlock = this.block?.convCall(this, Array.isArray(inputs) ? inputs[0]! : inputs) ?? null;
+    if (fromBlock !== null) return fromBlock;
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
       const paired = this.gate ?? this.gateOf;

@@ -320,6 +320,83 @@ export interface GateBackwardArgs {
   dY: number;
 }
 
+/** `gatedBlockForward` (assembly/gated_block.ts): WaveNet's gated block; `residual` false for the last block. */
+export interface GatedBlockForwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  SP: number;
+  dil: number;
+  residual: boolean;
+  x: number;
+  Wfg: number;
+  bfg: number;
+  Ws: number;
+  bs: number;
+  Wr: number;
+  br: number;
+  Y: number;
+  Z: number;
+  S: number;
+  N: number;
+}
+
+/** `gatedBlockBackward` (assembly/gated_block.ts). */
+export interface GatedBlockBackwardArgs {
+  B: number;
+  T: number;
+  CP: number;
+  K: number;
+  FP: number;
+  SP: number;
+  dil: number;
+  residual: boolean;
+  x: number;
+  Wfg: number;
+  Ws: number;
+  Wr: number;
+  Y: number;
+  Z: number;
+  dS: number;
+  dN: number;
+  dZ: number;
+  dY: number;
+  dx: number;
+  dWfg: number;
+  dbfg: number;
+  dWs: number;
+  dbs: number;
+  dWr: number;
+  dbr: number;
+  WR: number;
+  WT: number;
+  idx: number;
+}
+
+/** `sumReluMaxPool` (assembly/sum_pool.ts): relu of the sum of n inputs and its maximum over the steps. */
+export interface SumReluMaxPoolArgs {
+  n: number;
+  B: number;
+  T: number;
+  FP: number;
+  X: number;
+  Y: number;
+  M: number;
+}
+
+/** `sumReluMaxPoolGrad` (assembly/sum_pool.ts). */
+export interface SumReluMaxPoolGradArgs {
+  B: number;
+  T: number;
+  FP: number;
+  Y: number;
+  dM: number;
+  M: number;
+  dY: number;
+}
+
 /** The fused module's kernels, each called with named arguments. */
 export interface FusedKernels {
   rnnForward(args: RnnForwardArgs): void;
@@ -341,6 +418,10 @@ export interface FusedKernels {
   conv1dTableBackward(args: Conv1dTableBackwardArgs): void;
   gateForward(args: GateForwardArgs): void;
   gateBackward(args: GateBackwardArgs): void;
+  gatedBlockForward(args: GatedBlockForwardArgs): void;
+  gatedBlockBackward(args: GatedBlockBackwardArgs): void;
+  sumReluMaxPool(args: SumReluMaxPoolArgs): void;
+  sumReluMaxPoolGrad(args: SumReluMaxPoolGradArgs): void;
 }
 
 type Args = { [N in keyof FusedKernels]: Parameters<FusedKernels[N]>[0] };
@@ -543,6 +624,59 @@ const ORDER = {
   ],
   gateForward: ['rows', 'FP', 'Y', 'Z'],
   gateBackward: ['rows', 'FP', 'Y', 'dZ', 'dY'],
+  gatedBlockForward: [
+    'B',
+    'T',
+    'CP',
+    'K',
+    'FP',
+    'SP',
+    'dil',
+    'residual',
+    'x',
+    'Wfg',
+    'bfg',
+    'Ws',
+    'bs',
+    'Wr',
+    'br',
+    'Y',
+    'Z',
+    'S',
+    'N',
+  ],
+  gatedBlockBackward: [
+    'B',
+    'T',
+    'CP',
+    'K',
+    'FP',
+    'SP',
+    'dil',
+    'residual',
+    'x',
+    'Wfg',
+    'Ws',
+    'Wr',
+    'Y',
+    'Z',
+    'dS',
+    'dN',
+    'dZ',
+    'dY',
+    'dx',
+    'dWfg',
+    'dbfg',
+    'dWs',
+    'dbs',
+    'dWr',
+    'dbr',
+    'WR',
+    'WT',
+    'idx',
+  ],
+  sumReluMaxPool: ['n', 'B', 'T', 'FP', 'X', 'Y', 'M'],
+  sumReluMaxPoolGrad: ['B', 'T', 'FP', 'Y', 'dM', 'M', 'dY'],
 } as const satisfies { readonly [N in keyof FusedKernels]: readonly (keyof Args[N] & string)[] };
 
 // A field of an args interface missing from its order list is a type error naming it.

@@ -12,7 +12,14 @@ export {
   fusedConv1d,
 } from './conv1d.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
+export {
+  type FusedGatedBlockOptions,
+  fusedGatedBlock,
+  type GatedBlockOutputs,
+  type GatedBlockWeights,
+} from './gated-block.js';
 export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';
 export { type FusedLstmOptions, fusedLstm, type LstmPeepholes } from './lstm.js';
 export { type FusedSimpleRnnOptions, fusedSimpleRnn } from './simple-rnn.js';
+export { fusedSumReluMaxPool } from './sum-relu-max-pool.js';
