@@ -31,6 +31,7 @@ export {
   type KerasActivationArgs,
   type KerasActivationName,
 } from './layers/keras_activation.js';
+export { KerasDense, type KerasDenseArgs, kerasDense } from './layers/keras_dense.js';
 export {
   KerasGlobalAveragePooling1D,
   type KerasGlobalAveragePooling1DArgs,

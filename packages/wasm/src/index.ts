@@ -2,7 +2,9 @@ export { WasmInitError, type WasmInitErrorCode } from './errors.js';
 export {
   type Conv1dActivation,
   type Conv1dPadding,
+  type DenseActivation,
   type FusedConv1dOptions,
+  type FusedDenseOptions,
   type FusedGatedConv1dOptions,
   type FusedGruOptions,
   type FusedLstmOptions,
@@ -12,6 +14,7 @@ export {
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
   fusedConv1d,
+  fusedDense,
   fusedGatedConv1d,
   fusedGru,
   fusedLstm,

@@ -11,6 +11,7 @@ export {
   type FusedConv1dOptions,
   fusedConv1d,
 } from './conv1d.js';
+export { type DenseActivation, type FusedDenseOptions, fusedDense } from './dense.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
 export { type FusedGatedConv1dOptions, fusedGatedConv1d } from './gated-conv1d.js';
 export { type FusedGruOptions, fusedGru } from './gru.js';
