@@ -36,6 +36,11 @@ export {
   KerasGlobalAveragePooling1D,
   type KerasGlobalAveragePooling1DArgs,
 } from './layers/keras_global_average_pooling1d.js';
+export {
+  KerasGlobalMaxPooling1D,
+  type KerasGlobalMaxPooling1DArgs,
+  kerasGlobalMaxPooling1d,
+} from './layers/keras_global_max_pooling1d.js';
 export { KerasMaskReset, type KerasMaskResetArgs } from './layers/keras_mask_reset.js';
 export {
   KerasAdd,
