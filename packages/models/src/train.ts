@@ -134,11 +134,17 @@ function idsTensor(x: IdMatrix, rows: number[] | null, cols: number): tf.Tensor2
   }
   const out = new Int32Array(rows.length * cols);
   const data = x.data;
-  // One element loop for typed and plain matrices alike: cheaper than a subarray and a set per row.
-  let at = 0;
-  for (const r of rows) {
-    const from = r * cols;
-    for (let c = 0; c < cols; c++) out[at++] = data[from + c]!;
+  if (ArrayBuffer.isView(data)) {
+    // A typed id matrix (what padSequences returns): one bulk copy per row.
+    const typed = data as unknown as Int32Array;
+    for (let i = 0; i < rows.length; i++) {
+      const from = rows[i]! * cols;
+      out.set(typed.subarray(from, from + cols), i * cols);
+    }
+  } else {
+    rows.forEach((r, i) => {
+      for (let c = 0; c < cols; c++) out[i * cols + c] = data[r * cols + c]!;
+    });
   }
   return tf.tensor2d(out, [rows.length, cols], 'int32');
 }
