@@ -31,10 +31,16 @@ export {
   type KerasActivationArgs,
   type KerasActivationName,
 } from './layers/keras_activation.js';
+export { KerasDense, type KerasDenseArgs, kerasDense } from './layers/keras_dense.js';
 export {
   KerasGlobalAveragePooling1D,
   type KerasGlobalAveragePooling1DArgs,
 } from './layers/keras_global_average_pooling1d.js';
+export {
+  KerasGlobalMaxPooling1D,
+  type KerasGlobalMaxPooling1DArgs,
+  kerasGlobalMaxPooling1d,
+} from './layers/keras_global_max_pooling1d.js';
 export { KerasMaskReset, type KerasMaskResetArgs } from './layers/keras_mask_reset.js';
 export {
   KerasAdd,

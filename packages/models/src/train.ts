@@ -77,8 +77,8 @@ export interface TrainLessonOptions {
   initialEpoch?: number;
   /**
    * Whether a binary model's loss runs as `@seqlab/wasm`'s fused binary cross-entropy (one kernel forward, one
-   * backward; within 1e-6 of tfjs-layers' 13 + 30 kernels, gradients bit for bit) on the wasm backend. `false`
-   * keeps tfjs-layers' formula.
+   * backward; within 1e-6 of tfjs-layers' 13 + 30 kernels, gradients bit for bit) on the wasm backend, and its
+   * accuracy as one tensor (the same values). `false` keeps tfjs-layers' formulas.
    * @default true
    */
   fusedLoss?: boolean;

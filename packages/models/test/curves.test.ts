@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { initWasm } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, type ModelName, rmsprop } from '../src/index.js';
+import { createModel, KerasDense, type ModelName, rmsprop } from '../src/index.js';
 
 // Seeded curves of every recurrent zoo model, against fixtures/curves.txt: bench/curves.mjs's output at commit
 // 1243ab4, when the Embedding/OneHot layers still handed their ids over through a WeakMap. The explicit pairing
@@ -35,6 +35,9 @@ describe('seeded curves of the recurrent zoo models', () => {
         tf.cast(tf.greater(tf.randomUniform([32, 1], 0, 1, 'float32', 2), 0.5), 'float32'),
       );
       const model = createModel(name, { seed: 1, maxlen: 40, maskZero: mask === 'maskZero' });
+      // These curves pin the recurrent layers' plumbing to the last bit: the head runs tfjs' ops, which the fused
+      // Dense matches within float32 rounding only (test/keras-dense.test.ts).
+      for (const layer of model.layers) if (layer instanceof KerasDense) layer.fused = false;
       const optimizer = rmsprop({ learningRate: 1e-3 });
       model.compile({ optimizer, loss: 'binaryCrossentropy' });
       const got: number[] = [];

@@ -103,7 +103,7 @@ describe('real Keras files (../shared/keras-models) predict like the Keras that 
       'InputLayer',
       'KerasEmbedding',
       'KerasLSTM',
-      'Dense',
+      'KerasDense',
     ]);
     model.dispose();
     const gru = await loadKerasModel(join(SHARED, '03-imdb-gru-resetafter0-hardsig-k2.2.4.h5'));

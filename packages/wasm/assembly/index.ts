@@ -10,6 +10,7 @@ export {
   maxPool,
   maxPoolGrad,
 } from './conv1d';
+export { conv1dTablePoolBackward, conv1dTablePoolForward } from './conv1d_table_pool';
 export { gatedBlockBackward, gatedBlockForward } from './gated_block';
 export { gruBackward, gruForward } from './gru';
 export { embedGrad, embedInput, maskInput, tableGrads, tableProject } from './input';

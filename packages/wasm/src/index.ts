@@ -2,7 +2,9 @@ export { WasmInitError, type WasmInitErrorCode } from './errors.js';
 export {
   type Conv1dActivation,
   type Conv1dPadding,
+  type DenseActivation,
   type FusedConv1dOptions,
+  type FusedDenseOptions,
   type FusedGatedBlockOptions,
   type FusedGatedConv1dOptions,
   type FusedGruOptions,
@@ -13,6 +15,7 @@ export {
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
   fusedConv1d,
+  fusedDense,
   fusedGatedBlock,
   fusedGatedConv1d,
   fusedGru,

@@ -86,6 +86,8 @@ describe('registration', () => {
       'BatchMatMul',
       'Equal',
       'Conv2DBackpropInput',
+      'Identity',
+      'Cast',
     ]);
     for (const name of WASM_KERNEL_NAMES) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });

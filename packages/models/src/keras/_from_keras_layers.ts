@@ -7,7 +7,9 @@ import { CausalConv1D } from '../layers/causal_conv1d.js';
 import { KerasEmbedding } from '../layers/embedding.js';
 import { KerasGRU } from '../layers/gru.js';
 import { KerasActivation, type KerasActivationName, kerasActivationFn } from '../layers/keras_activation.js';
+import { kerasDense } from '../layers/keras_dense.js';
 import { KerasGlobalAveragePooling1D } from '../layers/keras_global_average_pooling1d.js';
+import { kerasGlobalMaxPooling1d } from '../layers/keras_global_max_pooling1d.js';
 import { KerasAdd, KerasConcatenate, KerasMultiply } from '../layers/keras_merge.js';
 import { KerasZeroMaskedSteps } from '../layers/keras_zero_masked_steps.js';
 import { KerasLSTM } from '../layers/lstm.js';
@@ -556,8 +558,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
     case 'GlobalAveragePooling1D': {
       channelsLast(ctx, s);
       requireOff(ctx, s, ['keepdims']);
-      if (cls === 'GlobalMaxPooling1D')
-        return simple(tfl.layers.globalMaxPooling1d({ name: s.name }), [], 'drop');
+      if (cls === 'GlobalMaxPooling1D') return simple(kerasGlobalMaxPooling1d({ name: s.name }), [], 'drop');
       return {
         main: new KerasGlobalAveragePooling1D({ name: s.name }),
         after: [],
@@ -579,7 +580,7 @@ export function buildLayer(ctx: BuildContext, spec: LayerSpec): BuiltLayer {
       checkDtype(ctx, s);
       requireOff(ctx, s, ['lora_rank', 'quantization_config']);
       const { tfjs, after } = splitActivation(ctx, s, 'activation', 'linear');
-      const layer = tfl.layers.dense({
+      const layer = kerasDense({
         units: int(ctx, s, 'units'),
         useBias: bool(s, 'use_bias', true),
         activation: tfjs as 'linear',

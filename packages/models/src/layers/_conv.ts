@@ -37,17 +37,19 @@ export function runFusedConv1d(
     dilationRate,
     activation: activation as Conv1dActivation,
     globalMaxPool: pooled,
+    keepDims: pooled,
   };
   const k = kernel.read();
   const b = bias === null ? null : bias.read();
   // After an Embedding layer, the kernel reads its table by id: a product per tap and word instead of per tap and
   // step, the better deal while the vocabulary is below the batch's steps (the zoo's 500 words vs 64 × 100).
   const table = ids?.table ?? null;
-  const y =
-    ids !== null && table !== null && table.shape[0]! <= ids.ids.size
-      ? fusedConv1d(tf.cast(ids.ids, 'int32'), k, b, { ...options, embeddings: table })
-      : fusedConv1d(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), k, b, options);
-  return pooled ? tf.expandDims(y, 1) : y;
+  return ids !== null && table !== null && table.shape[0]! <= ids.ids.size
+    ? fusedConv1d(ids.ids.dtype === 'int32' ? ids.ids : tf.cast(ids.ids, 'int32'), k, b, {
+        ...options,
+        embeddings: table,
+      })
+    : fusedConv1d(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), k, b, options);
 }
 
 /** A convolution layer that can hand its `GlobalMaxPooling1D` reader the pooled steps (see {@link pairConvPooling}). */

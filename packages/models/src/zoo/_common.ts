@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import type { Initializer } from '../layers/_util.js';
 import { KerasEmbedding } from '../layers/embedding.js';
+import { kerasDense } from '../layers/keras_dense.js';
 
 /** Options every zoo model takes; the defaults are the Keras IMDB lesson's. */
 export interface BaseModelOptions {
@@ -212,7 +213,7 @@ export function embedding(base: ResolvedBase, inits: Inits, maskZero = false): t
  */
 export function classifierHead(base: ResolvedBase, inits: Inits): tfl.layers.Layer {
   const binary = base.numClasses === 2;
-  return tfl.layers.dense({
+  return kerasDense({
     units: binary ? 1 : base.numClasses,
     activation: binary ? 'sigmoid' : 'softmax',
     kernelInitializer: inits.glorotUniform(),

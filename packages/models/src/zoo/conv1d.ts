@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import { kerasConv1d } from '../layers/_conv.js';
 import { fuseConvLayers } from '../layers/_conv_graph.js';
+import { kerasGlobalMaxPooling1d } from '../layers/keras_global_max_pooling1d.js';
 import {
   apply,
   type BaseModelOptions,
@@ -56,7 +57,7 @@ export function conv1d(options: Conv1dOptions = {}): tfl.LayersModel {
     }),
     emb,
   );
-  const pooled = apply(tfl.layers.globalMaxPooling1d({ name: 'global_max_pooling1d' }), conv);
+  const pooled = apply(kerasGlobalMaxPooling1d({ name: 'global_max_pooling1d' }), conv);
   // The fused kernel pools the convolution's output itself: the graph and the layers stay Keras'.
   return fuseConvLayers(
     tfl.model({ inputs: input, outputs: apply(classifierHead(base, inits), pooled), name: 'conv1d' }),

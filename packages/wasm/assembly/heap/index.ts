@@ -200,3 +200,4 @@ export function convInputGrad(dy: usize, w: usize, dx: usize, dims: usize): void
     }
   }
 }
+export { rmspropStep } from './rmsprop';

@@ -303,6 +303,39 @@ export interface Conv1dTableBackwardArgs {
   WR: number;
 }
 
+/** `conv1dTablePoolForward` (assembly/conv1d_table_pool.ts). */
+export interface Conv1dTablePoolForwardArgs {
+  B: number;
+  T: number;
+  V: number;
+  CP: number;
+  K: number;
+  FP: number;
+  dil: number;
+  padLeft: number;
+  To: number;
+  act: number;
+  ids: number;
+  E: number;
+  W: number;
+  bias: number;
+  P: number;
+  M: number;
+  A: number;
+}
+
+/** `conv1dTablePoolBackward` (assembly/conv1d_table_pool.ts). */
+export interface Conv1dTablePoolBackwardArgs extends Conv1dTablePoolForwardArgs {
+  /** Scratch, 2 · FP floats. */
+  R: number;
+  dM: number;
+  dE: number;
+  dW: number;
+  db: number;
+  WT: number;
+  dWT: number;
+}
+
 /** `gateForward` (assembly/conv1d.ts). */
 export interface GateForwardArgs {
   rows: number;
@@ -416,6 +449,8 @@ export interface FusedKernels {
   maxPoolGrad(args: MaxPoolGradArgs): void;
   conv1dTableForward(args: Conv1dTableForwardArgs): void;
   conv1dTableBackward(args: Conv1dTableBackwardArgs): void;
+  conv1dTablePoolForward(args: Conv1dTablePoolForwardArgs): void;
+  conv1dTablePoolBackward(args: Conv1dTablePoolBackwardArgs): void;
   gateForward(args: GateForwardArgs): void;
   gateBackward(args: GateBackwardArgs): void;
   gatedBlockForward(args: GatedBlockForwardArgs): void;
@@ -621,6 +656,51 @@ const ORDER = {
     'dW',
     'db',
     'WR',
+  ],
+  conv1dTablePoolForward: [
+    'B',
+    'T',
+    'V',
+    'CP',
+    'K',
+    'FP',
+    'dil',
+    'padLeft',
+    'To',
+    'act',
+    'ids',
+    'E',
+    'W',
+    'bias',
+    'P',
+    'M',
+    'A',
+  ],
+  conv1dTablePoolBackward: [
+    'B',
+    'T',
+    'V',
+    'CP',
+    'K',
+    'FP',
+    'dil',
+    'padLeft',
+    'To',
+    'act',
+    'ids',
+    'E',
+    'W',
+    'bias',
+    'P',
+    'R',
+    'M',
+    'A',
+    'dM',
+    'dE',
+    'dW',
+    'db',
+    'WT',
+    'dWT',
   ],
   gateForward: ['rows', 'FP', 'Y', 'Z'],
   gateBackward: ['rows', 'FP', 'Y', 'dZ', 'dY'],

@@ -9,6 +9,7 @@ import {
   type Tape,
   valuesOf,
 } from './_common.js';
+import { tablePoolConv1d } from './_conv1d-table-pool.js';
 import { arenaOf, fusedExports } from './_module.js';
 import { FusedRnnError } from './errors.js';
 
@@ -43,6 +44,12 @@ export interface FusedConv1dOptions {
    * @default false
    */
   globalMaxPool?: boolean;
+  /**
+   * With `globalMaxPool`, keep the pooled axis as one step: `[batch, 1, filters]` (Keras' `GlobalMaxPooling1D`
+   * `keepdims`).
+   * @default false
+   */
+  keepDims?: boolean;
   /**
    * Compute the gradient with respect to `x`. Pass `false` when `x` needs none (the returned gradient for `x` is
    * then zeros), so backward skips the `dz · kernelᵀ` products.
@@ -235,7 +242,7 @@ function readPadded(
 }
 
 /** kernel [K, C, F] → [K, CP, FP], zero rows and columns added. */
-function writeKernel(heap: Float32Array, at: number, kernel: Float32Array, d: ConvDims): void {
+export function writeKernel(heap: Float32Array, at: number, kernel: Float32Array, d: ConvDims): void {
   const { K, C, CP, F, FP } = d;
   if (C === CP) {
     writePadded(heap, at, kernel, K * C, F, FP);
@@ -248,7 +255,7 @@ function writeKernel(heap: Float32Array, at: number, kernel: Float32Array, d: Co
 }
 
 /** [K, CP, FP] at `at` → kernel-shaped [K, C, F]. */
-function readKernel(heap: Float32Array, at: number, d: ConvDims): Float32Array {
+export function readKernel(heap: Float32Array, at: number, d: ConvDims): Float32Array {
   const { K, C, CP, F, FP } = d;
   if (C === CP) return readPadded(heap, at, K * C, F, FP);
   const out = new Float32Array(K * C * F);
@@ -301,6 +308,9 @@ export function fusedConv1d(
   const { B, T, C, CP, K, F, FP, To } = d;
   const table = d.V > 0 ? options.embeddings! : null;
   const ids = table === null ? null : readIds(op, x, d.V);
+  if (ids !== null && d.pool) {
+    return tablePoolConv1d(op, d, ids, table!, kernel, bias, options.keepDims ?? false);
+  }
   const first = table ?? x;
   const inputs = bias == null ? [first, kernel] : [first, kernel, bias];
   const tape: Tape | null = recordingTape(inputs);
@@ -373,7 +383,7 @@ export function fusedConv1d(
     };
     const f = forwardPass();
     const value = d.pool
-      ? paddedTensor(f.heap, f.at.M, B, F, FP, [B, F])
+      ? paddedTensor(f.heap, f.at.M, B, F, FP, options.keepDims ? [B, 1, F] : [B, F])
       : paddedTensor(f.heap, f.at.Y, B * To, F, FP, [B, To, F]);
     const take = saveForBackward(op, f, ['x', 'W', 'Y'], tape, forwardPass);
 

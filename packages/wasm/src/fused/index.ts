@@ -11,6 +11,7 @@ export {
   type FusedConv1dOptions,
   fusedConv1d,
 } from './conv1d.js';
+export { type DenseActivation, type FusedDenseOptions, fusedDense } from './dense.js';
 export { FusedRnnError, type FusedRnnErrorCode } from './errors.js';
 export {
   type FusedGatedBlockOptions,

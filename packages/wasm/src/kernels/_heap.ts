@@ -9,6 +9,21 @@ export interface HeapKernels {
   convFilterGrad(x: number, dy: number, dW64: number, dW: number, dims: number): void;
   equalBroadcastMid(a: number, b: number, out: number, outer: number, mid: number, inner: number): void;
   convInputGrad(dy: number, w: number, dx: number, dims: number): void;
+  rmspropStep(
+    g: number,
+    w: number,
+    ms: number,
+    mom: number,
+    outMs: number,
+    outMom: number,
+    outW: number,
+    n: number,
+    decay: number,
+    oneMinusDecay: number,
+    lr: number,
+    momentum: number,
+    eps: number,
+  ): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

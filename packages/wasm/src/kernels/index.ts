@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { equalConfig } from './equal.js';
 import { gatherV2Config } from './gather-v2.js';
+import { castConfig, identityConfig } from './identity.js';
 import { oneHotConfig } from './one-hot.js';
 import { rmspropUpdateConfig } from './rmsprop-update.js';
 import { sliceConfig } from './slice.js';
@@ -39,12 +40,15 @@ const KERNELS: tf.KernelConfig[] = [
 ];
 
 // Wrappers of stock kernels (BatchMatMul: transposed products become a Transpose and the stock untransposed
-// product; Equal and Conv2DBackpropInput: their common cases in the heap module, the rest to stock), so they join
-// the list the first time the stock configs are there to wrap.
+// product; Equal and Conv2DBackpropInput: their common cases in the heap module, the rest to stock; Identity and a
+// Cast to the same dtype: the input's data shared, not copied), so they join the list the first time the stock
+// configs are there to wrap.
 const WRAPPERS: [string, (stock: tf.KernelConfig) => tf.KernelConfig][] = [
   ['BatchMatMul', batchMatMulConfig],
   ['Equal', equalConfig],
   ['Conv2DBackpropInput', conv2DBackpropInputConfig],
+  ['Identity', identityConfig],
+  ['Cast', castConfig],
 ];
 let all: tf.KernelConfig[] | undefined;
 

@@ -1,5 +1,6 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { asWasmBackend } from './_backend.js';
+import { addressOf, heapKernels } from './_heap.js';
 import { WasmKernelError } from './errors.js';
 
 /** Name of the kernel that applies one RMSprop step to many variables at once. */
@@ -80,6 +81,30 @@ function rmspropUpdateKernel(args: Parameters<KernelFunc>[0]): TensorInfo[] {
     groups.push(group as TensorInfo[]);
   }
   const outs = groups.flatMap(([value]) => [0, 1, 2].map(() => backend.makeOutput(value!.shape, 'float32')));
+  const heap = heapKernels(backend);
+  if (heap !== null) {
+    // SIMD in the backend's memory (assembly/heap/rmsprop.ts): the same float32 operations, so the same bits.
+    const at = (t: TensorInfo) => addressOf(backend, t);
+    const { decay, oneMinusDecay, learningRate, momentum, epsilon } = attrs;
+    groups.forEach(([value, gradient, meanSquare, moment], i) => {
+      heap.rmspropStep(
+        at(gradient!),
+        at(value!),
+        at(meanSquare!),
+        at(moment!),
+        at(outs[3 * i]!),
+        at(outs[3 * i + 1]!),
+        at(outs[3 * i + 2]!),
+        util.sizeFromShape(value!.shape),
+        decay,
+        oneMinusDecay,
+        learningRate,
+        momentum,
+        epsilon,
+      );
+    });
+    return outs;
+  }
   // Views after the last allocation: makeOutput may grow (and move) the heap.
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   groups.forEach(([value, gradient, meanSquare, moment], i) => {
