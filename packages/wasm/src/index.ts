@@ -11,15 +11,18 @@ export {
   FusedRnnError,
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
+  type FusedThreadsInfo,
   fusedConv1d,
   fusedGatedConv1d,
   fusedGru,
   fusedLstm,
   fusedMemoryStats,
   fusedSimpleRnn,
+  fusedThreads,
   type LstmPeepholes,
   loadFusedKernels,
   type RecurrentActivation,
+  setFusedThreads,
 } from './fused/index.js';
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {
