@@ -60,9 +60,10 @@ export function helperMain(
     Atomics.notify(ctl, slots.ready);
     return;
   }
+  // The caller zeroed the block before starting this thread, and may publish a call as soon as it sees `ready`.
+  let seen = 0;
   Atomics.store(ctl, slots.ready, 1);
   Atomics.notify(ctl, slots.ready);
-  let seen = Atomics.load(ctl, slots.go);
   for (;;) {
     Atomics.wait(ctl, slots.go, seen);
     const go = Atomics.load(ctl, slots.go);
