@@ -30,13 +30,19 @@ function canShareMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && isolated !== false && typeof Atomics === 'object';
 }
 
-function sharedImports(): { env: { memory: WebAssembly.Memory } } {
-  const memory = new WebAssembly.Memory({
-    initial: SHARED_INITIAL_PAGES,
-    maximum: SHARED_MAXIMUM_PAGES,
-    shared: true,
-  });
-  return { env: { memory } };
+/** The shared build's imports, or null where memory cannot be shared (or the engine refuses a 4 GiB maximum). */
+function sharedImports(): { env: { memory: WebAssembly.Memory } } | null {
+  if (!canShareMemory()) return null;
+  try {
+    const memory = new WebAssembly.Memory({
+      initial: SHARED_INITIAL_PAGES,
+      maximum: SHARED_MAXIMUM_PAGES,
+      shared: true,
+    });
+    return { env: { memory } };
+  } catch {
+    return null;
+  }
 }
 
 /** The module's exports with the memory it runs on (the imported one for the shared build). */
@@ -54,10 +60,9 @@ export function sharedFusedModule(): { module: WebAssembly.Module; memory: WebAs
   return shared;
 }
 
-function bytes(
-  base64 = canShareMemory() ? FUSED_SHARED_WASM_BASE64 : FUSED_WASM_BASE64,
-): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
+/** The module's bytes: the shared-memory build or the plain one. */
+function bytes(sharedBuild: boolean): Uint8Array<ArrayBuffer> {
+  const text = atob(sharedBuild ? FUSED_SHARED_WASM_BASE64 : FUSED_WASM_BASE64);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
@@ -70,8 +75,8 @@ function bytes(
  */
 export function loadFusedKernels(): Promise<void> {
   pending ??= (async () => {
-    const imports = canShareMemory() ? sharedImports() : null;
-    const result = await WebAssembly.instantiate(bytes(), imports ?? {});
+    const imports = sharedImports();
+    const result = await WebAssembly.instantiate(bytes(imports !== null), imports ?? {});
     if (instance === undefined) {
       instance = exportsOf(result.instance, imports?.env.memory ?? null);
       if (imports !== null) shared = { module: result.module, memory: imports.env.memory };
@@ -85,8 +90,8 @@ export function loadFusedKernels(): Promise<void> {
 export function fusedExports(): FusedExports {
   if (instance !== undefined) return instance;
   try {
-    const module = new WebAssembly.Module(bytes());
-    const imports = canShareMemory() ? sharedImports() : null;
+    const imports = sharedImports();
+    const module = new WebAssembly.Module(bytes(imports !== null));
     instance = exportsOf(new WebAssembly.Instance(module, imports ?? {}), imports?.env.memory ?? null);
     if (imports !== null) shared = { module, memory: imports.env.memory };
   } catch (cause) {
