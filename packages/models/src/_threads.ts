@@ -74,6 +74,12 @@ export function startThreads(
 }
 
 /**
+ * Zoo models whose epochs measured faster data-parallel on two free cores (wavenet 1.27×; conv1d 0.41×, and the
+ * recurrent models split inside their kernels instead): `'auto'` trains only these data-parallel.
+ */
+export const AUTO_DATA_PARALLEL: readonly string[] = ['wavenet'];
+
+/**
  * How `threads >= 2` trains `model`: `'kernels'` when it has seqlab recurrent layers on the wasm backend (their fused
  * kernels split each batch over two threads on one shared memory — lstm 1.6×, see bench/RESULTS-threads.md), else
  * `'data'` (data-parallel worker threads, each with its own model: only heavy steps pay for their overhead, wavenet).

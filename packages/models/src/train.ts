@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useFusedLoss } from './_fused_loss.js';
 import {
+  AUTO_DATA_PARALLEL,
   AUTO_MIN_BATCHES,
   resolveThreads,
   startThreads,
@@ -95,8 +96,9 @@ export interface TrainLessonOptions {
    * combined in shard order weighted by shard size — the whole batch's mean gradient — before one optimizer step;
    * this needs a model compiled by name (trainLesson's own compile, or `compile: false` after one). Either way a
    * seeded run repeats exactly for a given thread count and follows the one-thread run's curve up to float rounding.
-   * `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at least 1.5 (and, data-parallel,
-   * an epoch has at least 100 batches), else 1. Unset: the fused kernels keep `initWasm`'s choice, no data-parallel
+   * `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at least 1.5, else 1 — and
+   * data-parallel only for the models measured to gain from it (`wavenet`; an epoch of at least 100 batches), others
+   * on 1. Unset: the fused kernels keep `initWasm`'s choice, no data-parallel
    * threads. Validation stays on this thread.
    * @default undefined
    */
@@ -269,9 +271,12 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   const numClasses = modelClasses(model);
   const [rows, cols] = checkSplit('train', options.x, options.y);
   const mechanism = threadMechanism(model);
-  // 'auto' keeps small runs on one thread: the threads' start-up (about a second) outweighs a short epoch.
+  // 'auto' trains data-parallel only the models measured to gain, and keeps small runs on one thread: the threads'
+  // start-up (about a second) outweighs a short epoch.
+  const auto = options.threads === 'auto';
   const threads =
-    mechanism === 'kernels' || (options.threads === 'auto' && Math.ceil(rows / batchSize) < AUTO_MIN_BATCHES)
+    mechanism === 'kernels' ||
+    (auto && (!AUTO_DATA_PARALLEL.includes(model.name) || Math.ceil(rows / batchSize) < AUTO_MIN_BATCHES))
       ? 1
       : requested;
   checkLabels('train', options.y, numClasses);

@@ -102,6 +102,26 @@ describe.each([
 });
 
 describe('kernel threads and the runtime setting', () => {
+  it("'auto' never trains conv1d data-parallel (measured slower), whatever the load", async () => {
+    const model = createModel('conv1d', { numWords: 50, maxlen: MAXLEN, seed: 1 });
+    const live: number[] = [];
+    await trainLesson({
+      model,
+      ...toyData(64 * 100, 3, MAXLEN),
+      epochs: 1,
+      seed: 5,
+      threads: 'auto',
+      callbacks: {
+        onBatchEnd: async (batch: number) => {
+          live.push(liveTrainingThreads());
+          if (batch === 1) model.stopTraining = true;
+        },
+      },
+    });
+    expect(live).toEqual([0, 0]);
+    model.dispose();
+  }, 60_000);
+
   it('leave the fused kernels as initWasm set them when threads is unset, and restore them after a run', async () => {
     await setFusedThreads(2);
     try {
