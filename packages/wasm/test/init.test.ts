@@ -13,6 +13,9 @@ describe('initWasm in Node', () => {
       version: '4.22.0',
       platform: 'node',
     });
+    // threads: 'auto' (the default) for the fused kernels: 2 only where 1.5 cores are free, and it says which.
+    expect(info.fusedThreads.reason).toMatch(/^(1 thread|2 threads): auto, \d+ cores, load \d+\.\d\d/);
+    expect(info.fusedThreads.threads).toBe(info.fusedThreads.reason.startsWith('2') ? 2 : 1);
     expect(tf.getBackend()).toBe('wasm');
   });
 
