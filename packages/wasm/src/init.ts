@@ -9,7 +9,12 @@ import {
 } from '#platform';
 import { WasmInitError } from './errors.js';
 import { loadFusedKernels } from './fused/_module.js';
-import { type FusedThreadsInfo, fusedThreads, setFusedThreads } from './fused/_threads.js';
+import {
+  defaultFusedThreads,
+  type FusedThreadsInfo,
+  fusedThreads,
+  setFusedThreads,
+} from './fused/_threads.js';
 import { registerWasmKernels } from './kernels/index.js';
 
 /** Options of {@link initWasm}. */
@@ -23,9 +28,10 @@ export interface InitWasmOptions {
   /**
    * Threads. seqlab's fused recurrent kernels (LSTM, GRU, SimpleRNN) split each call's batch over 1 or 2 threads
    * (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores minus the 1-minute load
-   * average), else 1; a number ≥ 2 takes 2. In a cross-origin isolated page it is also the threaded-SIMD tfjs
-   * binary's worker count (`'auto'`: `navigator.hardwareConcurrency`). What was chosen is in the result.
-   * @default 'auto'
+   * average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not depend on the machine's
+   * load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
+   * unset: `navigator.hardwareConcurrency`). What was chosen is in the result.
+   * @default 'auto' for the threaded binary, 1 for the fused kernels
    */
   threads?: number | 'auto';
   /**
@@ -186,7 +192,8 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
     );
   }
   await loadFusedKernels();
-  const kernelThreads = await setFusedThreads(requested);
+  const kernelThreads =
+    options.threads === undefined ? await defaultFusedThreads() : await setFusedThreads(requested);
   return {
     backend: 'wasm',
     simd,

@@ -119,6 +119,8 @@ class Arena {
   /** Free blocks [start, size) in bytes, by start. */
   private readonly free: { start: number; size: number }[] = [];
   private readonly later: { start: number; size: number }[] = [];
+  /** Bytes in blocks kept for the module's own machinery (the helper thread's), not counted as in use. */
+  private pinned = 0;
   private top: number;
 
   constructor(private readonly mod: FusedExports) {
@@ -181,7 +183,23 @@ class Arena {
     let free = 0;
     for (const block of this.free) free += block.size;
     for (const block of this.later) free += block.size;
-    return { memoryBytes: this.mod.memory.buffer.byteLength, inUseBytes: this.top - this.base - free };
+    return {
+      memoryBytes: this.mod.memory.buffer.byteLength,
+      inUseBytes: this.top - this.base - free - this.pinned,
+    };
+  }
+
+  /** A block for the helper thread (control block, scratch): not reported in `stats().inUseBytes`. */
+  allocPinned(bytes: number): { start: number; size: number } {
+    const block = this.alloc(bytes, true);
+    this.pinned += block.size;
+    return block;
+  }
+
+  /** Returns a block from {@link Arena.allocPinned}. */
+  releasePinned(block: { start: number; size: number }): void {
+    this.pinned -= block.size;
+    this.release(block);
   }
 
   /** Returns a block now. */

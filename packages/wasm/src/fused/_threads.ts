@@ -45,8 +45,8 @@ export class HelperPool {
     const block = this.scratchBlock;
     if (block !== null && block.size >= bytes) return block.start;
     const arena = arenaOf(fusedExports());
-    if (block !== null) arena.release(block);
-    this.scratchBlock = arena.alloc(Math.max(bytes, 4096), true);
+    if (block !== null) arena.releasePinned(block);
+    this.scratchBlock = arena.allocPinned(Math.max(bytes, 4096));
     return this.scratchBlock.start;
   }
 
@@ -119,8 +119,8 @@ export class HelperPool {
     Atomics.notify(ctl, CTL.go);
     await this.thread.terminate();
     const arena = arenaOf(fusedExports());
-    if (this.scratchBlock !== null) arena.release(this.scratchBlock);
-    arena.release(this.control);
+    if (this.scratchBlock !== null) arena.releasePinned(this.scratchBlock);
+    arena.releasePinned(this.control);
     this.scratchBlock = null;
   }
 }
@@ -142,8 +142,14 @@ export const HELPER_KERNELS = [
   'gruBackward',
 ] as const;
 
+/** One thread unless asked: a seeded run's numbers then do not depend on the machine or its load. */
+const DEFAULT: FusedThreadsInfo = {
+  threads: 1,
+  reason: "1 thread: the default (threads: 2 or 'auto' splits the kernels over two)",
+};
+
 let pool: HelperPool | null = null;
-let current: FusedThreadsInfo = { threads: 1, reason: '1 thread: the default' };
+let current: FusedThreadsInfo = DEFAULT;
 let changing: Promise<FusedThreadsInfo> = Promise.resolve(current);
 
 /** The helper pool while the kernels run on two threads, else null. */
@@ -215,6 +221,12 @@ export function setFusedThreads(requested: number | 'auto'): Promise<FusedThread
   return changing;
 }
 
+/** @internal `initWasm` without `threads`: back to the default, one thread. */
+export function defaultFusedThreads(): Promise<FusedThreadsInfo> {
+  changing = changing.catch(() => current).then(() => apply(DEFAULT));
+  return changing;
+}
+
 async function apply(next: FusedThreadsInfo): Promise<FusedThreadsInfo> {
   if (next.threads === 1 && pool !== null) {
     const ending = pool;
@@ -229,7 +241,7 @@ async function apply(next: FusedThreadsInfo): Promise<FusedThreadsInfo> {
 async function startPool(): Promise<HelperPool> {
   const shared = sharedFusedModule()!;
   const arena = arenaOf(fusedExports());
-  const control = arena.alloc(CTL_BYTES, true);
+  const control = arena.allocPinned(CTL_BYTES);
   const ctl = new Int32Array(shared.memory.buffer, control.start, CTL_BYTES / 4);
   ctl.fill(0);
   const slots = { ...CTL, maxMessage: MAX_MESSAGE };
@@ -243,7 +255,7 @@ async function startPool(): Promise<HelperPool> {
       slots,
     });
   } catch (cause) {
-    arena.release(control);
+    arena.releasePinned(control);
     throw new FusedRnnError(
       'THREAD_FAILED',
       `The fused kernels' helper thread did not start: ${String(cause)}`,
@@ -256,7 +268,7 @@ async function startPool(): Promise<HelperPool> {
   while (Atomics.load(ctl, CTL.ready) === 0) {
     if (performance.now() - started > pickUpTimeoutMs || thread.failure() !== null) {
       await thread.terminate();
-      arena.release(control);
+      arena.releasePinned(control);
       throw new FusedRnnError(
         'THREAD_FAILED',
         thread.failure() === null
@@ -269,7 +281,7 @@ async function startPool(): Promise<HelperPool> {
   if (Atomics.load(ctl, CTL.ready) !== 1) {
     const message = readMessage(ctl);
     await thread.terminate();
-    arena.release(control);
+    arena.releasePinned(control);
     throw new FusedRnnError(
       'THREAD_FAILED',
       `The fused kernels' helper thread could not instantiate the shared module: ${message}`,
