@@ -1,5 +1,6 @@
-// Data-parallel training, the platform-neutral part: the `threads` option, and the registry through which the Node
-// entry (index.node.ts) provides worker threads.
+// Training threads, the platform-neutral part: the `threads` option, which mechanism a model gets (the fused
+// kernels' helper thread, or data-parallel workers), and the registry through which the Node entry (index.node.ts)
+// provides the data-parallel worker threads.
 import { type FusedThreadsInfo, fusedThreads, setFusedThreads } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -81,8 +82,8 @@ export const AUTO_DATA_PARALLEL: readonly string[] = ['wavenet'];
 
 /**
  * How `threads >= 2` trains `model`: `'kernels'` when it has seqlab recurrent layers on the wasm backend (their fused
- * kernels split each batch over two threads on one shared memory — lstm 1.6×, see bench/RESULTS-threads.md), else
- * `'data'` (data-parallel worker threads, each with its own model: only heavy steps pay for their overhead, wavenet).
+ * kernels split each batch over two threads on one shared memory; bench/RESULTS-threads.md), else `'data'`
+ * (data-parallel worker threads, each with its own model: only heavy steps pay for their overhead, wavenet).
  */
 export function threadMechanism(model: tfl.LayersModel): 'kernels' | 'data' {
   if (tf.getBackend() !== 'wasm') return 'data';

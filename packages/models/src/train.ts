@@ -98,8 +98,8 @@ export interface TrainLessonOptions {
    * seeded run repeats exactly for a given thread count and follows the one-thread run's curve up to float rounding.
    * `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at least 1.5, else 1 — and
    * data-parallel only for the models measured to gain from it (`wavenet`; an epoch of at least 100 batches), others
-   * on 1. Unset: the fused kernels keep `initWasm`'s choice, no data-parallel
-   * threads. Validation stays on this thread.
+   * on 1. Unset: the fused kernels keep `initWasm`'s choice (one thread unless asked), no data-parallel threads.
+   * Validation stays on this thread.
    * @default undefined
    */
   threads?: ThreadsOption;
