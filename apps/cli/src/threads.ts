@@ -6,10 +6,9 @@ import { usageError } from './errors.js';
 export const THREADS_FLAG = {
   threads: {
     type: 'string',
-    // One by default: on a 2-core machine two threads paid off only for wavenet (bench/threads.mjs, idle machine).
     default: '1',
     description:
-      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5) and an epoch has ≥ 100 batches, else 1; 2 pays for heavy steps (wavenet), not for lstm/gru/conv1d",
+      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5), else 1; recurrent models split each batch inside their fused kernels, others train data-parallel ('auto': wavenet only, with ≥ 100 batches per epoch)",
     valueName: 'n|auto',
   },
 } as const satisfies FlagSpecs;
@@ -32,7 +31,7 @@ export function threadsOption(value: string): ThreadsOption {
 export function describeThreads(option: ThreadsOption): string | null {
   if (option === 'auto') {
     return resolveThreads('auto') > 1
-      ? 'training threads: 2 (--threads auto: two cores free; 1 for epochs under 100 batches)'
+      ? 'training threads: 2 (--threads auto: two cores free; recurrent models split inside their kernels, wavenet data-parallel, others 1)'
       : null;
   }
   return option > 1 ? `training threads: ${option}` : null;

@@ -1,17 +1,20 @@
 // Seconds per training epoch of 20,000 × 100 ids (batch 64, the lesson's recipe) with trainLesson at 1 and 2
-// threads, alternating 1, 2, 1, 2, … in this one process; medians, the speed-up, and the load average before and
+// threads (recurrent models: the batch split inside the fused kernels; others: data-parallel worker threads),
+// alternating 1, 2, 1, 2, … in this one process; medians, the speed-up, and the load average before and
 // after. Each run trains 2 epochs and keeps the second (warm) one; the threads' start-up (~1 s) is reported apart.
 // On a machine shared with other jobs, the 10th percentile of the step times says what the steps cost when the
 // cores were free.
-// Usage (after `pnpm build`): node bench/threads.mjs [--models lstm,gru,conv1d] [--rounds 3] [--rows 20000] [--json]
+// Usage (after `pnpm build`): node bench/threads.mjs [--models lstm,gru,embedding-simple-rnn,stacked-lstm]
+// [--rounds 3] [--rows 20000] [--json]
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initWasm } from '@seqlab/wasm';
+import { threadMechanism } from '../dist/_threads.js';
 import { createModel, trainLesson } from '../dist/index.node.js';
 
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'lstm,gru,conv1d' },
+    models: { type: 'string', default: 'lstm,gru,embedding-simple-rnn,stacked-lstm' },
     rounds: { type: 'string', default: '3' },
     rows: { type: 'string', default: '20000' },
     json: { type: 'boolean', default: false },
@@ -20,7 +23,7 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const rows = Number(values.rows);
 const MAXLEN = 100;
-await initWasm();
+await initWasm({ threads: 1 });
 
 // Seeded ids in [1, 500) and 0/1 labels: the compute per step does not depend on what the ids mean.
 let s = 7;
@@ -77,6 +80,14 @@ async function epochSeconds(name, threads) {
 /** The 10th percentile: on a machine shared with other jobs, the steps that ran with the cores to themselves. */
 const p10 = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 10)];
 
+/** 'kernels' or 'data': how trainLesson splits this model's batches. */
+function mechanismOf(name) {
+  const probe = createModel(name, { seed: 1 });
+  const mechanism = threadMechanism(probe);
+  probe.dispose();
+  return mechanism;
+}
+
 const loadBefore = load();
 const results = [];
 for (const name of values.models.split(',')) {
@@ -93,6 +104,7 @@ for (const name of values.models.split(',')) {
   }
   results.push({
     model: name,
+    mechanism: mechanismOf(name),
     oneThread: median(times[1]),
     twoThreads: median(times[2]),
     speedUp: median(times[1]) / median(times[2]),
@@ -122,7 +134,7 @@ if (values.json) {
   );
   for (const r of results) {
     console.log(
-      `  ${r.model.padEnd(8)} 1 thread ${r.oneThread.toFixed(2)} s   2 threads ${r.twoThreads.toFixed(2)} s   ` +
+      `  ${r.model.padEnd(8)} (${r.mechanism}) 1 thread ${r.oneThread.toFixed(2)} s   2 threads ${r.twoThreads.toFixed(2)} s   ` +
         `speed-up ${r.speedUp.toFixed(2)}×   (threads' start-up ${r.startUp.toFixed(2)} s)\n` +
         `           quietest steps (10th percentile): 1 thread ${r.quietStepMs[1].toFixed(2)} ms, ` +
         `2 threads ${r.quietStepMs[2].toFixed(2)} ms (${(r.quietStepMs[1] / r.quietStepMs[2]).toFixed(2)}×)`,

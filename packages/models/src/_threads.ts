@@ -1,8 +1,11 @@
-// Data-parallel training, the platform-neutral part: the `threads` option, and the registry through which the Node
-// entry (index.node.ts) provides worker threads.
-import type * as tf from '@tensorflow/tfjs-core';
+// Training threads, the platform-neutral part: the `threads` option, which mechanism a model gets (the fused
+// kernels' helper thread, or data-parallel workers), and the registry through which the Node entry (index.node.ts)
+// provides the data-parallel worker threads.
+import { type FusedThreadsInfo, fusedThreads, setFusedThreads } from '@seqlab/wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from './errors.js';
+import { CellRNN } from './layers/_rnn.js';
 
 /** A thread count, or `'auto'`: 2 where two cores are free, else 1 (see {@link TrainLessonOptions.threads}). */
 export type ThreadsOption = number | 'auto';
@@ -69,4 +72,47 @@ export function startThreads(
     );
   }
   return platform.start(model, threads, batchSize);
+}
+
+/**
+ * Zoo models whose epochs measured faster data-parallel on two free cores (wavenet 1.27×; conv1d 0.41×, and the
+ * recurrent models split inside their kernels instead): `'auto'` trains only these data-parallel.
+ */
+export const AUTO_DATA_PARALLEL: readonly string[] = ['wavenet'];
+
+/**
+ * How `threads >= 2` trains `model`: `'kernels'` when it has seqlab recurrent layers on the wasm backend (their fused
+ * kernels split each batch over two threads on one shared memory; bench/RESULTS-threads.md), else `'data'`
+ * (data-parallel worker threads, each with its own model: only heavy steps pay for their overhead, wavenet).
+ */
+export function threadMechanism(model: tfl.LayersModel): 'kernels' | 'data' {
+  if (tf.getBackend() !== 'wasm') return 'data';
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): boolean => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+    seen.add(value);
+    if (value instanceof CellRNN) return true;
+    const record = value as Record<string, unknown>;
+    // Bidirectional holds two layers, wrappers one layer, nested models their layers.
+    for (const key of ['forwardLayer', 'backwardLayer', 'layer']) if (visit(record[key])) return true;
+    return Array.isArray(record['layers']) && record['layers'].some(visit);
+  };
+  return visit(model) ? 'kernels' : 'data';
+}
+
+/**
+ * Sets the fused kernels' threads for one training run (`threads`: 1 or 2, already resolved) and returns the
+ * setting to restore afterwards.
+ */
+export async function useKernelThreads(
+  threads: number,
+): Promise<{ chosen: FusedThreadsInfo; restore: () => Promise<void> }> {
+  const previous = fusedThreads().threads;
+  const chosen = await setFusedThreads(Math.min(threads, 2));
+  return {
+    chosen,
+    restore: async () => {
+      await setFusedThreads(previous);
+    },
+  };
 }

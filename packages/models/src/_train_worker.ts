@@ -35,7 +35,8 @@ function registerClasses(): void {
 async function setUp(): Promise<tfl.LayersModel> {
   registerClasses();
   if (init.backend === 'wasm') {
-    await initWasm();
+    // The fused kernels stay on this thread: the data-parallel threads already take the cores.
+    await initWasm({ threads: 1 });
   } else {
     await registerTfjsExtras();
     if (!(await tf.setBackend(init.backend)))

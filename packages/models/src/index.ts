@@ -1,4 +1,10 @@
-export { MAX_THREADS, resolveThreads, type ThreadsOption } from './_threads.js';
+export {
+  AUTO_DATA_PARALLEL,
+  MAX_THREADS,
+  resolveThreads,
+  type ThreadsOption,
+  threadMechanism,
+} from './_threads.js';
 export { ModelsError, type ModelsErrorCode } from './errors.js';
 // Node-only: stand-ins that throw a typed error here; the package's "node" entry (index.node.ts) has the real ones.
 export {

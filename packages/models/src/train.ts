@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useFusedLoss } from './_fused_loss.js';
 import {
+  AUTO_DATA_PARALLEL,
   AUTO_MIN_BATCHES,
   resolveThreads,
   startThreads,
   type ThreadsOption,
   type TrainingThreads,
+  threadMechanism,
+  useKernelThreads,
 } from './_threads.js';
 import { ModelsError } from './errors.js';
 import { rmsprop } from './optimizers/rmsprop.js';
@@ -85,15 +88,19 @@ export interface TrainLessonOptions {
   /** tfjs callbacks (e.g. `@seqlab/callbacks`' `EarlyStopping`), or tfjs' callback-config object. */
   callbacks?: tfl.CustomCallbackArgs | tfl.CustomCallbackArgs[] | tfl.Callback | tfl.Callback[];
   /**
-   * Threads that share each batch (data-parallel, Node only: `worker_threads`). The batch is split into contiguous
+   * Threads that share each batch. A model with seqlab recurrent layers (LSTM, GRU, SimpleRNN, stacked or
+   * Bidirectional) on the wasm backend splits inside its fused kernels: rows `[0, B/2)` here, `[B/2, B)` on a helper
+   * thread on the same WebAssembly memory (`@seqlab/wasm`'s `setFusedThreads`, set for this run and restored after;
+   * at most 2). Other models train data-parallel (Node only: `worker_threads`): the batch is split into contiguous
    * shards in row order, each thread computes its shard's gradients with the same weights, and the gradients are
-   * combined in shard order weighted by shard size — the whole batch's mean gradient — before one optimizer step.
-   * Seeded dropout masks are the whole batch's, so a seeded run repeats exactly and follows the one-thread run's
-   * curve up to float rounding. `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at
-   * least 1.5 and an epoch has at least 100 batches, else 1. Needs a model compiled by name (trainLesson's own
-   * compile, or `compile: false` after one).
+   * combined in shard order weighted by shard size — the whole batch's mean gradient — before one optimizer step;
+   * this needs a model compiled by name (trainLesson's own compile, or `compile: false` after one). Either way a
+   * seeded run repeats exactly for a given thread count and follows the one-thread run's curve up to float rounding.
+   * `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at least 1.5, else 1 — and
+   * data-parallel only for the models measured to gain from it (`wavenet`; an epoch of at least 100 batches), others
+   * on 1. Unset: the fused kernels keep `initWasm`'s choice (one thread unless asked), no data-parallel threads.
    * Validation stays on this thread.
-   * @default 1
+   * @default undefined
    */
   threads?: ThreadsOption;
 }
@@ -263,9 +270,15 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   const requested = resolveThreads(options.threads ?? 1, 'trainLesson');
   const numClasses = modelClasses(model);
   const [rows, cols] = checkSplit('train', options.x, options.y);
-  // 'auto' keeps small runs on one thread: the threads' start-up (about a second) outweighs a short epoch.
+  const mechanism = threadMechanism(model);
+  // 'auto' trains data-parallel only the models measured to gain, and keeps small runs on one thread: the threads'
+  // start-up (about a second) outweighs a short epoch.
+  const auto = options.threads === 'auto';
   const threads =
-    options.threads === 'auto' && Math.ceil(rows / batchSize) < AUTO_MIN_BATCHES ? 1 : requested;
+    mechanism === 'kernels' ||
+    (auto && (!AUTO_DATA_PARALLEL.includes(model.name) || Math.ceil(rows / batchSize) < AUTO_MIN_BATCHES))
+      ? 1
+      : requested;
   checkLabels('train', options.y, numClasses);
   if (options.validationData !== undefined) {
     checkSplit('validationData', options.validationData.x, options.validationData.y);
@@ -338,6 +351,8 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     ),
   ];
   const trainable = model as unknown as { makeTrainFunction?: () => (ins: tf.Tensor[]) => tf.Scalar[] };
+  const kernelThreads =
+    mechanism === 'kernels' && options.threads !== undefined ? await useKernelThreads(requested) : null;
   try {
     if (threads > 1) {
       pool = await startThreads(model, threads, batchSize, 'trainLesson');
@@ -359,5 +374,6 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
       delete trainable.makeTrainFunction;
       await pool.close();
     }
+    await kernelThreads?.restore();
   }
 }

@@ -1,6 +1,7 @@
-import { initWasm } from '@seqlab/wasm';
+import { fusedThreads, initWasm, setFusedThreads } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { threadMechanism } from '../src/_threads.js';
 import { liveTrainingThreads } from '../src/_threads.node.js';
 import { createModel, type ModelName, ModelsError, resolveThreads, trainLesson } from '../src/index.node.js';
 import { toyData } from './_toy.js';
@@ -8,19 +9,23 @@ import { toyData } from './_toy.js';
 const MAXLEN = 20;
 
 beforeAll(async () => {
-  const info = await initWasm();
+  const info = await initWasm({ threads: 1 });
   expect(info.backend).toBe('wasm');
 });
 
 interface Run {
   history: Record<string, number[]>;
   weights: Float32Array[];
+  /** The fused kernels' threads during training, and the mechanism trainLesson picked. */
+  kernelThreads: number;
+  mechanism: 'kernels' | 'data';
 }
 
 /** 3 epochs of 150 rows (batches 64, 64, 22: the last batch's shards are uneven for 3 threads), seeded. */
 async function run(name: ModelName, threads: number | 'auto'): Promise<Run> {
   const model = createModel(name, { numWords: 50, maxlen: MAXLEN, seed: 1 });
   const val = toyData(32, 4, MAXLEN);
+  let kernelThreads = 0;
   const history = await trainLesson({
     model,
     ...toyData(150, 3, MAXLEN),
@@ -28,10 +33,16 @@ async function run(name: ModelName, threads: number | 'auto'): Promise<Run> {
     epochs: 3,
     seed: 5,
     threads,
+    callbacks: {
+      onBatchEnd: async () => {
+        kernelThreads = fusedThreads().threads;
+      },
+    },
   });
   const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const mechanism = threadMechanism(model);
   model.dispose();
-  return { history: history.history as Record<string, number[]>, weights };
+  return { history: history.history as Record<string, number[]>, weights, kernelThreads, mechanism };
 }
 
 function maxDifference(a: Run, b: Run): number {
@@ -53,17 +64,33 @@ function maxDifference(a: Run, b: Run): number {
 }
 
 // Measured (3 epochs, this machine): the 2- and 3-thread runs differ from the 1-thread run by at most 1.2e-7 in any
-// loss, metric or weight (float rounding of the shard-weighted mean). 1e-6 leaves room for that without letting a
-// wrong dropout mask, shard or weighting through (those move the losses by 1e-3 and more).
+// loss, metric or weight (float rounding of the shard-weighted mean, or of the kernels' two partial weight-gradient
+// sums). 1e-6 leaves room for that without letting a wrong dropout mask, shard or weighting through (those move the
+// losses by 1e-3 and more).
 const TOLERANCE = 1e-6;
 
-describe.each(['lstm', 'gru', 'embedding-simple-rnn'] as const)('%s over threads', (name) => {
+// Recurrent models split inside their fused kernels (helper thread on the shared memory); conv1d trains
+// data-parallel (worker threads with their own models).
+describe.each([
+  ['lstm', 'kernels'],
+  ['gru', 'kernels'],
+  ['embedding-simple-rnn', 'kernels'],
+  ['stacked-lstm', 'kernels'],
+  ['bidirectional-lstm', 'kernels'],
+  ['conv1d', 'data'],
+] as const)('%s over threads (%s)', (name, mechanism) => {
   it('follows the 1-thread curve and weights (dropout included), repeats exactly, and leaks nothing', async () => {
     const tensors = tf.memory().numTensors;
     const one = await run(name, 1);
     const two = await run(name, 2);
     const again = await run(name, 2);
     const three = await run(name, 3);
+    expect(two.mechanism).toBe(mechanism);
+    // Kernel threads on during a kernel-split run (two at most), back to the setting of before afterwards.
+    expect([one.kernelThreads, two.kernelThreads, three.kernelThreads]).toEqual(
+      mechanism === 'kernels' ? [1, 2, 2] : [1, 1, 1],
+    );
+    expect(fusedThreads().threads).toBe(1);
     expect(maxDifference(one, two)).toBeLessThan(TOLERANCE);
     expect(maxDifference(one, three)).toBeLessThan(TOLERANCE);
     expect(again).toEqual(two);
@@ -72,6 +99,41 @@ describe.each(['lstm', 'gru', 'embedding-simple-rnn'] as const)('%s over threads
     expect(tf.memory().numTensors).toBe(tensors);
     expect(liveTrainingThreads()).toBe(0);
   }, 120_000);
+});
+
+describe('kernel threads and the runtime setting', () => {
+  it("'auto' never trains conv1d data-parallel (measured slower), whatever the load", async () => {
+    const model = createModel('conv1d', { numWords: 50, maxlen: MAXLEN, seed: 1 });
+    const live: number[] = [];
+    await trainLesson({
+      model,
+      ...toyData(64 * 100, 3, MAXLEN),
+      epochs: 1,
+      seed: 5,
+      threads: 'auto',
+      callbacks: {
+        onBatchEnd: async (batch: number) => {
+          live.push(liveTrainingThreads());
+          if (batch === 1) model.stopTraining = true;
+        },
+      },
+    });
+    expect(live).toEqual([0, 0]);
+    model.dispose();
+  }, 60_000);
+
+  it('leave the fused kernels as initWasm set them when threads is unset, and restore them after a run', async () => {
+    await setFusedThreads(2);
+    try {
+      const unset = await run('lstm', undefined as never);
+      expect(unset.kernelThreads).toBe(2);
+      const one = await run('lstm', 1);
+      expect(one.kernelThreads).toBe(1);
+      expect(fusedThreads().threads).toBe(2);
+    } finally {
+      await setFusedThreads(1);
+    }
+  }, 60_000);
 });
 
 describe('threads', () => {
@@ -131,7 +193,8 @@ describe('threads', () => {
 
   it('turns an error in a training thread into a typed error and ends the threads', async () => {
     const tensors = tf.memory().numTensors;
-    const model = createModel('lstm', { numWords: 50, maxlen: MAXLEN, seed: 1 });
+    // conv1d: data-parallel, so the shard runs on a worker thread.
+    const model = createModel('conv1d', { numWords: 50, maxlen: MAXLEN, seed: 1 });
     const { x, y } = toyData(64, 3, MAXLEN);
     // An id past the vocabulary in the last row only: shard 1 (rows 32-63), on the worker.
     const data = Int32Array.from(x.data);

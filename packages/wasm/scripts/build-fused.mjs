@@ -1,7 +1,8 @@
 // Compiles the fused recurrent kernels (assembly/index.ts) and the kernels on tfjs-backend-wasm's memory
 // (assembly/heap/index.ts) with AssemblyScript to WebAssembly with SIMD128 and embeds the bytes, base64, in
 // dist/fused/_generated/{fused,heap}-wasm.js, so Node and browsers load the same modules with no asset
-// configuration. The .wasm files themselves are never written to disk.
+// configuration. The .wasm files themselves are never written to disk. The fused kernels are built a second time on
+// an imported shared memory (fused-shared-wasm.js): the module two threads instantiate to split a kernel's batch.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,11 @@ import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'fused', '_generated');
-/** Compiles `entry` with AssemblyScript (SIMD128, -O3, no runtime), plus `extra` flags; returns the .wasm bytes. */
-async function compile(entry, extra = []) {
+/**
+ * Compiles `entry` with AssemblyScript (SIMD128 plus `features`, -O3, no runtime), plus `extra` flags; returns the
+ * .wasm bytes.
+ */
+async function compile(entry, extra = [], features = 'simd') {
   let wasm;
   const { error, stderr } = await asc.main(
     [
@@ -18,7 +22,7 @@ async function compile(entry, extra = []) {
       '--outFile',
       'out.wasm',
       '--enable',
-      'simd',
+      features,
       '--optimizeLevel',
       '3',
       '--shrinkLevel',
@@ -70,6 +74,13 @@ function sectionIds(bytes) {
 mkdirSync(outDir, { recursive: true });
 const fused = await compile(join(root, 'assembly', 'index.ts'));
 // The heap kernels import tfjs-backend-wasm's memory: a data segment would overwrite tensors at instantiation.
+// The same kernels on an imported shared memory (16 pages at first, up to 4 GiB): the calling thread and the
+// helper thread (src/fused/_threads.ts) each instantiate it on one WebAssembly.Memory({ shared: true }).
+const fusedShared = await compile(
+  join(root, 'assembly', 'index.ts'),
+  ['--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '65536'],
+  'simd,threads',
+);
 const heap = await compile(join(root, 'assembly', 'heap', 'index.ts'), ['--importMemory']);
 // The same kernels for the threaded tfjs binary, whose memory is shared (maximum 4 GiB, as its Emscripten glue
 // creates it): an import of a non-shared memory does not link to a shared one.
@@ -94,6 +105,12 @@ for (const [name, bytes, constant, what] of [
     fused,
     'FUSED_WASM_BASE64',
     'The fused recurrent kernels module (WebAssembly with SIMD128), base64.',
+  ],
+  [
+    'fused-shared-wasm',
+    fusedShared,
+    'FUSED_SHARED_WASM_BASE64',
+    'The fused kernels module on an imported shared memory (env.memory, 16 to 65536 pages), base64.',
   ],
   [
     'heap-wasm',

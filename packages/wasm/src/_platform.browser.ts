@@ -21,3 +21,57 @@ export async function registerTfjsGlobals(): Promise<void> {
 export function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
   return start();
 }
+
+/** What a helper thread gets at start: the module, its shared memory, the control block and the kernels' names. */
+export interface HelperStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+  names: readonly string[];
+  slots: Record<string, number>;
+}
+
+/** A started helper thread. */
+export interface HelperThread {
+  /** Ends the thread. */
+  terminate(): Promise<void>;
+  /** The error that ended the thread, if one did (known once this thread's event loop ran). */
+  failure(): string | null;
+}
+
+/**
+ * Starts a Worker (nested in the training worker) running `source` (a self-contained function's text) from a blob:
+ * URL; `start` goes to it in one message (a module and a shared memory can be posted in a cross-origin isolated
+ * page).
+ */
+export function startHelperThread(source: string, start: HelperStart): HelperThread {
+  const text =
+    'self.onmessage = (e) => { self.onmessage = null; const d = e.data; ' +
+    `(${source})(d.module, d.memory, d.control, d.names, d.slots); };`;
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  let failure: string | null = null;
+  worker.onerror = (event) => {
+    failure = event.message;
+  };
+  worker.postMessage(start);
+  return {
+    terminate: async () => {
+      worker.terminate();
+    },
+    failure: () => failure,
+  };
+}
+
+/** Whether this thread may block in Atomics.wait: a worker may, a page's main thread may not. */
+export function canBlockThread(): boolean {
+  const scope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown }).WorkerGlobalScope;
+  return typeof scope === 'function' && globalThis instanceof scope;
+}
+
+/** Cores (`navigator.hardwareConcurrency`); a page cannot read the load average. */
+export function coreLoad(): { cores: number; load: number | null } {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return { cores: typeof n === 'number' && n > 0 ? n : 1, load: null };
+}

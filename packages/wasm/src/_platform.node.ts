@@ -1,4 +1,7 @@
 // Node: the tfjs wasm bundle reads its own .wasm files next to itself, from the installed npm package.
+import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
 export const platformName = 'node' as const;
 
 export function defaultWasmPaths(): Record<string, string> | undefined {
@@ -33,4 +36,50 @@ export async function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T
       if (!rejections.has(listener)) process.removeListener('unhandledRejection', listener);
     }
   }
+}
+
+/** What a helper thread gets at start: the module, its shared memory, the control block and the kernels' names. */
+export interface HelperStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+  names: readonly string[];
+  slots: Record<string, number>;
+}
+
+/** A started helper thread. */
+export interface HelperThread {
+  /** Ends the thread. */
+  terminate(): Promise<void>;
+  /** The error that ended the thread, if one did (known once this thread's event loop ran). */
+  failure(): string | null;
+}
+
+/**
+ * Starts a worker thread running `source` (a self-contained function's text) with `start`'s fields as arguments.
+ * The thread does not keep the process alive (`unref`): a process that is done exits with it parked.
+ */
+export function startHelperThread(source: string, start: HelperStart): HelperThread {
+  // A dynamic import works whether the eval'd code runs as CommonJS or as a module (--input-type=module is inherited).
+  const worker = new Worker(
+    `import('node:worker_threads').then(({ workerData: d }) =>\n(${source})(d.module, d.memory, d.control, d.names, d.slots));`,
+    { eval: true, workerData: start },
+  );
+  worker.unref();
+  let failure: string | null = null;
+  // Kept for the caller's message; an 'error' event must not become an uncaught exception.
+  worker.on('error', (error) => {
+    failure = String(error);
+  });
+  return { terminate: () => worker.terminate().then(() => undefined), failure: () => failure };
+}
+
+/** Whether this thread may block in Atomics.wait (every Node thread may). */
+export function canBlockThread(): boolean {
+  return true;
+}
+
+/** Cores and the 1-minute load average, for the `'auto'` thread count. */
+export function coreLoad(): { cores: number; load: number | null } {
+  return { cores: availableParallelism(), load: loadavg()[0] ?? 0 };
 }

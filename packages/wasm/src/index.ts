@@ -14,6 +14,7 @@ export {
   FusedRnnError,
   type FusedRnnErrorCode,
   type FusedSimpleRnnOptions,
+  type FusedThreadsInfo,
   fusedConv1d,
   fusedDense,
   fusedGatedBlock,
@@ -23,11 +24,13 @@ export {
   fusedMemoryStats,
   fusedSimpleRnn,
   fusedSumReluMaxPool,
+  fusedThreads,
   type GatedBlockOutputs,
   type GatedBlockWeights,
   type LstmPeepholes,
   loadFusedKernels,
   type RecurrentActivation,
+  setFusedThreads,
 } from './fused/index.js';
 export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
 export {

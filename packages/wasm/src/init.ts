@@ -9,6 +9,12 @@ import {
 } from '#platform';
 import { WasmInitError } from './errors.js';
 import { loadFusedKernels } from './fused/_module.js';
+import {
+  defaultFusedThreads,
+  type FusedThreadsInfo,
+  fusedThreads,
+  setFusedThreads,
+} from './fused/_threads.js';
 import { registerWasmKernels } from './kernels/index.js';
 
 /** Options of {@link initWasm}. */
@@ -20,9 +26,12 @@ export interface InitWasmOptions {
    */
   simd?: 'require' | 'auto';
   /**
-   * Worker threads for the threaded-SIMD binary. Threads need a cross-origin isolated page (browser only);
-   * `'auto'` uses `navigator.hardwareConcurrency` there and 1 elsewhere.
-   * @default 'auto'
+   * Threads. seqlab's fused recurrent kernels (LSTM, GRU, SimpleRNN) split each call's batch over 1 or 2 threads
+   * (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores minus the 1-minute load
+   * average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not depend on the machine's
+   * load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
+   * unset: `navigator.hardwareConcurrency`). What was chosen is in the result.
+   * @default 'auto' for the threaded binary, 1 for the fused kernels
    */
   threads?: number | 'auto';
   /**
@@ -48,6 +57,8 @@ export interface WasmInfo {
   simd: boolean;
   /** Threads the backend computes with (1 unless the threaded binary runs). */
   threads: number;
+  /** Threads of the fused recurrent kernels (1 or 2) and why (`setFusedThreads`). */
+  fusedThreads: FusedThreadsInfo;
   /** `@tensorflow/tfjs-backend-wasm` version. */
   version: string;
   /** `'node'` or `'browser'`. */
@@ -181,10 +192,13 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
     );
   }
   await loadFusedKernels();
+  const kernelThreads =
+    options.threads === undefined ? await defaultFusedThreads() : await setFusedThreads(requested);
   return {
     backend: 'wasm',
     simd,
     threads: getThreadsCount(),
+    fusedThreads: kernelThreads,
     version: version_wasm,
     platform: platformName,
     kernels,
@@ -207,6 +221,7 @@ async function startCpu(): Promise<WasmInfo> {
     backend: 'cpu',
     simd: false,
     threads: 1,
+    fusedThreads: fusedThreads(),
     version: version_wasm,
     platform: platformName,
     kernels: [],

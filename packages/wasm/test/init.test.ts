@@ -13,6 +13,11 @@ describe('initWasm in Node', () => {
       version: '4.22.0',
       platform: 'node',
     });
+    // The fused kernels stay on one thread unless asked (seeded numbers independent of the machine's load).
+    expect(info.fusedThreads).toEqual({
+      threads: 1,
+      reason: "1 thread: the default (threads: 2 or 'auto' splits the kernels over two)",
+    });
     expect(tf.getBackend()).toBe('wasm');
   });
 

@@ -3,6 +3,8 @@
 // (assembly's own parameter names; test/fused-bindings.test.ts checks them against the AssemblyScript source).
 // Pointers are byte addresses in the module's memory, 0 for an absent optional buffer; flags are booleans.
 import { fusedExports } from './_module.js';
+import { positional, runSplit, SPLIT } from './_split.js';
+import { helperPool } from './_threads.js';
 
 /** The dimensions every recurrent kernel takes. */
 export interface KernelDims {
@@ -773,14 +775,23 @@ export const PARAMETER_ORDER: Readonly<Record<keyof FusedKernels, readonly strin
 type RawExport = (...values: number[]) => void;
 
 function bind(raw: RawExport, order: readonly string[]): (args: object) => void {
-  const n = order.length;
+  return (args) => raw(...positional(args as Record<string, number | boolean>, order));
+}
+
+/** `bind`, plus the batch split over two threads while `setFusedThreads(2)` is on (`_split.ts`). */
+function bindSplit(
+  name: keyof FusedKernels,
+  raw: RawExport,
+  order: readonly string[],
+): (args: object) => void {
+  const spec = SPLIT[name];
+  const one = bind(raw, order);
+  if (spec === undefined) return one;
+  const heapOf = () => new Float32Array(fusedExports().memory.buffer);
   return (args) => {
-    const values = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const value = (args as Record<string, number | boolean>)[order[i]!]!;
-      values[i] = value === true ? 1 : value === false ? 0 : value;
-    }
-    raw(...values);
+    const pool = helperPool();
+    if (pool === null) one(args);
+    else runSplit(pool, name, spec, order, raw, args as Record<string, number | boolean>, heapOf);
   };
 }
 
@@ -791,7 +802,9 @@ export function fusedKernels(): FusedKernels {
   if (kernels !== undefined) return kernels;
   const raw = fusedExports() as unknown as Record<keyof FusedKernels, RawExport>;
   const bound = {} as Record<keyof FusedKernels, (args: object) => void>;
-  for (const name of Object.keys(ORDER) as (keyof FusedKernels)[]) bound[name] = bind(raw[name], ORDER[name]);
+  for (const name of Object.keys(ORDER) as (keyof FusedKernels)[]) {
+    bound[name] = bindSplit(name, raw[name], ORDER[name]);
+  }
   kernels = bound as unknown as FusedKernels;
   return kernels;
 }

@@ -1,3 +1,4 @@
+import { FUSED_SHARED_WASM_BASE64 } from '#fused-shared-wasm';
 import { FUSED_WASM_BASE64 } from '#fused-wasm';
 import { FusedRnnError } from './errors.js';
 
@@ -12,9 +13,56 @@ export interface FusedExports {
 
 let instance: FusedExports | undefined;
 let pending: Promise<FusedExports> | undefined;
+/** The compiled module and its memory when the instance is the shared-memory build (helper threads need both). */
+let shared: { module: WebAssembly.Module; memory: WebAssembly.Memory } | null = null;
 
-function bytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(FUSED_WASM_BASE64);
+/** Pages of the shared memory at first and at most (scripts/build-fused.mjs builds the module with these limits). */
+const SHARED_INITIAL_PAGES = 16;
+const SHARED_MAXIMUM_PAGES = 65536;
+
+/**
+ * Whether this engine can share a WebAssembly memory between threads: Node, and browser pages that are cross-origin
+ * isolated. There the module is the shared-memory build, so a kernel can be split over two threads at any time
+ * (`setFusedThreads`) with the buffers where they are; elsewhere it is the plain build.
+ */
+function canShareMemory(): boolean {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return typeof SharedArrayBuffer === 'function' && isolated !== false && typeof Atomics === 'object';
+}
+
+/** The shared build's imports, or null where memory cannot be shared (or the engine refuses a 4 GiB maximum). */
+function sharedImports(): { env: { memory: WebAssembly.Memory } } | null {
+  if (!canShareMemory()) return null;
+  try {
+    const memory = new WebAssembly.Memory({
+      initial: SHARED_INITIAL_PAGES,
+      maximum: SHARED_MAXIMUM_PAGES,
+      shared: true,
+    });
+    return { env: { memory } };
+  } catch {
+    return null;
+  }
+}
+
+/** The module's exports with the memory it runs on (the imported one for the shared build). */
+function exportsOf(result: WebAssembly.Instance, memory: WebAssembly.Memory | null): FusedExports {
+  const exports = result.exports as unknown as FusedExports;
+  return memory === null ? exports : { ...exports, memory };
+}
+
+/**
+ * The compiled shared-memory module and its memory, for a helper thread to instantiate on the same memory; null
+ * when the kernels run on the plain build (no shared memory here).
+ */
+export function sharedFusedModule(): { module: WebAssembly.Module; memory: WebAssembly.Memory } | null {
+  fusedExports();
+  return shared;
+}
+
+/** The module's bytes: the shared-memory build or the plain one. */
+function bytes(sharedBuild: boolean): Uint8Array<ArrayBuffer> {
+  const text = atob(sharedBuild ? FUSED_SHARED_WASM_BASE64 : FUSED_WASM_BASE64);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
@@ -26,10 +74,15 @@ function bytes(): Uint8Array<ArrayBuffer> {
  * synchronous compilation of modules over 4 KB is not allowed.
  */
 export function loadFusedKernels(): Promise<void> {
-  pending ??= WebAssembly.instantiate(bytes(), {}).then((result) => {
-    instance ??= result.instance.exports as unknown as FusedExports;
+  pending ??= (async () => {
+    const imports = sharedImports();
+    const result = await WebAssembly.instantiate(bytes(imports !== null), imports ?? {});
+    if (instance === undefined) {
+      instance = exportsOf(result.instance, imports?.env.memory ?? null);
+      if (imports !== null) shared = { module: result.module, memory: imports.env.memory };
+    }
     return instance;
-  });
+  })();
   return pending.then(() => undefined);
 }
 
@@ -37,8 +90,10 @@ export function loadFusedKernels(): Promise<void> {
 export function fusedExports(): FusedExports {
   if (instance !== undefined) return instance;
   try {
-    const module = new WebAssembly.Module(bytes());
-    instance = new WebAssembly.Instance(module, {}).exports as unknown as FusedExports;
+    const imports = sharedImports();
+    const module = new WebAssembly.Module(bytes(imports !== null));
+    instance = exportsOf(new WebAssembly.Instance(module, imports ?? {}), imports?.env.memory ?? null);
+    if (imports !== null) shared = { module, memory: imports.env.memory };
   } catch (cause) {
     throw new FusedRnnError(
       'NOT_INITIALIZED',
@@ -64,6 +119,8 @@ class Arena {
   /** Free blocks [start, size) in bytes, by start. */
   private readonly free: { start: number; size: number }[] = [];
   private readonly later: { start: number; size: number }[] = [];
+  /** Bytes in blocks kept for the module's own machinery (the helper thread's), not counted as in use. */
+  private pinned = 0;
   private top: number;
 
   constructor(private readonly mod: FusedExports) {
@@ -73,9 +130,12 @@ class Arena {
 
   private readonly base: number;
 
-  /** A block of at least `bytes` bytes (16-byte aligned); releases the blocks given to `releaseLater` first. */
-  alloc(bytes: number): { start: number; size: number } {
-    this.flush();
+  /**
+   * A block of at least `bytes` bytes (16-byte aligned); releases the blocks given to `releaseLater` first, unless
+   * `keepPending` (a kernel running on those blocks asks for more).
+   */
+  alloc(bytes: number, keepPending = false): { start: number; size: number } {
+    if (!keepPending) this.flush();
     if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BYTES) {
       throw new FusedRnnError(
         'INVALID_SHAPE',
@@ -123,7 +183,23 @@ class Arena {
     let free = 0;
     for (const block of this.free) free += block.size;
     for (const block of this.later) free += block.size;
-    return { memoryBytes: this.mod.memory.buffer.byteLength, inUseBytes: this.top - this.base - free };
+    return {
+      memoryBytes: this.mod.memory.buffer.byteLength,
+      inUseBytes: this.top - this.base - free - this.pinned,
+    };
+  }
+
+  /** A block for the helper thread (control block, scratch): not reported in `stats().inUseBytes`. */
+  allocPinned(bytes: number): { start: number; size: number } {
+    const block = this.alloc(bytes, true);
+    this.pinned += block.size;
+    return block;
+  }
+
+  /** Returns a block from {@link Arena.allocPinned}. */
+  releasePinned(block: { start: number; size: number }): void {
+    this.pinned -= block.size;
+    this.release(block);
   }
 
   /** Returns a block now. */

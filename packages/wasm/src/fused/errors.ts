@@ -4,7 +4,8 @@ export type FusedRnnErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_ARGUMENT'
   | 'UNSUPPORTED_DTYPE'
-  | 'NOT_INITIALIZED';
+  | 'NOT_INITIALIZED'
+  | 'THREAD_FAILED';
 
 /** Thrown by the fused recurrent ops (`fusedSimpleRnn`, `fusedLstm`, `fusedGru`) on invalid inputs. */
 export class FusedRnnError extends Error {

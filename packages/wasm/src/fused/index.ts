@@ -5,6 +5,7 @@ export {
   type RecurrentActivation,
 } from './_common.js';
 export { loadFusedKernels } from './_module.js';
+export { type FusedThreadsInfo, fusedThreads, setFusedThreads } from './_threads.js';
 export {
   type Conv1dActivation,
   type Conv1dPadding,

@@ -1,0 +1,179 @@
+// How a recurrent kernel call splits over two threads: rows [0, h) of the batch on the calling thread with the
+// call's own buffers, rows [h, B) on the helper (h = floor(B/2)) with the row buffers offset by h rows and its own
+// scratch and weight-gradient buffers; then the helper's weight gradients are added to the caller's (half 0 +
+// half 1, in float32), so a run repeats bit for bit for a given thread count. Rows are independent in every
+// recurrent kernel: the forward outputs are the one-thread outputs bit for bit, and the weight gradients are sums
+// over rows, split in two partial sums.
+import type { FusedKernels } from './_bindings.js';
+import type { HelperPool } from './_threads.js';
+
+type Fields = Record<string, number | boolean>;
+const n = (a: Fields, key: string): number => a[key] as number;
+
+/** A kernel's buffers by role: bytes per batch row, or the helper's own buffer (bytes, and whether it is summed). */
+interface SplitSpec {
+  rows: Record<string, (a: Fields) => number>;
+  own: Record<string, { bytes: (a: Fields) => number; sum?: (a: Fields) => boolean }>;
+}
+
+const seqRow = (a: Fields, width: number): number => n(a, 'T') * width * 4;
+const unitRow = (a: Fields) => n(a, 'UP') * 4;
+const always = () => true;
+
+function lstmWidth(a: Fields): number {
+  return 4 * n(a, 'UP');
+}
+function gruWidth(a: Fields): number {
+  return 3 * n(a, 'UP');
+}
+
+/** Scratch and gradients every backward owns: dW [F,GW], dR [U,GW], db [GW], dh, zeros [UP], RT [GW,UP], WT [GW,F]. */
+function backwardOwn(width: (a: Fields) => number): SplitSpec['own'] {
+  return {
+    dW: { bytes: (a) => n(a, 'F') * width(a) * 4, sum: always },
+    dR: { bytes: (a) => n(a, 'U') * width(a) * 4, sum: always },
+    db: { bytes: (a) => width(a) * 4, sum: always },
+    dh: { bytes: unitRow },
+    zeros: { bytes: unitRow },
+    RT: { bytes: (a) => width(a) * n(a, 'UP') * 4 },
+    WT: { bytes: (a) => width(a) * n(a, 'F') * 4 },
+  };
+}
+
+/** dY is [B,T,UP] with `seq`, else [B,UP]. */
+const dYRow = (a: Fields) => (a.seq ? n(a, 'T') : 1) * n(a, 'UP') * 4;
+
+export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
+  rnnForward: {
+    rows: {
+      x: (a) => seqRow(a, a.ids ? 1 : n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      H: (a) => seqRow(a, n(a, 'UP')),
+    },
+    own: { zeros: { bytes: unitRow } },
+  },
+  rnnBackward: {
+    rows: {
+      x: (a) => seqRow(a, a.ids ? 1 : n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      H: (a) => seqRow(a, n(a, 'UP')),
+      dY: dYRow,
+      DZ: (a) => seqRow(a, n(a, 'UP')),
+      dx: (a) => seqRow(a, n(a, 'F')),
+    },
+    own: backwardOwn((a) => n(a, 'UP')),
+  },
+  lstmForward: {
+    rows: {
+      x: (a) => seqRow(a, n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      G: (a) => seqRow(a, lstmWidth(a)),
+      C: (a) => seqRow(a, n(a, 'UP')),
+      H: (a) => seqRow(a, n(a, 'UP')),
+    },
+    own: { zeros: { bytes: unitRow } },
+  },
+  lstmBackward: {
+    rows: {
+      x: (a) => seqRow(a, n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      G: (a) => seqRow(a, lstmWidth(a)),
+      C: (a) => seqRow(a, n(a, 'UP')),
+      H: (a) => seqRow(a, n(a, 'UP')),
+      dY: dYRow,
+      dx: (a) => seqRow(a, n(a, 'F')),
+    },
+    own: {
+      ...backwardOwn(lstmWidth),
+      dpeep: { bytes: (a) => 3 * n(a, 'UP') * 4, sum: (a) => n(a, 'peep') !== 0 },
+      dc: { bytes: unitRow },
+    },
+  },
+  gruForward: {
+    rows: {
+      x: (a) => seqRow(a, n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      G: (a) => seqRow(a, gruWidth(a)),
+      A: (a) => seqRow(a, n(a, 'UP')),
+      H: (a) => seqRow(a, n(a, 'UP')),
+    },
+    own: { zeros: { bytes: unitRow }, inner: { bytes: (a) => gruWidth(a) * 4 } },
+  },
+  gruBackward: {
+    rows: {
+      x: (a) => seqRow(a, n(a, 'F')),
+      mask: (a) => seqRow(a, 1),
+      G: (a) => seqRow(a, gruWidth(a)),
+      A: (a) => seqRow(a, n(a, 'UP')),
+      H: (a) => seqRow(a, n(a, 'UP')),
+      dY: dYRow,
+      dx: (a) => seqRow(a, n(a, 'F')),
+    },
+    own: {
+      ...backwardOwn(gruWidth),
+      drb: { bytes: (a) => gruWidth(a) * 4, sum: (a) => a.resetAfter === true || a.resetAfter === 1 },
+      dhn: { bytes: unitRow },
+      di: { bytes: (a) => gruWidth(a) * 4 },
+    },
+  },
+};
+
+const ALIGN = 16;
+
+/**
+ * Runs `kernel` (positional, from `order`) split over the caller and `pool`'s helper; a batch under two rows runs
+ * here whole.
+ */
+export function runSplit(
+  pool: HelperPool,
+  name: keyof FusedKernels,
+  spec: SplitSpec,
+  order: readonly string[],
+  kernel: (...values: number[]) => void,
+  args: Fields,
+  heapOf: () => Float32Array,
+): void {
+  const B = n(args, 'B');
+  const h = B >> 1;
+  if (h === 0) {
+    kernel(...positional(args, order));
+    return;
+  }
+  const mine: Fields = { ...args, B: h };
+  const theirs: Fields = { ...args, B: B - h };
+  for (const [key, stride] of Object.entries(spec.rows)) {
+    const at = n(args, key);
+    if (at !== 0) theirs[key] = at + h * stride(args);
+  }
+  const owned = Object.entries(spec.own);
+  let total = 0;
+  const sizes = owned.map(([, o]) => {
+    const bytes = Math.ceil(o.bytes(args) / ALIGN) * ALIGN;
+    total += bytes;
+    return bytes;
+  });
+  let next = pool.scratch(total);
+  owned.forEach(([key], i) => {
+    theirs[key] = next;
+    next += sizes[i]!;
+  });
+  pool.run(name, positional(theirs, order), () => kernel(...positional(mine, order)));
+  const heap = heapOf();
+  for (const [key, o] of owned) {
+    if (o.sum === undefined || !o.sum(args)) continue;
+    const to = n(args, key) >> 2;
+    const from = n(theirs, key) >> 2;
+    const count = o.bytes(args) >> 2;
+    for (let j = 0; j < count; j++) heap[to + j] = heap[to + j]! + heap[from + j]!;
+  }
+}
+
+/** Named arguments → the export's positional ones (booleans as 0/1). */
+export function positional(args: Fields, order: readonly string[]): number[] {
+  const values = new Array<number>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const value = args[order[i]!]!;
+    values[i] = value === true ? 1 : value === false ? 0 : value;
+  }
+  return values;
+}
