@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { setMaskCounters, shardGradients } from './_shard.js';
 import { COMMAND_STOP, CTL, CTL_INTS, type WorkerInit, type WorkerReady } from './_threads_protocol.js';
 import * as seqlab from './index.node.js';
+import { fuseConvLayers } from './layers/_conv_graph.js';
 
 const init = workerData as WorkerInit;
 const ctl = new Int32Array(init.ctl);
@@ -51,6 +52,8 @@ async function setUp(): Promise<tfl.LayersModel> {
       'the model rebuilt from its JSON serializes differently (are its layer classes registered?)',
     );
   }
+  // The pairings of the main thread's model (pooling, WaveNet's blocks) are decided from the graph, as there.
+  fuseConvLayers(model);
   model.compile({ optimizer: 'sgd', loss: init.loss, metrics: init.metrics });
   const shapes = (
     model as unknown as { collectedTrainableWeights: Array<{ shape: number[] }> }

@@ -69,8 +69,8 @@ function maxDifference(a: Run, b: Run): number {
 // losses by 1e-3 and more).
 const TOLERANCE = 1e-6;
 
-// Recurrent models split inside their fused kernels (helper thread on the shared memory); conv1d trains
-// data-parallel (worker threads with their own models).
+// Recurrent models split inside their fused kernels (helper thread on the shared memory); conv1d and wavenet train
+// data-parallel (worker threads with their own models, fused as the main thread's).
 describe.each([
   ['lstm', 'kernels'],
   ['gru', 'kernels'],
@@ -78,6 +78,7 @@ describe.each([
   ['stacked-lstm', 'kernels'],
   ['bidirectional-lstm', 'kernels'],
   ['conv1d', 'data'],
+  ['wavenet', 'data'],
 ] as const)('%s over threads (%s)', (name, mechanism) => {
   it('follows the 1-thread curve and weights (dropout included), repeats exactly, and leaks nothing', async () => {
     const tensors = tf.memory().numTensors;
