@@ -101,8 +101,8 @@ export interface ThreadsResult {
 }
 
 /**
- * Runs packages/wasm/bench/threads.mjs (it compiles the kernels with shared memory, which only that package's
- * AssemblyScript can do): whether two cores beat one. Null, with the reason logged, when it cannot run.
+ * Runs packages/wasm/bench/threads.mjs (the fused kernels' own two-thread split, from that package's build): whether
+ * two cores beat one. Null, with the reason logged, when it cannot run.
  */
 function measureThreads(reps: number, log: (line: string) => void): ThreadsResult | null {
   const script = fileURLToPath(new URL('../../packages/wasm/bench/threads.mjs', import.meta.url));

@@ -187,7 +187,7 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
   out.push(
     h(
       'Two cores: the fused LSTM kernels on one batch, forward + backward, ms (packages/wasm/bench/threads.mjs; ' +
-        'the batch split over two worker threads on a shared memory)',
+        'the batch split inside the fused kernels, a helper thread on the shared memory)',
     ),
   );
   out.push(

@@ -18,10 +18,9 @@ export async function startWasm(): Promise<StartedWasm> {
     scope.crossOriginIsolated === true,
     scope.navigator?.hardwareConcurrency ?? 1,
   );
-  // initWasm picks the threaded binary in every cross-origin isolated realm; tfjs reads this flag when it loads.
-  if (!threaded) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // initWasm runs the SIMD binary where the threaded one would compute with one thread (the same rule).
   const info = await initWasm({ threads: threaded ? 'auto' : 1, wasmPaths });
-  // What tfjs actually loaded: initWasm also turns the threaded binary off outside an isolated realm.
+  // What tfjs actually loaded.
   const threadedBinary =
     info.backend === 'wasm' && info.simd && tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT') === true;
   return { ...info, threadedBinary };

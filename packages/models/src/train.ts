@@ -334,7 +334,7 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
   }
   // tfjs hands tfl.Callback subclasses the epoch logs as scalar tensors and keeps them until training ends; a
   // CustomCallback placed first turns them into numbers (and frees them) every epoch, for every callback after it.
-  const resolver = new tfl.CustomCallback({ onEpochEnd: async () => {} });
+  const resolver = new tfl.CustomCallback({ onEpochEnd: async () => {}, nextFrameFunc: nextTask });
   const given =
     options.callbacks === undefined
       ? []
@@ -347,7 +347,7 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
       // A callback instance (tfl.Callback, CustomCallback, @seqlab/callbacks) has setModel; a plain object is config.
       typeof (c as { setModel?: unknown }).setModel === 'function'
         ? (c as tfl.CustomCallback)
-        : new tfl.CustomCallback(c as tfl.CustomCallbackArgs),
+        : new tfl.CustomCallback({ nextFrameFunc: nextTask, ...(c as tfl.CustomCallbackArgs) }),
     ),
   ];
   const trainable = model as unknown as { makeTrainFunction?: () => (ins: tf.Tensor[]) => tf.Scalar[] };
@@ -376,4 +376,25 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     }
     await kernelThreads?.restore();
   }
+}
+
+/**
+ * One turn of the event loop, for the CustomCallbacks' yield (every 125 ms). tfjs' own `nextFrame` waits for
+ * `requestAnimationFrame` wherever it exists — a browser worker included: up to a display frame (16.7 ms) per
+ * yield, and never in a hidden tab — so training yields by a task instead: `setImmediate` in Node, a message
+ * elsewhere.
+ */
+function nextTask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel();
+    return new Promise((resolve) => {
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

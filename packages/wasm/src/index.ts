@@ -32,7 +32,13 @@ export {
   type RecurrentActivation,
   setFusedThreads,
 } from './fused/index.js';
-export { type InitWasmOptions, initWasm, registerTfjsExtras, type WasmInfo } from './init.js';
+export {
+  type InitWasmOptions,
+  initWasm,
+  registerTfjsExtras,
+  threadedBinaryThreads,
+  type WasmInfo,
+} from './init.js';
 export {
   BINARY_CROSSENTROPY,
   BINARY_CROSSENTROPY_GRAD,

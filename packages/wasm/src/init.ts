@@ -30,7 +30,8 @@ export interface InitWasmOptions {
    * (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores minus the 1-minute load
    * average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not depend on the machine's
    * load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
-   * unset: `navigator.hardwareConcurrency`). What was chosen is in the result.
+   * unset: `navigator.hardwareConcurrency`); that binary runs only where it computes with more than one thread
+   * ({@link threadedBinaryThreads}), the SIMD one otherwise. What was chosen is in the result.
    * @default 'auto' for the threaded binary, 1 for the fused kernels
    */
   threads?: number | 'auto';
@@ -83,6 +84,17 @@ function hasSimd(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The threads tfjs-backend-wasm 4.22's threaded binary computes with for `requested` threads on a machine with
+ * `hardwareConcurrency` logical cores: its `init_with_threads_count` (cc/backend.cc) caps XNNPACK's pool at half the
+ * logical cores (it assumes two hyper-threads per core) and at 8, so a two-core machine gets one thread. Where this
+ * is 1 {@link initWasm} runs the SIMD binary instead: the threaded one has nothing to gain then and still pays for
+ * its shared memory (apps/web/bench/epoch.mjs measured it 1.06–1.2× slower).
+ */
+export function threadedBinaryThreads(hardwareConcurrency: number, requested = hardwareConcurrency): number {
+  return Math.max(1, Math.min(8, Math.floor(hardwareConcurrency / 2), requested));
 }
 
 function hardwareThreads(): number {
@@ -157,7 +169,8 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
 
   const isolated = isCrossOriginIsolated();
   const threads = isolated ? (requested === 'auto' ? hardwareThreads() : requested) : 1;
-  if (!isolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (!isolated || threadedBinaryThreads(hardwareThreads(), threads) <= 1)
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   else setThreadsCount(threads);
 
   const paths = options.wasmPaths ?? defaultWasmPaths();

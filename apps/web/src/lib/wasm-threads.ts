@@ -1,11 +1,8 @@
-/**
- * The threads tfjs-backend-wasm 4.22's threaded binary computes with when given `navigator.hardwareConcurrency`:
- * its `init_with_threads_count` (cc/backend.cc) caps XNNPACK's pool at half the logical cores (it assumes two
- * hyper-threads per core), and at 8. A two-core machine gets one thread.
- */
-export function threadedBinaryThreads(hardwareConcurrency: number): number {
-  return Math.max(1, Math.min(8, Math.floor(hardwareConcurrency / 2)));
-}
+import { threadedBinaryThreads } from '@seqlab/wasm';
+
+// The rule is @seqlab/wasm's (initWasm applies it too): tfjs-backend-wasm 4.22's threaded binary computes with half
+// the logical cores, at most 8, so a two-core machine gets one thread.
+export { threadedBinaryThreads };
 
 /**
  * Whether a page should start the threaded-SIMD binary: only where it is allowed (cross-origin isolated) and
