@@ -93,7 +93,10 @@ function hasSimd(): boolean {
  * is 1 {@link initWasm} runs the SIMD binary instead: the threaded one has nothing to gain then and still pays for
  * its shared memory (apps/web/bench/epoch.mjs measured it 1.06–1.2× slower).
  */
-export function threadedBinaryThreads(hardwareConcurrency: number, requested = hardwareConcurrency): number {
+export function threadedBinaryThreads(
+  hardwareConcurrency: number,
+  requested: number = hardwareConcurrency,
+): number {
   return Math.max(1, Math.min(8, Math.floor(hardwareConcurrency / 2), requested));
 }
 
