@@ -87,17 +87,14 @@ function hasSimd(): boolean {
 }
 
 /**
- * The threads tfjs-backend-wasm 4.22's threaded binary computes with for `requested` threads on a machine with
- * `hardwareConcurrency` logical cores: its `init_with_threads_count` (cc/backend.cc) caps XNNPACK's pool at half the
+ * The threads tfjs-backend-wasm 4.22's threaded binary computes with at most (fewer if fewer are asked for) on a
+ * machine with `hardwareConcurrency` logical cores: its `init_with_threads_count` (cc/backend.cc) caps XNNPACK's pool at half the
  * logical cores (it assumes two hyper-threads per core) and at 8, so a two-core machine gets one thread. Where this
  * is 1 {@link initWasm} runs the SIMD binary instead: the threaded one has nothing to gain then and still pays for
  * its shared memory (apps/web/bench/epoch.mjs measured it 1.06–1.2× slower).
  */
-export function threadedBinaryThreads(
-  hardwareConcurrency: number,
-  requested: number = hardwareConcurrency,
-): number {
-  return Math.max(1, Math.min(8, Math.floor(hardwareConcurrency / 2), requested));
+export function threadedBinaryThreads(hardwareConcurrency: number): number {
+  return Math.max(1, Math.min(8, Math.floor(hardwareConcurrency / 2)));
 }
 
 function hardwareThreads(): number {
@@ -172,7 +169,7 @@ async function start(options: InitWasmOptions): Promise<WasmInfo> {
 
   const isolated = isCrossOriginIsolated();
   const threads = isolated ? (requested === 'auto' ? hardwareThreads() : requested) : 1;
-  if (!isolated || threadedBinaryThreads(hardwareThreads(), threads) <= 1)
+  if (!isolated || Math.min(threadedBinaryThreads(hardwareThreads()), threads) <= 1)
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   else setThreadsCount(threads);
 
