@@ -1,6 +1,8 @@
 // Browser: the .wasm binaries are tfjs-backend-wasm's own; the application's bundler serves them and passes their
 // URLs as `wasmPaths` (a Vite app: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`).
 // Without them tfjs looks next to the script that loaded it.
+import type { HelperStart, HelperThread } from './_helper_thread.js';
+
 export const platformName = 'browser' as const;
 
 export function defaultWasmPaths(): Record<string, string> | undefined {
@@ -22,22 +24,7 @@ export function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
   return start();
 }
 
-/** What a helper thread gets at start: the module, its shared memory, the control block and the kernels' names. */
-export interface HelperStart {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  control: number;
-  names: readonly string[];
-  slots: Record<string, number>;
-}
-
-/** A started helper thread. */
-export interface HelperThread {
-  /** Ends the thread. */
-  terminate(): Promise<void>;
-  /** The error that ended the thread, if one did (known once this thread's event loop ran). */
-  failure(): string | null;
-}
+export type { HelperStart, HelperThread } from './_helper_thread.js';
 
 /**
  * Starts a Worker (nested in the training worker) running `source` (a self-contained function's text) from a blob:

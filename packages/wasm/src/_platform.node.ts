@@ -1,6 +1,7 @@
 // Node: the tfjs wasm bundle reads its own .wasm files next to itself, from the installed npm package.
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { HelperStart, HelperThread } from './_helper_thread.js';
 
 export const platformName = 'node' as const;
 
@@ -38,22 +39,7 @@ export async function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T
   }
 }
 
-/** What a helper thread gets at start: the module, its shared memory, the control block and the kernels' names. */
-export interface HelperStart {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  control: number;
-  names: readonly string[];
-  slots: Record<string, number>;
-}
-
-/** A started helper thread. */
-export interface HelperThread {
-  /** Ends the thread. */
-  terminate(): Promise<void>;
-  /** The error that ended the thread, if one did (known once this thread's event loop ran). */
-  failure(): string | null;
-}
+export type { HelperStart, HelperThread } from './_helper_thread.js';
 
 /**
  * Starts a worker thread running `source` (a self-contained function's text) with `start`'s fields as arguments.

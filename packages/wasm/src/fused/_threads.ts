@@ -1,7 +1,8 @@
 // Two threads inside the fused recurrent kernels: a helper thread on the module's shared memory, and the fork-join
 // of one kernel call (the caller publishes the helper's half in the control block, runs its own half, then waits
 // for the helper's). `setFusedThreads` starts and ends the helper; `helperPool()` is what the split kernels use.
-import { canBlockThread, coreLoad, type HelperThread, startHelperThread } from '#platform';
+import { canBlockThread, coreLoad, startHelperThread } from '#platform';
+import type { HelperThread } from '../_helper_thread.js';
 import { CTL, CTL_BYTES, helperMain, MAX_ARGS, MAX_MESSAGE } from './_helper.js';
 import { arenaOf, fusedExports, sharedFusedModule } from './_module.js';
 import { FusedRnnError } from './errors.js';
