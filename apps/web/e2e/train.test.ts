@@ -104,18 +104,22 @@ describe.runIf(dataDir)('data, training and runs in chromium', () => {
   test('#18.4: Stop mid-epoch: status, table and chart count the same complete epochs', async () => {
     await fill(page, { limit: '1500', epochs: '20' });
     await page.locator('#train-start').click();
-    // Pressed from inside the page early in epoch 2 (a poll from here could miss it); training stops after the
-    // batch under way when the worker hears it.
-    await page.waitForFunction(
-      () => {
-        const now = /^Epoch 2 of 20 · batch [2-5] of 19/.test(
-          document.getElementById('train-status')?.textContent ?? '',
-        );
-        if (now) document.getElementById('train-stop')?.click();
-        return now;
-      },
-      undefined,
-      { polling: 'raf', timeout: 240_000 },
+    // Pressed from inside the page, on the status change itself (a poll per display frame can miss a few fast
+    // batches), mid-epoch 2; training stops after the batch under way when the worker hears it.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const check = (): void => {
+            const status = document.getElementById('train-status')?.textContent ?? '';
+            if (!/^Epoch 2 of 20 · batch ([2-9]|1[0-7]) of 19/.test(status)) return;
+            observer.disconnect();
+            document.getElementById('train-stop')?.click();
+            resolve();
+          };
+          const observer = new MutationObserver(check);
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+          check();
+        }),
     );
     await expect.poll(() => state(page), { timeout: 60_000 }).toBe('stopped');
     const epochs = Number(await rows(page).nth(1).locator('td').nth(2).textContent());
