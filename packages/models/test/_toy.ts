@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 import { type IdMatrix, type TrainLessonOptions, trainLesson } from '../src/index.js';
@@ -74,4 +75,25 @@ export function expectCurvesClose(
       expect(Math.abs(v - b.weights[i]![j]!)).toBeLessThan(tolerance.weights);
     });
   });
+}
+
+/** A tensor of `shape` with values in [-1, 1) from a linear congruential generator (the same on every run). */
+export function uniform(shape: number[], seed: number): tf.Tensor {
+  let s = seed;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
+  return tf.tensor(values, shape);
+}
+
+/** The largest absolute difference between two tensors of the same shape. */
+export function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+  return worst;
 }

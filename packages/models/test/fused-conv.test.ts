@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CausalConv1D, createModel, loadKerasModel, rmsprop } from '../src/index.node.js';
 import { KerasConv1D, kerasConv1d } from '../src/layers/_conv.js';
 import { fuseConvLayers } from '../src/layers/_conv_graph.js';
-import { expectCurvesClose, toyCurve, toyData } from './_toy.js';
+import { expectCurvesClose, maxDiff, toyCurve, toyData, uniform } from './_toy.js';
 
 const MAXLEN = 12;
 
@@ -30,25 +30,6 @@ function setFused(model: tfl.LayersModel, fused: boolean): number {
     }
   }
   return n;
-}
-
-function uniform(shape: number[], seed: number): tf.Tensor {
-  let s = seed;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-  return tf.tensor(values, shape);
-}
-
-function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  return worst;
 }
 
 /** The layer's output and the gradients of a weighted sum of it for the input and every weight. */

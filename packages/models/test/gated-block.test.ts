@@ -9,7 +9,7 @@ import { CausalConv1D, createModel, encodeKerasModel, loadKerasModel, rmsprop } 
 import { fuseConvLayers } from '../src/layers/_conv_graph.js';
 import { pairGatedBlocks } from '../src/layers/_gated_block.js';
 import { pairSumReluPool } from '../src/layers/_sum_pool.js';
-import { toyData } from './_toy.js';
+import { maxDiff, toyData, uniform } from './_toy.js';
 
 const MAXLEN = 12;
 
@@ -18,25 +18,6 @@ beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('wasm');
 });
-
-function uniform(shape: number[], seed: number): tf.Tensor {
-  let s = seed;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-  return tf.tensor(values, shape);
-}
-
-function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  return worst;
-}
 
 type Mode = 'block' | 'paired' | 'stock';
 

@@ -41,6 +41,22 @@ function backwardOwn(width: (a: Fields) => number): SplitSpec['own'] {
 }
 
 /** dY is [B,T,UP] with `seq`, else [B,UP]. */
+/** The per-sequence buffers an LSTM's forward writes and its backward reads. */
+const lstmRows: SplitSpec['rows'] = {
+  x: (a) => seqRow(a, n(a, 'F')),
+  mask: (a) => seqRow(a, 1),
+  G: (a) => seqRow(a, lstmWidth(a)),
+  C: (a) => seqRow(a, n(a, 'UP')),
+  H: (a) => seqRow(a, n(a, 'UP')),
+};
+/** The same for a GRU. */
+const gruRows: SplitSpec['rows'] = {
+  x: (a) => seqRow(a, n(a, 'F')),
+  mask: (a) => seqRow(a, 1),
+  G: (a) => seqRow(a, gruWidth(a)),
+  A: (a) => seqRow(a, n(a, 'UP')),
+  H: (a) => seqRow(a, n(a, 'UP')),
+};
 const dYRow = (a: Fields) => (a.seq ? n(a, 'T') : 1) * n(a, 'UP') * 4;
 
 export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
@@ -64,22 +80,12 @@ export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
     own: backwardOwn((a) => n(a, 'UP')),
   },
   lstmForward: {
-    rows: {
-      x: (a) => seqRow(a, n(a, 'F')),
-      mask: (a) => seqRow(a, 1),
-      G: (a) => seqRow(a, lstmWidth(a)),
-      C: (a) => seqRow(a, n(a, 'UP')),
-      H: (a) => seqRow(a, n(a, 'UP')),
-    },
+    rows: lstmRows,
     own: { zeros: { bytes: unitRow } },
   },
   lstmBackward: {
     rows: {
-      x: (a) => seqRow(a, n(a, 'F')),
-      mask: (a) => seqRow(a, 1),
-      G: (a) => seqRow(a, lstmWidth(a)),
-      C: (a) => seqRow(a, n(a, 'UP')),
-      H: (a) => seqRow(a, n(a, 'UP')),
+      ...lstmRows,
       dY: dYRow,
       dx: (a) => seqRow(a, n(a, 'F')),
     },
@@ -90,22 +96,12 @@ export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
     },
   },
   gruForward: {
-    rows: {
-      x: (a) => seqRow(a, n(a, 'F')),
-      mask: (a) => seqRow(a, 1),
-      G: (a) => seqRow(a, gruWidth(a)),
-      A: (a) => seqRow(a, n(a, 'UP')),
-      H: (a) => seqRow(a, n(a, 'UP')),
-    },
+    rows: gruRows,
     own: { zeros: { bytes: unitRow }, inner: { bytes: (a) => gruWidth(a) * 4 } },
   },
   gruBackward: {
     rows: {
-      x: (a) => seqRow(a, n(a, 'F')),
-      mask: (a) => seqRow(a, 1),
-      G: (a) => seqRow(a, gruWidth(a)),
-      A: (a) => seqRow(a, n(a, 'UP')),
-      H: (a) => seqRow(a, n(a, 'UP')),
+      ...gruRows,
       dY: dYRow,
       dx: (a) => seqRow(a, n(a, 'F')),
     },
