@@ -12,6 +12,7 @@ import { BenchError } from './_errors.js';
 import { RssSampler, type SectionMemory } from './_memory.js';
 import { measurePytorch, type PytorchAnchor } from './_pytorch.js';
 import { ratio } from './_stats.js';
+import { measureThreadEpochs, THREAD_EPOCH_MODELS, type ThreadEpochsResult } from './_thread_epochs.js';
 import {
   compileLesson,
   epochSeconds,
@@ -147,6 +148,8 @@ export interface BenchReport {
   models: ModelResult[];
   /** The fused LSTM kernels with the batch split over two threads (packages/wasm/bench/threads.mjs), or null. */
   threads: ThreadsResult | null;
+  /** trainLesson epochs at one and two threads (packages/models/bench/threads.mjs), or null. */
+  threadEpochs: ThreadEpochsResult | null;
   /** Epoch time in Chromium (the web app's worker set-up) next to Node (apps/web/bench/epoch.mjs), or null. */
   browser: BrowserResult | null;
   memory: { sections: SectionMemory[]; peakRssMB: number; tensorsAtStart: number; tensorsAtEnd: number };
@@ -263,6 +266,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         `  ${threads.oneThreadMs.toFixed(3)} ms on one thread, ${threads.twoThreadsMs.toFixed(3)} ms on two`,
       );
     }
+    const threadModels = THREAD_EPOCH_MODELS.filter((m) => models.includes(m));
+    log(
+      `threads: trainLesson epochs at 1 and 2 threads (${threadModels.join(', ') || 'none of the chosen models'})`,
+    );
+    const threadEpochs = measureThreadEpochs(threadModels, quick ? 3840 : 20000, quick ? 1 : 3, log);
+    for (const r of threadEpochs?.table ?? []) {
+      log(
+        `  ${r.model}: ${r.oneThreadSeconds.toFixed(2)} s → ${r.twoThreadsSeconds.toFixed(2)} s (${r.mechanism})`,
+      );
+    }
     log("browser: the same training code in Chromium (the web app's worker) and in Node");
     const browser = measureBrowser(
       results.map((r) => r.name),
@@ -297,6 +310,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       pytorch,
       models: results,
       threads,
+      threadEpochs,
       browser,
       memory: {
         sections: memory.sections,

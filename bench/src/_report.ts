@@ -1,6 +1,7 @@
 import { type BenchReport, LATENCY_TARGET_MS, TARGET_SPEEDUP } from './_bench.js';
 import { LOAD_DATA_TARGETS } from './_load_data.js';
 import { type Column, fmt, formatTable, type TableStyle } from './_table.js';
+import { LSTM_TWO_CORES_TARGET_SECONDS, type ThreadEpochsResult } from './_thread_epochs.js';
 import type { PassTiming } from './_timing.js';
 
 function pass(t: PassTiming | undefined): string {
@@ -214,6 +215,9 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
         ),
   );
   out.push('');
+  out.push(h(THREAD_EPOCHS_TITLE));
+  out.push(threadEpochsSection(report.threadEpochs, style));
+  out.push('');
   const b = report.browser;
   out.push(
     h(
@@ -272,4 +276,45 @@ export function renderReport(report: BenchReport, style: TableStyle = 'text'): s
     ),
   );
   return out.join('\n');
+}
+
+const THREAD_EPOCHS_TITLE =
+  'Two cores: s per trainLesson epoch at 1 and 2 threads (packages/models/bench/threads.mjs; seeded ids, ' +
+  `alternating runs; target: lstm ≤ ${LSTM_TWO_CORES_TARGET_SECONDS} s on two free cores)`;
+
+/** The two-thread epochs table, with whether both cores were free and the load; the lstm row against the target. */
+export function threadEpochsSection(e: ThreadEpochsResult | null, style: TableStyle): string {
+  if (e === null) return 'not measured (see the log)';
+  return (
+    `${e.rows.toLocaleString('en-US')} rows, median of ${e.rounds}; both cores free (cores-free.mjs, 2.0× = ` +
+    `free): ${fmt(e.coresFree.before, 2, '×')} before, ${fmt(e.coresFree.after, 2, '×')} after; load ` +
+    `average ${e.load.map((l) => l.toFixed(1)).join(' → ')}\n\n` +
+    formatTable(
+      [
+        { header: 'model' },
+        { header: 'split' },
+        { header: '1 thread s', align: 'right' },
+        { header: '2 threads s', align: 'right' },
+        { header: 'speed-up', align: 'right' },
+        { header: 'quietest steps ms, 1 → 2', align: 'right' },
+        { header: 'target' },
+      ],
+      e.table.map((r) => [
+        r.model,
+        r.mechanism,
+        fmt(r.oneThreadSeconds, 2),
+        fmt(r.twoThreadsSeconds, 2),
+        fmt(r.speedUp, 2, 'x'),
+        `${fmt(r.quietStepMs.one, 2)} → ${fmt(r.quietStepMs.two, 2)}`,
+        r.model !== 'lstm'
+          ? '–'
+          : e.rows !== 20000
+            ? 'n/a (not a full epoch)'
+            : r.twoThreadsSeconds <= LSTM_TWO_CORES_TARGET_SECONDS
+              ? 'pass'
+              : 'FAIL',
+      ]),
+      style,
+    )
+  );
 }
