@@ -1,5 +1,6 @@
 import {
   beyondInt32,
+  both,
   type CheckedOptions,
   checkCounts,
   checkOptions,
@@ -37,12 +38,12 @@ export async function readImdbNested(npz: NpzArchive, options: ImdbLoadOptions):
   // Each member is released once read, so the archive's bytes go as soon as the last one is inflated.
   const yTrain = labelsFrom(await npz.get('y_train', true), 'y_train', file);
   const yTest = labelsFrom(await npz.get('y_test', true), 'y_test', file);
-  const trainBytes = npz.bytes('x_train', true);
-  const testBytes = npz.bytes('x_test', true);
-  testBytes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const sink = reviewSink(o);
-  const train = npz.intListsInto(await trainBytes, sink);
-  const test = npz.intListsInto(await testBytes, sink);
+  // both members inflate (thread pool) and are read (here) at once, each piece as it arrives
+  const [train, test] = await both(
+    npz.intListsStreamedInto('x_train', sink, true),
+    npz.intListsStreamedInto('x_test', sink, true),
+  );
 
   checkCounts(
     [
