@@ -819,7 +819,10 @@ export function createUnpickler(
   return {
     push(chunk: Uint8Array): void {
       if (result !== undefined || chunk.length === 0) return;
-      pending.push(chunk);
+      // a plain Uint8Array view of a Buffer, so the hot loops see one kind of array (monomorphic)
+      pending.push(
+        chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
+      );
       pendingLength += chunk.length;
       pump(false);
     },
