@@ -821,7 +821,9 @@ export function createUnpickler(
       if (result !== undefined || chunk.length === 0) return;
       // a plain Uint8Array view of a Buffer, so the hot loops see one kind of array (monomorphic)
       pending.push(
-        chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
+        chunk.constructor === Uint8Array
+          ? chunk
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
       );
       pendingLength += chunk.length;
       pump(false);
