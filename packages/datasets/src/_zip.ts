@@ -227,6 +227,7 @@ export class ZipMemberStream {
   private length = 0;
   private crc = 0;
   private finished = false;
+  private stored = false;
   private readonly pieces: AsyncIterator<Uint8Array> | undefined;
 
   constructor(
@@ -241,8 +242,11 @@ export class ZipMemberStream {
   async next(): Promise<Uint8Array | undefined> {
     if (this.finished) return undefined;
     let piece: Uint8Array | undefined;
-    if (this.pieces === undefined) piece = this.length === 0 ? this.entry.data : undefined;
-    else {
+    if (this.pieces === undefined) {
+      // stored: the data itself, once
+      piece = this.stored ? undefined : this.entry.data;
+      this.stored = true;
+    } else {
       try {
         const step = await this.pieces.next();
         piece = step.done ? undefined : step.value;
@@ -251,8 +255,7 @@ export class ZipMemberStream {
         throw doesNotInflate(this.entry, this.file, cause);
       }
     }
-    if (piece === undefined || piece.length === 0) {
-      if (piece !== undefined) return piece;
+    if (piece === undefined) {
       this.finished = true;
       checkInflated(this.entry, this.file, this.length, this.crc);
       return undefined;

@@ -260,6 +260,22 @@ describe('npz members read while they inflate', () => {
     }
   });
 
+  it('gives the whole-buffer errors for empty, cut and non-object members, stored or deflated', async () => {
+    const x = members.get('x_train.npy')!;
+    const numeric = npy('<i8', [2], new Uint8Array(16));
+    for (const data of [new Uint8Array(0), x.subarray(0, 5), x.subarray(0, 11), x.subarray(0, 80), numeric]) {
+      for (const method of [0, 8] as const) {
+        const bytes = zip([
+          ...[...members].map(([name, d]) =>
+            name === 'x_train.npy' ? { name, data, method } : { name, data: d },
+          ),
+        ]);
+        const [train] = (await same(bytes)) as [unknown];
+        expect(train).toHaveProperty('code');
+      }
+    }
+  });
+
   it('reads a pickle that reuses a list again from the whole member, with the same result', async () => {
     const raw = expected.raw.x_train;
     const ops: number[] = [0x5d, 0x28];
