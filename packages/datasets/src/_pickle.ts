@@ -203,18 +203,20 @@ const NEED_MORE: unique symbol = Symbol('need more bytes');
 
 /** {@link unpickle} fed in pieces: the pickle is parsed as its bytes arrive (e.g. while a zip member inflates). */
 export interface StreamingUnpickler {
-  /** Parses as far as `chunk` (after what came before) goes; the reader keeps only an unfinished opcode's bytes. */
+  /**
+   * Parses as far as `chunk` (after what came before) goes; the reader keeps only an unfinished opcode's bytes.
+   * Bytes after STOP are ignored, as {@link unpickle} ignores them.
+   */
   push(chunk: Uint8Array): void;
-  /** Whether STOP was read (later bytes are ignored, as {@link unpickle} ignores them). */
-  readonly done: boolean;
   /** No more bytes: the result, or the same error {@link unpickle} gives on the bytes pushed. */
   end(): RawPickle;
 }
 
 /**
  * The resumable reader behind {@link unpickle}: the same opcodes, checks, limits and error messages (byte
- * positions count from the start of the pickle), on bytes that arrive in pieces. `total` is how many bytes the
- * pickle has (a length beyond what is left of it is refused at once, as on a whole buffer); an opcode cut by
+ * positions count from the start of the pickle), on bytes that arrive in pieces. `declaredTotal` is how many bytes
+ * the pickle has (a length beyond what is left of it is refused at once, as on a whole buffer; at `end()` the bytes
+ * that arrived are what counts); an opcode cut by
  * the end of a piece is re-run when the next piece arrives, so every opcode reads its state before it changes it.
  */
 export function createUnpickler(
@@ -827,9 +829,6 @@ export function createUnpickler(
       );
       pendingLength += chunk.length;
       pump(false);
-    },
-    get done(): boolean {
-      return result !== undefined;
     },
     end(): RawPickle {
       if (result === undefined) {
