@@ -2,12 +2,15 @@
 // (peak RSS = the child's process.resourceUsage().maxRSS, so nothing else in this process counts).
 // Targets (issue #16): ≤ 0.6 s and ≤ 250 MB peak RSS for loadData({ numWords: 500 }) and loadData().
 // Run after `pnpm build`: SEQLAB_DATA_DIR=/path/to/imdb pnpm --filter @seqlab/datasets bench [runs]
+// Before/after: `… bench [runs] --against /other/checkout/packages/datasets` alternates the runs of this build
+// and that one's (A B A B …, so both see the same machine load) and prints both medians per case.
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const CHILD = `
-const { imdb } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+const { imdb } = await import(process.argv[2]);
 const options = JSON.parse(process.argv[1]);
 const fn = options.packed ? imdb.loadDataPacked : imdb.loadData;
 delete options.packed;
@@ -31,7 +34,14 @@ if (!process.env.SEQLAB_DATA_DIR) {
   console.error('set SEQLAB_DATA_DIR to the folder holding imdb.npz');
   process.exit(1);
 }
-const runs = Number(process.argv[2] ?? 5);
+const args = process.argv.slice(2);
+const at = args.indexOf('--against');
+const against = at >= 0 ? resolve(args.splice(at, 2)[1]) : undefined;
+const runs = Number(args[0] ?? 5);
+const builds = [
+  { build: 'this', dir: fileURLToPath(new URL('..', import.meta.url)) },
+  ...(against === undefined ? [] : [{ build: against, dir: against }]),
+];
 const cases = [
   { name: 'loadData({ numWords: 500 })', options: { numWords: 500 } },
   { name: 'loadData()', options: {} },
@@ -39,35 +49,39 @@ const cases = [
   { name: 'loadDataPacked()', options: { packed: true } },
 ];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cwd = fileURLToPath(new URL('..', import.meta.url));
 for (const { name, options } of cases) {
-  const samples = [];
+  const samples = builds.map(() => []);
   const load = loadavg()[0];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(
-      process.execPath,
-      ['--input-type=module', '-e', CHILD, JSON.stringify(options)],
-      {
-        cwd,
-        encoding: 'utf8',
-      },
-    );
-    samples.push(JSON.parse(out));
+    builds.forEach(({ dir }, b) => {
+      const entry = pathToFileURL(resolve(dir, 'dist/index.js')).href;
+      const out = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', CHILD, JSON.stringify(options), entry],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      samples[b].push(JSON.parse(out));
+    });
   }
-  if (samples[0] === null) continue;
-  console.log(
-    JSON.stringify({
-      case: name,
-      runs,
-      medianMs: Math.round(median(samples.map((s) => s.ms))),
-      minMs: Math.round(Math.min(...samples.map((s) => s.ms))),
-      medianCpuMs: Math.round(median(samples.map((s) => s.cpuMs))),
-      medianCalibrationMs: Math.round(median(samples.map((s) => s.calibrationMs))),
-      peakRssMB: Math.round(Math.max(...samples.map((s) => s.maxRssMB))),
-      medianPeakRssMB: Math.round(median(samples.map((s) => s.maxRssMB))),
-      sequences: [samples[0].train, samples[0].test],
-      loadAverage1m: Number(load.toFixed(2)),
-      targets: { ms: 600, rssMB: 250 },
-    }),
-  );
+  builds.forEach(({ build }, b) => {
+    const s = samples[b];
+    if (s[0] === null) return;
+    console.log(
+      JSON.stringify({
+        case: name,
+        ...(builds.length > 1 ? { build } : {}),
+        runs,
+        medianMs: Math.round(median(s.map((x) => x.ms))),
+        minMs: Math.round(Math.min(...s.map((x) => x.ms))),
+        medianCpuMs: Math.round(median(s.map((x) => x.cpuMs))),
+        medianCalibrationMs: Math.round(median(s.map((x) => x.calibrationMs))),
+        peakRssMB: Math.round(Math.max(...s.map((x) => x.maxRssMB))),
+        medianPeakRssMB: Math.round(median(s.map((x) => x.maxRssMB))),
+        sequences: [s[0].train, s[0].test],
+        loadAverage1m: Number(load.toFixed(2)),
+        loadAverage1mAfter: Number(loadavg()[0].toFixed(2)),
+        targets: { ms: 600, rssMB: 250 },
+      }),
+    );
+  });
 }

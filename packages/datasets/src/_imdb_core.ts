@@ -101,18 +101,27 @@ export function labelsFrom(array: NpyArray | undefined, name: string, file: stri
 }
 
 /**
+ * Both results of two concurrent reads; when both fail, the first one's error (as if they had run in order).
+ */
+export async function both<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+/**
  * Reads the four members of `imdb.npz` (and nothing else in it): the sequence arrays decoded straight into
- * packed form, `x_test` inflating while `x_train` is decoded.
+ * packed form while both inflate.
  */
 export async function readImdbMembers(npz: NpzArchive): Promise<ImdbMembers> {
   // Each member is released once read, so the archive's bytes go as soon as the last one is inflated.
   const yTrain = labelsFrom(await npz.get('y_train', true), 'y_train', npz.file);
   const yTest = labelsFrom(await npz.get('y_test', true), 'y_test', npz.file);
-  const trainBytes = npz.bytes('x_train', true);
-  const testBytes = npz.bytes('x_test', true);
-  testBytes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-  const xTrain = npz.intListsOf(await trainBytes);
-  const xTest = npz.intListsOf(await testBytes);
+  const [xTrain, xTest] = await both(
+    npz.intListsStreamed('x_train', true),
+    npz.intListsStreamed('x_test', true),
+  );
   return { xTrain, yTrain, xTest, yTest };
 }
 

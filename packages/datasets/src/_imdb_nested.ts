@@ -1,5 +1,6 @@
 import {
   beyondInt32,
+  both,
   type CheckedOptions,
   checkCounts,
   checkOptions,
@@ -37,12 +38,12 @@ export async function readImdbNested(npz: NpzArchive, options: ImdbLoadOptions):
   // Each member is released once read, so the archive's bytes go as soon as the last one is inflated.
   const yTrain = labelsFrom(await npz.get('y_train', true), 'y_train', file);
   const yTest = labelsFrom(await npz.get('y_test', true), 'y_test', file);
-  const trainBytes = npz.bytes('x_train', true);
-  const testBytes = npz.bytes('x_test', true);
-  testBytes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const sink = reviewSink(o);
-  const train = npz.intListsInto(await trainBytes, sink);
-  const test = npz.intListsInto(await testBytes, sink);
+  // both members inflate (thread pool) and are read (here) at once, each piece as it arrives
+  const [train, test] = await both(
+    npz.intListsStreamedInto('x_train', sink, true),
+    npz.intListsStreamedInto('x_test', sink, true),
+  );
 
   checkCounts(
     [
@@ -66,7 +67,12 @@ export async function readImdbNested(npz: NpzArchive, options: ImdbLoadOptions):
       }
     }
     if (max > INT32_MAX) throw beyondInt32(max, o.indexFrom, file);
-    for (const split of [trainSplit, testSplit]) capAt(split[0], max, o.oovChar);
+    // only a review whose own largest id is the top can hold it
+    for (const reviews of [train, test]) {
+      for (const review of reviews) {
+        if (review.seq !== null && review.max === max) capAt(review.seq, max, o.oovChar);
+      }
+    }
   }
   return [trainSplit, testSplit];
 }
@@ -88,24 +94,32 @@ function reviewSink(o: CheckedOptions): (ints: Int32Array) => Review {
   return (ints) => {
     const n = ints.length;
     if (maxlen && n + offset >= maxlen) return { seq: null, length: n, max: Number.NEGATIVE_INFINITY };
-    let max = Number.NEGATIVE_INFINITY;
-    if (trackMax) {
-      if (startChar !== null) max = startChar;
-      for (let j = 0; j < n; j++) {
-        const w = ints[j]! + indexFrom;
-        if (w > max) max = w;
-      }
-    }
+    let max = trackMax && startChar !== null ? startChar : Number.NEGATIVE_INFINITY;
     let seq: number[];
     if (oovChar !== null) {
       seq = new Array<number>(n + (hasStart ? 1 : 0));
       let at = 0;
       if (hasStart) seq[at++] = startId;
-      for (let j = 0; j < n; j++) {
-        const w = ints[j]! + indexFrom;
-        seq[at++] = skipTop <= w && w < top ? w : oovChar;
+      // numWords set (no max to track, the usual call) gets the loop without the extra compare
+      if (trackMax) {
+        for (let j = 0; j < n; j++) {
+          const w = ints[j]! + indexFrom;
+          if (w > max) max = w;
+          seq[at++] = skipTop <= w ? w : oovChar; // no top yet (see capAt)
+        }
+      } else {
+        for (let j = 0; j < n; j++) {
+          const w = ints[j]! + indexFrom;
+          seq[at++] = skipTop <= w && w < top ? w : oovChar;
+        }
       }
     } else {
+      if (trackMax) {
+        for (let j = 0; j < n; j++) {
+          const w = ints[j]! + indexFrom;
+          if (w > max) max = w;
+        }
+      }
       let kept = hasStart ? 1 : 0;
       for (let j = 0; j < n; j++) {
         const w = ints[j]! + indexFrom;
@@ -142,14 +156,15 @@ function ordered(reviews: Review[], order: Int32Array, labels: Int32Array): Imdb
 
 /**
  * Applies the top Keras takes when `num_words` is unset, the largest id `max` (so `w < max` fails only for
- * `w === max`, start id included): those become `oovChar`, or are dropped when it is `null`.
+ * `w === max`, start id included), to one review's array in place: those become `oovChar`, or are dropped when it
+ * is `null`.
  */
-function capAt(x: number[][], max: number, oovChar: number | null): void {
-  for (let i = 0; i < x.length; i++) {
-    const seq = x[i]!;
-    if (!seq.includes(max)) continue;
-    if (oovChar !== null) {
-      for (let j = 0; j < seq.length; j++) if (seq[j] === max) seq[j] = oovChar;
-    } else x[i] = seq.filter((w) => w !== max);
+function capAt(seq: number[], max: number, oovChar: number | null): void {
+  if (oovChar !== null) {
+    for (let j = 0; j < seq.length; j++) if (seq[j] === max) seq[j] = oovChar;
+    return;
   }
+  let kept = 0;
+  for (let j = 0; j < seq.length; j++) if (seq[j] !== max) seq[kept++] = seq[j]!;
+  seq.length = kept;
 }

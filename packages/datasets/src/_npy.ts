@@ -9,16 +9,19 @@ import {
 } from './_dtype.js';
 import { DatasetError } from './_errors.js';
 import {
+  createUnpickler,
   describeValue,
   PickledNdarray,
   type PickleLimits,
   PyList,
+  type RawPickle,
   type RunSink,
   readPickle,
   SinkFallback,
   unpickle,
 } from './_pickle.js';
 import { parsePyLiteral } from './_pyliteral.js';
+import type { ZipMemberStream } from './_zip.js';
 
 /** A numeric array read from `.npy`: flat data in C (row-major) order. */
 export interface NumericNpyArray {
@@ -134,12 +137,23 @@ function objectArray(
   raw: boolean,
   sink?: RunSink,
 ): { obj: PickledNdarray; arena: Int32Array } {
-  const dims = header.shape;
-  const count = shapeSize(dims);
   let obj: unknown;
   let arena: Int32Array = new Int32Array(0);
   if (raw) ({ value: obj, arena } = unpickle(header.payload, file, limits, sink));
   else obj = readPickle(header.payload, file, limits);
+  return checkObjectArray(header, obj, arena, file, raw);
+}
+
+/** The checks of an unpickled object array against its header. */
+function checkObjectArray(
+  header: NpyHeader,
+  obj: unknown,
+  arena: Int32Array,
+  file: string,
+  raw: boolean,
+): { obj: PickledNdarray; arena: Int32Array } {
+  const dims = header.shape;
+  const count = shapeSize(dims);
   const data = obj instanceof PickledNdarray ? obj.data : undefined;
   if (
     !(obj instanceof PickledNdarray) ||
@@ -250,20 +264,34 @@ export function readNpyIntListsInto<T>(
 ): T[] {
   const header = intListsHeader(bytes, file);
   try {
-    const list = objectArray(header, file, options, true, sink).obj.data as PyList;
-    const items = list.items ?? [];
-    const out = new Array<T>(list.items === undefined ? list.length : items.length);
-    if (list.items === undefined && list.length > 0) throw new SinkFallback('the array holds ints');
-    for (let i = 0; i < out.length; i++) {
-      const item = items[i];
-      if (!(item instanceof PyList) || item.items !== undefined) throw new SinkFallback('not an int list');
-      // a list that never got an int was never handed to the sink
-      out[i] = item.isSealed ? (item.sealed as T) : sink(new Int32Array(0));
-    }
-    return out;
+    return sealedLists(objectArray(header, file, options, true, sink).obj.data as PyList, sink);
   } catch (error) {
     if (!(error instanceof SinkFallback)) throw error;
   }
+  return intListsThroughSink(bytes, file, sink, options);
+}
+
+/** What the sink returned for each list of a sink-mode reading, in order. */
+function sealedLists<T>(list: PyList, sink: (ints: Int32Array) => T): T[] {
+  const items = list.items ?? [];
+  const out = new Array<T>(list.items === undefined ? list.length : items.length);
+  if (list.items === undefined && list.length > 0) throw new SinkFallback('the array holds ints');
+  for (let i = 0; i < out.length; i++) {
+    const item = items[i];
+    if (!(item instanceof PyList) || item.items !== undefined) throw new SinkFallback('not an int list');
+    // a list that never got an int was never handed to the sink
+    out[i] = item.isSealed ? (item.sealed as T) : sink(new Int32Array(0));
+  }
+  return out;
+}
+
+/** The fallback of sink mode: the packed reading, each list then handed to the sink. */
+function intListsThroughSink<T>(
+  bytes: Uint8Array,
+  file: string,
+  sink: (ints: Int32Array) => T,
+  options: ReadNpyOptions,
+): T[] {
   const { ids, offsets } = readNpyIntLists(bytes, file, options);
   const out = new Array<T>(offsets.length - 1);
   for (let i = 0; i < out.length; i++) out[i] = sink(ids.subarray(offsets[i]!, offsets[i + 1]!));
@@ -323,4 +351,98 @@ function packIntLists(list: PyList, arena: Int32Array, file: string): PackedIntL
     else ids.set(item.items as number[], offsets[i]!);
   }
   return { ids, offsets };
+}
+
+/**
+ * Reads a streamed `.npy` member: its header once enough bytes arrived, then the object array's pickle as the
+ * bytes inflate (the whole member never exists in one buffer). Errors and results are those of the whole-buffer
+ * readers: a failing read drains the stream first, so a corrupt member gives its `BAD_ZIP` error.
+ */
+async function streamedObjectArray(
+  stream: ZipMemberStream,
+  file: string,
+  limits: PickleLimits,
+  sink: RunSink | undefined,
+): Promise<{ obj: PickledNdarray; arena: Int32Array }> {
+  try {
+    // the header: at least 12 bytes, then all of it (or the whole member, if shorter: the same checks fail)
+    const head: Uint8Array[] = [];
+    let have = 0;
+    let ended = false;
+    const headerEnd = (): number => {
+      if (have < 12) return Number.POSITIVE_INFINITY;
+      const first = head.length === 1 ? head[0]! : concat(head, have);
+      head.length = 0;
+      head.push(first);
+      const major = first[6];
+      const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
+      if (major === 1) return 10 + Math.min(view.getUint16(8, true), MAX_HEADER_SIZE + 1);
+      if (major === 2 || major === 3) return 12 + Math.min(view.getUint32(8, true), MAX_HEADER_SIZE + 1);
+      return 0; // not a version readHeader knows: it refuses it
+    };
+    while (have < headerEnd()) {
+      const piece = await stream.next();
+      if (piece === undefined) {
+        ended = true;
+        break;
+      }
+      head.push(piece);
+      have += piece.length;
+    }
+    const prefix = head.length === 1 ? head[0]! : concat(head, have);
+    const header = intListsHeader(prefix, file);
+    const payloadStart = prefix.length - header.payload.length;
+    const reader = createUnpickler(stream.entry.uncompressedSize - payloadStart, file, limits, sink);
+    reader.push(header.payload);
+    if (!ended) {
+      for (let piece = await stream.next(); piece !== undefined; piece = await stream.next()) {
+        reader.push(piece);
+      }
+    }
+    const { value, arena }: RawPickle = reader.end();
+    return checkObjectArray(header, value, arena, file, true);
+  } catch (error) {
+    if (error instanceof SinkFallback) stream.cancel();
+    else await stream.drain(); // a corrupt member is reported as such, whatever its bytes did to the reader
+    throw error;
+  }
+}
+
+function concat(pieces: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/** {@link readNpyIntLists} on a member as it inflates. */
+export async function streamNpyIntLists(
+  stream: ZipMemberStream,
+  file: string,
+  options: ReadNpyOptions = {},
+): Promise<PackedIntLists> {
+  const { obj, arena } = await streamedObjectArray(stream, file, options, undefined);
+  return packIntLists(obj.data as PyList, arena, file);
+}
+
+/**
+ * {@link readNpyIntListsInto} on a member as it inflates. When the pickle reuses a list already handed to the
+ * sink, `whole()` gives the member's bytes for the packed reading (the stream is gone by then).
+ */
+export async function streamNpyIntListsInto<T>(
+  stream: ZipMemberStream,
+  file: string,
+  sink: (ints: Int32Array) => T,
+  whole: () => Promise<Uint8Array>,
+  options: ReadNpyOptions = {},
+): Promise<T[]> {
+  try {
+    return sealedLists((await streamedObjectArray(stream, file, options, sink)).obj.data as PyList, sink);
+  } catch (error) {
+    if (!(error instanceof SinkFallback)) throw error;
+  }
+  return intListsThroughSink(await whole(), file, sink, options);
 }

@@ -107,6 +107,8 @@ const ALLOWED_GLOBALS = new Set([...RECONSTRUCT, 'numpy.ndarray', 'numpy.dtype',
 
 /** Upper bound on a single string/bytes/long length, on top of "must fit in what is left". */
 const MAX_LENGTH = 1 << 30;
+/** Streaming: an int batch cut by the end of a piece is scanned again only if it is shorter than this. */
+const MAX_RESCAN = 1 << 16;
 
 /** How many ints the last {@link scanInts} wrote (a second return value without an allocation). */
 let scanned = 0;
@@ -118,7 +120,7 @@ let scanned = 0;
  * it compiles to a tight loop.
  */
 function scanInts(bytes: Uint8Array, p: number, out: Int32Array, n: number): number {
-  const end = bytes.length;
+  const end = bytes.length; // a streaming window is always exactly its valid bytes
   const fast = end - 9; // room for the longest opcode read below without a bounds check
   while (p < fast) {
     const op = bytes[p]!;
@@ -188,13 +190,53 @@ export function unpickle(
   limits: PickleLimits = {},
   sink?: RunSink,
 ): RawPickle {
+  const reader = createUnpickler(bytes.length, file, limits, sink);
+  reader.push(bytes);
+  return reader.end();
+}
+
+/**
+ * Thrown inside the reader when an opcode needs bytes that have not arrived yet (streaming): the opcode is
+ * re-run from its first byte once they have. Never escapes {@link createUnpickler}.
+ */
+const NEED_MORE: unique symbol = Symbol('need more bytes');
+
+/** {@link unpickle} fed in pieces: the pickle is parsed as its bytes arrive (e.g. while a zip member inflates). */
+export interface StreamingUnpickler {
+  /**
+   * Parses as far as `chunk` (after what came before) goes; the reader keeps only an unfinished opcode's bytes.
+   * Bytes after STOP are ignored, as {@link unpickle} ignores them.
+   */
+  push(chunk: Uint8Array): void;
+  /** No more bytes: the result, or the same error {@link unpickle} gives on the bytes pushed. */
+  end(): RawPickle;
+}
+
+/**
+ * The resumable reader behind {@link unpickle}: the same opcodes, checks, limits and error messages (byte
+ * positions count from the start of the pickle), on bytes that arrive in pieces. `declaredTotal` is how many bytes
+ * the pickle has (a length beyond what is left of it is refused at once, as on a whole buffer; at `end()` the bytes
+ * that arrived are what counts); an opcode cut by
+ * the end of a piece is re-run when the next piece arrives, so every opcode reads its state before it changes it.
+ */
+export function createUnpickler(
+  declaredTotal: number,
+  file: string,
+  limits: PickleLimits = {},
+  sink?: RunSink,
+): StreamingUnpickler {
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The window: the bytes not parsed yet (plus the unfinished opcode); `base` is where it starts in the pickle.
+  let bytes: Uint8Array = new Uint8Array(0);
+  let view: DataView = new DataView(bytes.buffer);
+  let base = 0;
+  let final = false;
+  let total = declaredTotal;
   const unsafe = (what: string): DatasetError =>
     new DatasetError('UNSAFE_PICKLE', `pickle refused: ${what}`, { file });
   const bad = (what: string): DatasetError =>
-    new DatasetError('BAD_PICKLE', `malformed pickle at byte ${pos}: ${what}`, { file });
+    new DatasetError('BAD_PICKLE', `malformed pickle at byte ${base + pos}: ${what}`, { file });
   const latin1 = new TextDecoder('latin1');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -210,7 +252,7 @@ export function unpickle(
     if (elements > maxElements) {
       throw new DatasetError(
         'PICKLE_LIMIT',
-        `pickle refused at byte ${pos}: it builds more than ${maxElements} list/tuple elements (shared references counted each time they are used); expected at most maxElements = ${maxElements}`,
+        `pickle refused at byte ${base + pos}: it builds more than ${maxElements} list/tuple elements (shared references counted each time they are used); expected at most maxElements = ${maxElements}`,
         { file },
       );
     }
@@ -219,7 +261,7 @@ export function unpickle(
     if (depth > maxDepth) {
       throw new DatasetError(
         'PICKLE_LIMIT',
-        `pickle refused at byte ${pos}: lists/tuples nested ${depth} deep; expected at most maxDepth = ${maxDepth}`,
+        `pickle refused at byte ${base + pos}: lists/tuples nested ${depth} deep; expected at most maxDepth = ${maxDepth}`,
         { file },
       );
     }
@@ -235,7 +277,7 @@ export function unpickle(
   const reserve = (n: number): void => {
     if (arenaLength + n <= arena.length) return;
     const grown = new Int32Array(
-      Math.max(arenaLength + n, arena.length * 2, ((bytes.length - pos) >> 1) + 16),
+      Math.max(arenaLength + n, arena.length * 2, ((total - base - pos) >> 1) + 16),
     );
     grown.set(arena.subarray(0, arenaLength));
     arena = grown;
@@ -335,10 +377,14 @@ export function unpickle(
   };
 
   const need = (n: number): number => {
-    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_LENGTH || pos + n > bytes.length) {
+    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_LENGTH || base + pos + n > total) {
       throw unsafe(
-        `opcode at byte ${pos - 1} declares a length of ${n} bytes but only ${bytes.length - pos} remain`,
+        `opcode at byte ${base + pos - 1} declares a length of ${n} bytes but only ${total - base - pos} remain`,
       );
+    }
+    if (pos + n > bytes.length) {
+      short = pos + n;
+      throw NEED_MORE;
     }
     const start = pos;
     pos += n;
@@ -356,6 +402,7 @@ export function unpickle(
   };
   const line = (): string => {
     const end = bytes.indexOf(0x0a, pos);
+    if (end < 0 && !final) throw NEED_MORE;
     if (end < 0) throw bad('unterminated text line');
     if (end - pos > 256) throw bad(`text line of ${end - pos} bytes; expected a short name or memo key`);
     const s = latin1.decode(bytes.subarray(pos, end));
@@ -468,12 +515,18 @@ export function unpickle(
     if (target.length === 0) startRun(target);
     else if (!extendsRun(target)) return false;
     reserve((bytes.length - pos) >> 1);
-    const base = arenaLength;
+    const first = arenaLength;
     const end = bytes.length;
-    const p = scanInts(bytes, pos, arena, base);
+    const p = scanInts(bytes, pos, arena, first);
     const n = scanned;
-    if (p >= end || bytes[p] !== 0x65 || n === base) return false; // not `… APPENDS`: run the opcodes one by one
-    const added = n - base;
+    if (p >= end && !final) {
+      // The batch goes on in the next piece: re-run it then (nothing was changed yet). A batch longer than any
+      // pickler writes (numpy: 1000 items) takes the generic opcodes instead, so no input is scanned twice.
+      if (p - pos > MAX_RESCAN) return false;
+      throw NEED_MORE;
+    }
+    if (p >= end || bytes[p] !== 0x65 || n === first) return false; // not `… APPENDS`: run the opcodes one by one
+    const added = n - first;
     count(added);
     target.length += added;
     target.size += added;
@@ -482,8 +535,107 @@ export function unpickle(
     return true;
   };
 
-  for (;;) {
-    if (pos >= bytes.length) throw bad('ran out of data before STOP (truncated pickle)');
+  let result: RawPickle | undefined;
+  /** Pieces pushed but not yet in the window, and how many bytes the unfinished opcode needs (from its start). */
+  const pending: Uint8Array[] = [];
+  let pendingLength = 0;
+  let wanted = 0;
+  /** Where in the window a `need` that ran short wanted to read up to. */
+  let short = 0;
+  /**
+   * The window is either a pending piece itself, or (when an opcode was cut by the end of a piece) the unparsed
+   * rest plus the start of the next piece(s): as much as the opcode asked for, at least 4 KB and at least the rest
+   * again. `carried` bytes of such a window came from before; once the reader is past them it goes back to
+   * reading `source` (the piece the rest was taken from) in place, so only a few bytes per piece are copied.
+   */
+  let carried = 0;
+  let source: Uint8Array = bytes;
+  /** How many bytes of `source` the merged window holds; the rest of it is `pending[0]` unless all were taken. */
+  let borrowed = 0;
+  const setWindow = (window: Uint8Array): void => {
+    bytes = window;
+    view = new DataView(window.buffer, window.byteOffset, window.byteLength);
+    pos = 0;
+    wanted = 0;
+  };
+  const refill = (): void => {
+    const rest = bytes.length - pos;
+    base += pos;
+    carried = 0;
+    if (rest === 0) {
+      const piece = pending.shift()!;
+      pendingLength -= piece.length;
+      setWindow(piece);
+      return;
+    }
+    const extra = Math.min(pendingLength, Math.max(wanted - rest, rest, 4096));
+    const merged = new Uint8Array(rest + extra);
+    merged.set(bytes.subarray(pos));
+    if (extra <= pending[0]!.length) {
+      carried = rest;
+      source = pending[0]!;
+      borrowed = extra;
+    }
+    let at = rest;
+    while (at < merged.length) {
+      const piece = pending[0]!;
+      const n = Math.min(piece.length, merged.length - at);
+      merged.set(n === piece.length ? piece : piece.subarray(0, n), at);
+      at += n;
+      if (n === piece.length) pending.shift();
+      else pending[0] = piece.subarray(n);
+    }
+    pendingLength -= extra;
+    setWindow(merged);
+  };
+  /** Back from a merged window to its source piece, once the reader is past the carried bytes. */
+  const backToSource = (): boolean => {
+    if (carried === 0 || result !== undefined || pos < carried) return false;
+    if (borrowed < source.length) {
+      pendingLength -= pending[0]!.length;
+      pending.shift();
+    }
+    base += pos;
+    const at = pos - carried;
+    carried = 0;
+    setWindow(source.subarray(at));
+    return true;
+  };
+  /** Parses while pending bytes can finish the unfinished opcode (all of them when `all`). */
+  const pump = (all: boolean): void => {
+    while (
+      result === undefined &&
+      pendingLength > 0 &&
+      (all || bytes.length - pos + pendingLength >= wanted)
+    ) {
+      refill();
+      run();
+      if (backToSource()) run();
+    }
+  };
+  /** Runs opcodes until STOP or the end of the window (then the unfinished opcode waits for more bytes). */
+  const run = (): void => {
+    let opStart = pos;
+    try {
+      for (;;) {
+        opStart = pos;
+        if (pos >= bytes.length) {
+          if (!final) return;
+          throw bad('ran out of data before STOP (truncated pickle)');
+        }
+        if (step()) return;
+      }
+    } catch (error) {
+      if (error !== NEED_MORE) throw error;
+      // wait for what the opcode asked for, and at least twice what is held, so a long opcode is copied O(n)
+      wanted = Math.max(short - opStart, 2 * (bytes.length - opStart));
+      short = 0;
+      pos = opStart;
+    }
+  };
+
+  /** One opcode; true at STOP. */
+  const step = (): boolean => {
     const op = bytes[pos++]!;
     switch (op) {
       case 0x80: {
@@ -497,7 +649,8 @@ export function unpickle(
       case 0x2e: // STOP
         if (stack.length !== 1 || marks.length !== 0) throw bad('STOP with an unbalanced stack');
         if (open !== undefined && open.length > 0) seal(open);
-        return { value: stack[0], arena: arena.subarray(0, arenaLength) };
+        result = { value: stack[0], arena: arena.subarray(0, arenaLength) };
+        return true;
       case 0x28: // MARK
         if (intBatch()) break;
         marks.push(stack);
@@ -547,10 +700,10 @@ export function unpickle(
       case 0x8d: {
         // BINUNICODE8
         const n = op === 0x58 ? u32() : op === 0x8c ? u8() : u64();
+        const text = take(n);
         try {
-          stack.push(utf8.decode(take(n)));
-        } catch (cause) {
-          if (cause instanceof DatasetError) throw cause;
+          stack.push(utf8.decode(text));
+        } catch {
           throw bad('string is not valid UTF-8');
         }
         break;
@@ -659,10 +812,36 @@ export function unpickle(
         break;
       default:
         throw unsafe(
-          `opcode 0x${op.toString(16).padStart(2, '0')} (${JSON.stringify(String.fromCharCode(op))}) at byte ${pos - 1} is not allowed in a numpy object-array pickle`,
+          `opcode 0x${op.toString(16).padStart(2, '0')} (${JSON.stringify(String.fromCharCode(op))}) at byte ${base + pos - 1} is not allowed in a numpy object-array pickle`,
         );
     }
-  }
+    return false;
+  };
+
+  return {
+    push(chunk: Uint8Array): void {
+      if (result !== undefined || chunk.length === 0) return;
+      // a plain Uint8Array view of a Buffer, so the hot loops see one kind of array (monomorphic)
+      pending.push(
+        chunk.constructor === Uint8Array
+          ? chunk
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
+      );
+      pendingLength += chunk.length;
+      pump(false);
+    },
+    end(): RawPickle {
+      if (result === undefined) {
+        // what arrived is all there is: lengths are checked against it, as on a whole buffer
+        total = base + bytes.length + pendingLength;
+        pump(true);
+        final = true;
+        if (result === undefined) run();
+      }
+      if (result === undefined) throw bad('ran out of data before STOP (truncated pickle)');
+      return result;
+    },
+  };
 }
 
 /**

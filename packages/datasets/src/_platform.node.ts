@@ -33,16 +33,60 @@ const inflate = promisify(zlibInflateRaw);
  */
 export async function inflateRaw(data: Uint8Array, expectedSize: number): Promise<Uint8Array> {
   const maxOutputLength = Math.max(1, expectedSize);
-  return await inflate(data, {
-    maxOutputLength,
-    chunkSize: Math.max(64, Math.min(expectedSize + 1, 2 ** 30)),
-  });
+  try {
+    return await inflate(data, {
+      maxOutputLength,
+      chunkSize: Math.max(64, Math.min(expectedSize + 1, 2 ** 30)),
+    });
+  } catch (cause) {
+    // the message the streamed inflate (and the browser's) gives, instead of Node's Buffer-size wording
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw beyond(expectedSize);
+    throw cause;
+  }
 }
 
+const beyond = (expectedSize: number): Error =>
+  new Error(`inflates beyond its declared ${expectedSize} bytes`);
+
+/** Pieces of a streamed inflate: large enough that the per-piece work is noise, small enough to stay in cache. */
+const STREAM_PIECE = 1 << 16;
+
+/**
+ * Inflates piece by piece on the libuv thread pool, a few pieces ahead of the reader (so inflating and parsing
+ * overlap); more than `expectedSize` bytes is an error.
+ */
+export function inflateRawStream(data: Uint8Array, expectedSize: number): AsyncIterator<Uint8Array> {
+  // highWaterMark reaches the Transform under zlib (typed ZlibOptions do not list it)
+  const options = { chunkSize: STREAM_PIECE, highWaterMark: 4 * STREAM_PIECE } as zlib.ZlibOptions;
+  const inflater = zlib.createInflateRaw(options);
+  inflater.end(data);
+  const pieces = inflater[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  let seen = 0;
+  return {
+    async next() {
+      const step = await pieces.next();
+      if (!step.done) {
+        seen += step.value.length;
+        if (seen > expectedSize) {
+          inflater.destroy();
+          throw beyond(expectedSize);
+        }
+      }
+      return step;
+    },
+    async return() {
+      inflater.destroy();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+type Crc32 = (bytes: Uint8Array, initial?: number) => number;
+
 /** CRC-32 of zip members: zlib's native one where Node has it (20.15+), else the portable one. */
-export const crc32: (bytes: Uint8Array) => number =
+export const crc32: Crc32 =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (bytes) => (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(bytes)
+    ? (bytes, initial = 0) => (zlib as unknown as { crc32: Crc32 }).crc32(bytes, initial)
     : jsCrc32;
 
 /** The folders searched for a dataset file, in order: `SEQLAB_DATA_DIR`, `$KERAS_HOME/datasets`, `~/.keras/datasets`. */
@@ -318,7 +362,7 @@ export async function openNpzSource(
   options: NpzOptions = {},
 ): Promise<NpzArchive> {
   const { bytes, name } = await loadBytes(source, spec);
-  return new NpzArchive(bytes, name, inflateRaw, options, crc32);
+  return new NpzArchive(bytes, name, inflateRaw, options, crc32, inflateRawStream);
 }
 
 export async function openGunzip(

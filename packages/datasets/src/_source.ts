@@ -6,8 +6,19 @@ import {
   readNpy,
   readNpyIntLists,
   readNpyIntListsInto,
+  streamNpyIntLists,
+  streamNpyIntListsInto,
 } from './_npy.js';
-import { crc32, extractZipEntry, type InflateRaw, readZip, type ZipEntry } from './_zip.js';
+import {
+  type Checksum,
+  crc32,
+  extractZipEntry,
+  type InflateRaw,
+  type InflateRawStream,
+  readZip,
+  type ZipEntry,
+  ZipMemberStream,
+} from './_zip.js';
 
 /** Where a dataset file comes from: a path (Node) or URL (browser), or the file's bytes. */
 export type DataSource = string | Uint8Array | ArrayBuffer | Blob;
@@ -71,7 +82,9 @@ export class NpzArchive implements NpzFile {
     readonly file: string,
     private readonly inflateRaw: InflateRaw,
     private readonly options: NpzOptions = {},
-    private readonly checksum: (bytes: Uint8Array) => number = crc32,
+    private readonly checksum: Checksum = crc32,
+    /** Inflates a member piece by piece (Node: zlib on the thread pool); without it members inflate whole. */
+    private readonly inflateRawStream: InflateRawStream | undefined = undefined,
   ) {
     for (const entry of readZip(bytes, file)) {
       const key = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
@@ -86,6 +99,15 @@ export class NpzArchive implements NpzFile {
    * afterwards, so once every member is released the archive's bytes can be collected.
    */
   async bytes(key: string, release = false): Promise<{ bytes: Uint8Array; name: string }> {
+    const entry = this.entry(key, release);
+    return {
+      bytes: await extractZipEntry(entry, this.inflateRaw, this.file, this.checksum),
+      name: `${this.file}:${entry.name}`,
+    };
+  }
+
+  /** The member's entry, after its declared size passed `maxMemberBytes`; `release` forgets it. */
+  private entry(key: string, release: boolean): ZipEntry {
     const entry = this.entries.get(key);
     if (entry === undefined) {
       const shown = this.keys.slice(0, 10).join(', ') + (this.keys.length > 10 ? ', …' : '');
@@ -102,10 +124,7 @@ export class NpzArchive implements NpzFile {
       );
     }
     if (release) this.entries.delete(key);
-    return {
-      bytes: await extractZipEntry(entry, this.inflateRaw, this.file, this.checksum),
-      name: `${this.file}:${entry.name}`,
-    };
+    return entry;
   }
 
   async get(key: string, release = false): Promise<NpyArray> {
@@ -126,6 +145,30 @@ export class NpzArchive implements NpzFile {
   intListsInto<T>(member: { bytes: Uint8Array; name: string }, sink: (ints: Int32Array) => T): T[] {
     return readNpyIntListsInto(member.bytes, member.name, sink, this.options);
   }
+
+  /**
+   * {@link intLists} read while the member inflates (no buffer of the whole member), where the platform can
+   * stream; the same result and the same errors.
+   */
+  async intListsStreamed(key: string, release = false): Promise<PackedIntLists> {
+    if (this.inflateRawStream === undefined) return this.intListsOf(await this.bytes(key, release));
+    const entry = this.entry(key, release);
+    const name = `${this.file}:${entry.name}`;
+    return await streamNpyIntLists(this.streamOf(entry), name, this.options);
+  }
+
+  /** {@link intListsInto} read while the member inflates, where the platform can stream. */
+  async intListsStreamedInto<T>(key: string, sink: (ints: Int32Array) => T, release = false): Promise<T[]> {
+    if (this.inflateRawStream === undefined) return this.intListsInto(await this.bytes(key, release), sink);
+    const entry = this.entry(key, release);
+    const name = `${this.file}:${entry.name}`;
+    const whole = () => extractZipEntry(entry, this.inflateRaw, this.file, this.checksum);
+    return await streamNpyIntListsInto(this.streamOf(entry), name, sink, whole, this.options);
+  }
+
+  private streamOf(entry: ZipEntry): ZipMemberStream {
+    return new ZipMemberStream(entry, this.file, this.inflateRawStream!, this.checksum);
+  }
 }
 
 /** Reads every `.npy` member of an `.npz` archive, one after the other, keyed like numpy's `NpzFile`. */
@@ -134,7 +177,7 @@ export async function readNpzWith(
   file: string,
   inflateRaw: InflateRaw,
   options: NpzOptions = {},
-  checksum: (bytes: Uint8Array) => number = crc32,
+  checksum: Checksum = crc32,
 ): Promise<Record<string, NpyArray>> {
   const npz = new NpzArchive(bytes, file, inflateRaw, options, checksum);
   const out: Record<string, NpyArray> = {};

@@ -15,6 +15,15 @@ export interface ZipEntry {
 /** Decompresses raw deflate data (no zlib header) into exactly `expectedSize` bytes. */
 export type InflateRaw = (data: Uint8Array, expectedSize: number) => Promise<Uint8Array>;
 
+/**
+ * Decompresses raw deflate data as it is read, piece by piece (the pieces are the caller's to keep); going
+ * beyond `expectedSize` bytes is an error. `return()` stops the work.
+ */
+export type InflateRawStream = (data: Uint8Array, expectedSize: number) => AsyncIterator<Uint8Array>;
+
+/** A CRC-32 continued from `initial` (the CRC of the bytes before), so a stream is checked piece by piece. */
+export type Checksum = (bytes: Uint8Array, initial?: number) => number;
+
 const EOCD_SIG = 0x06054b50;
 const ZIP64_LOCATOR_SIG = 0x07064b50;
 const ZIP64_EOCD_SIG = 0x06064b50;
@@ -146,8 +155,8 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (IEEE 802.3), the zip checksum. */
-export function crc32(bytes: Uint8Array): number {
+/** CRC-32 (IEEE 802.3), the zip checksum; `initial` continues the CRC of earlier bytes (as zlib's `crc32`). */
+export function crc32(bytes: Uint8Array, initial = 0): number {
   if (crcTable === undefined) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -157,9 +166,34 @@ export function crc32(bytes: Uint8Array): number {
     }
   }
   const table = crcTable;
-  let crc = 0xffffffff;
+  let crc = (initial ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+const doesNotInflate = (entry: ZipEntry, file: string, cause: unknown): DatasetError =>
+  new DatasetError(
+    'BAD_ZIP',
+    `member ${entry.name} does not inflate (${(cause as Error).message}); the archive is corrupt or truncated`,
+    { file, cause },
+  );
+
+/** The size and CRC-32 checks of a whole member (the same for a member read at once and one streamed). */
+function checkInflated(entry: ZipEntry, file: string, length: number, crc: number): void {
+  if (length !== entry.uncompressedSize) {
+    throw new DatasetError(
+      'BAD_ZIP',
+      `member ${entry.name} inflated to ${length} bytes; expected ${entry.uncompressedSize}`,
+      { file },
+    );
+  }
+  if (crc !== entry.crc32) {
+    throw new DatasetError(
+      'BAD_ZIP',
+      `member ${entry.name} has CRC-32 ${crc.toString(16)}; expected ${entry.crc32.toString(16)} (corrupt data)`,
+      { file },
+    );
+  }
 }
 
 /** Decompresses one member and checks its size and CRC-32. */
@@ -167,7 +201,7 @@ export async function extractZipEntry(
   entry: ZipEntry,
   inflateRaw: InflateRaw,
   file: string,
-  checksum: (bytes: Uint8Array) => number = crc32,
+  checksum: Checksum = crc32,
 ): Promise<Uint8Array> {
   let out: Uint8Array;
   if (entry.method === 0) {
@@ -176,27 +210,74 @@ export async function extractZipEntry(
     try {
       out = await inflateRaw(entry.data, entry.uncompressedSize);
     } catch (cause) {
-      throw new DatasetError(
-        'BAD_ZIP',
-        `member ${entry.name} does not inflate (${(cause as Error).message}); the archive is corrupt or truncated`,
-        { file, cause },
-      );
+      throw doesNotInflate(entry, file, cause);
     }
   }
-  if (out.length !== entry.uncompressedSize) {
-    throw new DatasetError(
-      'BAD_ZIP',
-      `member ${entry.name} inflated to ${out.length} bytes; expected ${entry.uncompressedSize}`,
-      { file },
-    );
-  }
-  const crc = checksum(out);
-  if (crc !== entry.crc32) {
-    throw new DatasetError(
-      'BAD_ZIP',
-      `member ${entry.name} has CRC-32 ${crc.toString(16)}; expected ${entry.crc32.toString(16)} (corrupt data)`,
-      { file },
-    );
-  }
+  checkInflated(entry, file, out.length, out.length === entry.uncompressedSize ? checksum(out) : 0);
   return out;
+}
+
+/**
+ * One member's bytes as they inflate, with the checks of {@link extractZipEntry}: `next()` gives the next piece,
+ * and `undefined` only after the whole member passed its size and CRC-32 checks (else it throws the same
+ * `BAD_ZIP`). A reader that fails on the bytes calls {@link drain}, so a corrupt archive is reported as such
+ * (as when the member was inflated whole before it was read), not as whatever its bytes look like.
+ */
+export class ZipMemberStream {
+  private length = 0;
+  private crc = 0;
+  private finished = false;
+  private stored = false;
+  private readonly pieces: AsyncIterator<Uint8Array> | undefined;
+
+  constructor(
+    readonly entry: ZipEntry,
+    private readonly file: string,
+    inflateRawStream: InflateRawStream,
+    private readonly checksum: Checksum = crc32,
+  ) {
+    this.pieces = entry.method === 0 ? undefined : inflateRawStream(entry.data, entry.uncompressedSize);
+  }
+
+  async next(): Promise<Uint8Array | undefined> {
+    if (this.finished) return undefined;
+    let piece: Uint8Array | undefined;
+    if (this.pieces === undefined) {
+      // stored: the data itself, once
+      piece = this.stored ? undefined : this.entry.data;
+      this.stored = true;
+    } else {
+      try {
+        const step = await this.pieces.next();
+        piece = step.done ? undefined : step.value;
+      } catch (cause) {
+        this.finished = true;
+        throw doesNotInflate(this.entry, this.file, cause);
+      }
+    }
+    if (piece === undefined) {
+      this.finished = true;
+      checkInflated(this.entry, this.file, this.length, this.crc);
+      return undefined;
+    }
+    this.length += piece.length;
+    if (this.length > this.entry.uncompressedSize) {
+      this.cancel();
+      checkInflated(this.entry, this.file, this.length, this.crc);
+    }
+    this.crc = this.checksum(piece, this.crc);
+    return piece;
+  }
+
+  /** Reads the rest without keeping it; throws the member's `BAD_ZIP` error if it has one. */
+  async drain(): Promise<void> {
+    while ((await this.next()) !== undefined) {}
+  }
+
+  /** Stops inflating (the rest is never read). */
+  cancel(): void {
+    if (this.finished) return;
+    this.finished = true;
+    void this.pieces?.return?.();
+  }
 }
