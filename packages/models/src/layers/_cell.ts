@@ -115,6 +115,8 @@ export interface MaskedCell {
     goBackwards: boolean,
     ids: IdsLookup | null,
   ): tf.Tensor | null;
+  /** Optional: whether `fusedCall` reads a paired producer's ids (an Embedding's when `embedded`), not `x`. */
+  readsIds?(embedded: boolean, training: boolean): boolean;
 }
 
 type ConfigDict = tf.serialization.ConfigDict;
@@ -257,6 +259,16 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
         goBackwards,
       });
     });
+  }
+
+  /**
+   * Whether {@link fusedCall} reads the ids (not `x`) for a paired Embedding (`embedded`) or OneHot layer: the rule
+   * it applies, asked ahead of the call by the ids agreement.
+   * @internal
+   */
+  readsIds(embedded: boolean, training: boolean): boolean {
+    if ((training && this.recurrentDropout > 0) || !this.fusable()) return false;
+    return embedded || (!(training && this.dropout > 0) && this.readsOneHotIds());
   }
 
   /** Whether the fused kernel takes one-hot rows as their ids (the {@link OneHot} layer's output). */
