@@ -249,8 +249,9 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
     const oneHot = ids !== null && embeddings === null && inputMask === null && this.readsOneHotIds();
     return tf.tidy(() => {
       if (embeddings !== null || oneHot) {
-        // Cast as the Embedding and OneHot layers cast their input (truncation).
-        const idsInt = tf.cast(ids!.ids, 'int32');
+        // Cast as the Embedding and OneHot layers cast their input (truncation); int32 ids (trainLesson's) as they
+        // are: a Cast kernel and its tape entry fewer a step.
+        const idsInt = ids!.ids.dtype === 'int32' ? ids!.ids : tf.cast(ids!.ids, 'int32');
         return this.runFused(idsInt, returnSequences, mask, { inputMask, embeddings, goBackwards });
       }
       return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, {
