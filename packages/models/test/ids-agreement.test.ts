@@ -146,6 +146,21 @@ describe('an Embedding whose readers all read its ids skips its gather in a trai
     x.dispose();
   });
 
+  it('on the CPU backend (the fused recurrent kernels run there too): no GatherV2, the same loss and gradients', async () => {
+    await tf.setBackend('cpu');
+    try {
+      const x = ids();
+      const kernels = await compare(
+        () => chain(embedding(), new KerasLSTM({ units: 5, seed: 1, dropout: 0.3 })),
+        x,
+      );
+      expect(kernels).not.toContain('GatherV2');
+      x.dispose();
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
   it('with maskZero (the fused kernels take the mask): no GatherV2, the same loss and gradients', async () => {
     const x = tf.tensor2d(PADDED, [B, T], 'int32');
     const kernels = await compare(
