@@ -254,7 +254,8 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
         const idsInt = ids!.ids.dtype === 'int32' ? ids!.ids : tf.cast(ids!.ids, 'int32');
         return this.runFused(idsInt, returnSequences, mask, { inputMask, embeddings, goBackwards });
       }
-      return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, {
+      // A float32 input as it is: no Cast kernel (and its tape entry) a step.
+      return this.runFused(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), returnSequences, mask, {
         inputMask,
         embeddings: null,
         goBackwards,
