@@ -12,6 +12,7 @@ import {
   useKernelThreads,
 } from './_threads.js';
 import { ModelsError } from './errors.js';
+import { readingIds } from './layers/_ids_pairing.js';
 import { rmsprop } from './optimizers/rmsprop.js';
 
 /** A padded id matrix, row-major — what `@seqlab/sequence`'s `padSequences` returns. */
@@ -359,6 +360,14 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
       const threaded = pool;
       // tfjs' fitDataset asks for its train function once; ours applies the prepared gradients.
       trainable.makeTrainFunction = () => (ins) => threaded.step(ins);
+    } else {
+      // tfjs' own train function, with the ids agreement on: an Embedding whose fused readers take its ids skips
+      // its gather (only the model's graph, the loss and the optimizer run in there).
+      const stock = trainable.makeTrainFunction!;
+      trainable.makeTrainFunction = () => {
+        const step = stock.call(model);
+        return (ins) => readingIds(model, () => step(ins));
+      };
     }
     return await model.fitDataset(dataset as unknown as Parameters<tfl.LayersModel['fitDataset']>[0], {
       epochs,
@@ -370,10 +379,8 @@ export async function trainLesson(options: TrainLessonOptions): Promise<tfl.Hist
     });
   } finally {
     if (validation !== undefined) tf.dispose(validation);
-    if (pool !== null) {
-      delete trainable.makeTrainFunction;
-      await pool.close();
-    }
+    delete trainable.makeTrainFunction;
+    if (pool !== null) await pool.close();
     await kernelThreads?.restore();
   }
 }

@@ -115,6 +115,8 @@ export interface MaskedCell {
     goBackwards: boolean,
     ids: IdsLookup | null,
   ): tf.Tensor | null;
+  /** Optional: whether `fusedCall` reads a paired producer's ids (an Embedding's when `embedded`), not `x`. */
+  readsIds?(embedded: boolean, training: boolean): boolean;
 }
 
 type ConfigDict = tf.serialization.ConfigDict;
@@ -247,16 +249,28 @@ export abstract class KerasCell extends tfl.layers.RNNCell {
     const oneHot = ids !== null && embeddings === null && inputMask === null && this.readsOneHotIds();
     return tf.tidy(() => {
       if (embeddings !== null || oneHot) {
-        // Cast as the Embedding and OneHot layers cast their input (truncation).
-        const idsInt = tf.cast(ids!.ids, 'int32');
+        // Cast as the Embedding and OneHot layers cast their input (truncation); int32 ids (trainLesson's) as they
+        // are: a Cast kernel and its tape entry fewer a step.
+        const idsInt = ids!.ids.dtype === 'int32' ? ids!.ids : tf.cast(ids!.ids, 'int32');
         return this.runFused(idsInt, returnSequences, mask, { inputMask, embeddings, goBackwards });
       }
-      return this.runFused(tf.cast(x, 'float32'), returnSequences, mask, {
+      // A float32 input as it is: no Cast kernel (and its tape entry) a step.
+      return this.runFused(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), returnSequences, mask, {
         inputMask,
         embeddings: null,
         goBackwards,
       });
     });
+  }
+
+  /**
+   * Whether {@link fusedCall} reads the ids (not `x`) for a paired Embedding (`embedded`) or OneHot layer: the rule
+   * it applies, asked ahead of the call by the ids agreement.
+   * @internal
+   */
+  readsIds(embedded: boolean, training: boolean): boolean {
+    if ((training && this.recurrentDropout > 0) || !this.fusable()) return false;
+    return embedded || (!(training && this.dropout > 0) && this.readsOneHotIds());
   }
 
   /** Whether the fused kernel takes one-hot rows as their ids (the {@link OneHot} layer's output). */

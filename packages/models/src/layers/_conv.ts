@@ -1,7 +1,14 @@
 import { type Conv1dActivation, fusedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type IdsConsumer, type IdsLookup, idsFor } from './_ids_pairing.js';
+import {
+  type IdsConsumer,
+  type IdsLookup,
+  type IdsOffer,
+  idsFor,
+  isStandIn,
+  valuesOf,
+} from './_ids_pairing.js';
 
 type ConfigDict = tf.serialization.ConfigDict;
 
@@ -44,12 +51,17 @@ export function runFusedConv1d(
   // After an Embedding layer, the kernel reads its table by id: a product per tap and word instead of per tap and
   // step, the better deal while the vocabulary is below the batch's steps (the zoo's 500 words vs 64 × 100).
   const table = ids?.table ?? null;
-  return ids !== null && table !== null && table.shape[0]! <= ids.ids.size
+  return ids !== null && readsTable(table, ids.ids)
     ? fusedConv1d(ids.ids.dtype === 'int32' ? ids.ids : tf.cast(ids.ids, 'int32'), k, b, {
         ...options,
         embeddings: table,
       })
     : fusedConv1d(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), k, b, options);
+}
+
+/** Whether {@link runFusedConv1d} reads an Embedding's `table` by `ids` (rather than its output). */
+export function readsTable(table: tf.Tensor | null, ids: tf.Tensor): boolean {
+  return table !== null && table.shape[0]! <= ids.size;
 }
 
 /** A convolution layer that can hand its `GlobalMaxPooling1D` reader the pooled steps (see {@link pairConvPooling}). */
@@ -119,6 +131,14 @@ export class KerasConv1D extends StockConv1D implements PoolingConv, IdsConsumer
     this.offered.set(lookup.producer, lookup);
   }
 
+  /**
+   * Whether the next call reads the Embedding's table by id: on the fused path, when {@link runFusedConv1d} does.
+   * @internal
+   */
+  willReadIds(offer: IdsOffer): boolean {
+    return this.fused && fusedConvBackend() && this.fusable() && readsTable(offer.table, offer.ids);
+  }
+
   constructor(args: KerasConv1DArgs) {
     super(args as unknown as ConfigDict);
   }
@@ -138,8 +158,15 @@ export class KerasConv1D extends StockConv1D implements PoolingConv, IdsConsumer
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (this.fused && fusedConvBackend() && x.rank === 3 && this.fusable()) {
+    let x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const fusedPath = this.fused && fusedConvBackend() && x.rank === 3 && this.fusable();
+    const ids = fusedPath ? idsFor(this.offered.values(), x) : null;
+    if (isStandIn(x) && !(ids !== null && readsTable(ids.table, ids.ids))) {
+      // The Embedding skipped its gather for this call, and this call does not read its table after all.
+      x = valuesOf(x);
+      inputs = Array.isArray(inputs) ? [x, ...inputs.slice(1)] : x;
+    }
+    if (fusedPath) {
       const self = this as unknown as StockConvFields;
       return tf.tidy(() =>
         runFusedConv1d(
@@ -150,7 +177,7 @@ export class KerasConv1D extends StockConv1D implements PoolingConv, IdsConsumer
           (Array.isArray(self.dilationRate) ? self.dilationRate[0] : self.dilationRate) ?? 1,
           self.activation?.getClassName() ?? 'linear',
           this.pooledBy !== null,
-          idsFor(this.offered.values(), x),
+          ids,
         ),
       );
     }

@@ -3,7 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { KerasCell, MaskedCell, RecurrentArgs } from './_cell.js';
-import { type IdsConsumer, type IdsLookup, idsFor } from './_ids_pairing.js';
+import {
+  type IdsConsumer,
+  type IdsLookup,
+  type IdsOffer,
+  idsFor,
+  isStandIn,
+  valuesOf,
+} from './_ids_pairing.js';
 import { type StockTwin, savedClassName, stockLayerFor } from './_stock_twin.js';
 
 export {
@@ -50,6 +57,20 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
     this.offered.set(lookup.producer, lookup);
   }
 
+  /**
+   * Whether this layer's next call reads the ids behind `offer`: on the fused path, when the cell does.
+   * @internal
+   */
+  willReadIds(offer: IdsOffer): boolean {
+    const cell = this.cell as unknown as MaskedCell;
+    return (
+      this.fused &&
+      cell.fusedCall !== undefined &&
+      !this.returnState &&
+      cell.readsIds?.(offer.table !== null, offer.training) === true
+    );
+  }
+
   override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
     this.offered.clear();
     return super.dispose();
@@ -90,8 +111,16 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const cell: MaskedCell = this.cell as unknown as KerasCell;
-    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    let x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const training = kwargs?.['training'] === true;
+    const fusedPath =
+      this.fused && cell.fusedCall !== undefined && kwargs?.['initialState'] == null && !this.returnState;
+    const ids = fusedPath ? idsFor(this.offered.values(), x) : null;
+    if (isStandIn(x) && !(ids !== null && cell.readsIds?.(ids.table !== null, training) === true)) {
+      // A producer skipped its values for this call, and this call does not read its ids after all.
+      x = valuesOf(x);
+      inputs = Array.isArray(inputs) ? [x, ...inputs.slice(1)] : x;
+    }
     const loopArgs = {
       mask: kwargs?.['mask'],
       training: kwargs?.['training'],
@@ -99,15 +128,9 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
     };
     cell.resetDropoutMasks();
     try {
-      if (
-        this.fused &&
-        cell.fusedCall !== undefined &&
-        kwargs?.['initialState'] == null &&
-        !this.returnState
-      ) {
+      if (fusedPath) {
         const mask = (kwargs?.['mask'] as tf.Tensor | null | undefined) ?? null;
-        const ids = idsFor(this.offered.values(), x);
-        const out = cell.fusedCall(x, training, this.returnSequences, mask, this.goBackwards, ids);
+        const out = cell.fusedCall!(x, training, this.returnSequences, mask, this.goBackwards, ids);
         if (out !== null) return out;
       }
       if (cell.projectInputs !== undefined) {

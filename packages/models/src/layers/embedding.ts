@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { offerIds } from './_ids_pairing.js';
+import { idsOutput, offerIds } from './_ids_pairing.js';
 
 /** Arguments of {@link KerasEmbedding}: tfjs' `Embedding` arguments (Keras `Embedding`). */
 export type KerasEmbeddingArgs = Parameters<typeof tfl.layers.embedding>[0];
@@ -19,16 +19,26 @@ const Stock = tf.serialization.SerializationMap.getMap().classNameMap[
  * `Bidirectional`): such a layer then reads `table[ids]` inside its kernel (with its input dropout), and the table's
  * gradient comes from the kernel instead of a `[batch, steps, dim]` gradient summed back by `UnsortedSegmentSum`.
  * With a layer in between, or outside a model, the recurrent layer reads the output as any other input. Outputs
- * and the tfjs API are those of the stock layer.
+ * and the tfjs API are those of the stock layer. In `trainLesson`'s training step, when every such layer will read
+ * the ids, the gather is skipped (see `idsOutput`).
  */
 export class KerasEmbedding extends Stock {
   /** @nocollapse */
   static className = 'Embedding';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
-    const out = super.call(inputs, kwargs);
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (!Array.isArray(out)) offerIds(this, x, out, this.embeddings.read());
+    const table = this.embeddings.read();
+    const out = idsOutput(
+      this,
+      x,
+      table,
+      kwargs,
+      table.shape[1]!,
+      table.dtype,
+      () => super.call(inputs, kwargs) as tf.Tensor,
+    );
+    offerIds(this, x, out, table);
     return out;
   }
 }

@@ -1,7 +1,7 @@
 import { isWasmKernelRegistered } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { offerIds } from './_ids_pairing.js';
+import { idsOutput, offerIds } from './_ids_pairing.js';
 import { checkUnits } from './_util.js';
 
 /** Arguments of {@link OneHot}. */
@@ -51,15 +51,18 @@ export class OneHot extends tfl.layers.Layer {
     return [...shape, this.depth];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    const out = tf.tidy(() => {
-      const ids = tf.cast(x, 'int32');
-      // Stock tfjs-backend-wasm 4.22.0 writes int32 bits into a float32 one-hot; @seqlab/wasm's kernel does not.
-      return tf.getBackend() !== 'wasm' || isWasmKernelRegistered('OneHot')
-        ? tf.oneHot(ids, this.depth, 1, 0, 'float32')
-        : tf.cast(tf.oneHot(ids, this.depth), 'float32');
-    });
+    // In trainLesson's step, when the fused SimpleRNN after it reads the ids, no one-hot floats are made.
+    const out = idsOutput(this, x, null, kwargs, this.depth, 'float32', () =>
+      tf.tidy(() => {
+        const ids = tf.cast(x, 'int32');
+        // Stock tfjs-backend-wasm 4.22.0 writes int32 bits into a float32 one-hot; @seqlab/wasm's kernel does not.
+        return tf.getBackend() !== 'wasm' || isWasmKernelRegistered('OneHot')
+          ? tf.oneHot(ids, this.depth, 1, 0, 'float32')
+          : tf.cast(tf.oneHot(ids, this.depth), 'float32');
+      }),
+    );
     // A fused SimpleRNN this output feeds in the model graph reads the ids instead of `batch · steps · depth` floats.
     offerIds(this, x, out, null);
     return out;

@@ -1,7 +1,7 @@
 // Gradient wiring: which tensors an op differentiates, its tf.customGrad, and the gradients read back.
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernels } from './_bindings.js';
-import { inputGradOf, type Placed, unpadGates } from './_layout.js';
+import { gatesTensor, inputGradOf, type Placed, tensorFromHeap } from './_layout.js';
 import type { RunOptions } from './_options.js';
 import { recordingTape, type Tape } from './_tape.js';
 import type { Dims } from './_validate.js';
@@ -34,14 +34,14 @@ export function coreGrads(
   const { B, T, F, U, UP, gates } = d;
   const { heap, at, ptr } = placed;
   const weights = [
-    tf.tensor2d(unpadGates(heap, at.dW, F, gates, U, UP), [F, gates * U]),
-    tf.tensor2d(unpadGates(heap, at.dR, U, gates, U, UP), [U, gates * U]),
+    gatesTensor(heap, at.dW, F, gates, U, UP, [F, gates * U]),
+    gatesTensor(heap, at.dR, U, gates, U, UP, [U, gates * U]),
   ];
   if (d.oneHot) return weights;
   const kernels = fusedKernels();
   if (d.embed) {
     kernels.embedGrad({ ids: ptr.ids, dx: ptr.dx, mask: ptr.imask, dE: ptr.dE, B, T, F, V: d.V });
-    return [tf.tensor2d(heap.slice(at.dE, at.dE + d.V * F), [d.V, F]), ...weights];
+    return [tensorFromHeap(heap, at.dE, d.V * F, [d.V, F]), ...weights];
   }
   if (run.wantDx && run.inputMask !== null) kernels.maskInput({ x: ptr.dx, mask: ptr.imask, B, T, F });
   return [inputGradOf(heap, at.dx, d, run.reverse, run.wantDx), ...weights];

@@ -56,6 +56,30 @@ export function unpadGates(
   return out;
 }
 
+/**
+ * A float32 tensor of `shape` holding `heap[from, from + size)`, copied once: tfjs-backend-wasm copies a typed array
+ * into its own memory, so it gets a view; other backends may keep the array itself, so they get a copy.
+ */
+export function tensorFromHeap(heap: Float32Array, from: number, size: number, shape: number[]): tf.Tensor {
+  const values =
+    tf.getBackend() === 'wasm' ? heap.subarray(from, from + size) : heap.slice(from, from + size);
+  return tf.tensor(values, shape, 'float32');
+}
+
+/** [rows, gates·UP] (at `offset` in `heap`) → a tensor [rows, gates·U] of `shape` ({@link unpadGates}). */
+export function gatesTensor(
+  heap: Float32Array,
+  offset: number,
+  rows: number,
+  gates: number,
+  U: number,
+  UP: number,
+  shape: number[],
+): tf.Tensor {
+  if (U === UP) return tensorFromHeap(heap, offset, rows * gates * U, shape);
+  return tf.tensor(unpadGates(heap, offset, rows, gates, U, UP), shape, 'float32');
+}
+
 /** Copies x [B,T,F] into `heap`, reversing time for `goBackwards`. */
 export function writeInput(heap: Float32Array, at: number, x: Float32Array, d: Dims, reverse: boolean): void {
   const { B, T, F } = d;
@@ -74,7 +98,7 @@ export function writeInput(heap: Float32Array, at: number, x: Float32Array, d: D
 /** The op's output from H [B,T,UP]: [B,T,U] or the last step [B,U]. */
 export function outputOf(heap: Float32Array, at: number, d: Dims, sequences: boolean): tf.Tensor {
   const { B, T, U, UP } = d;
-  if (sequences) return tf.tensor3d(unpadGates(heap, at, B * T, 1, U, UP), [B, T, U]);
+  if (sequences) return gatesTensor(heap, at, B * T, 1, U, UP, [B, T, U]);
   const out = new Float32Array(B * U);
   for (let b = 0; b < B; b++) {
     const from = at + (b * T + T - 1) * UP;
@@ -111,7 +135,7 @@ export function inputGradOf(
 ): tf.Tensor {
   const { B, T, F } = d;
   if (!computed) return tf.zeros([B, T, F]);
-  if (!reverse) return tf.tensor3d(heap.slice(at, at + B * T * F), [B, T, F]);
+  if (!reverse) return tensorFromHeap(heap, at, B * T * F, [B, T, F]);
   const out = new Float32Array(B * T * F);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {

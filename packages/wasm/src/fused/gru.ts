@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { fusedKernels } from './_bindings.js';
 import {
   checkActivation,
@@ -15,10 +15,10 @@ import {
   type RecurrentActivation,
   runOptions,
   saveForBackward,
-  unpadGates,
   valuesOf,
   withCustomGrad,
 } from './_common.js';
+import { gatesTensor } from './_layout.js';
 import { fusedExports } from './_module.js';
 
 /** Options of {@link fusedGru}. */
@@ -145,8 +145,8 @@ export function fusedGru(
       if (bias != null) {
         grads.push(
           resetAfter
-            ? tf.tensor2d(unpadGates(g.heap, g.at.db, 2, 3, U, UP), [2, 3 * U])
-            : tf.tensor1d(unpadGates(g.heap, g.at.db, 1, 3, U, UP)),
+            ? gatesTensor(g.heap, g.at.db, 2, 3, U, UP, [2, 3 * U])
+            : gatesTensor(g.heap, g.at.db, 1, 3, U, UP, [3 * U]),
         );
       }
       return grads;

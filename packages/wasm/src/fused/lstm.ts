@@ -15,10 +15,10 @@ import {
   type RecurrentActivation,
   runOptions,
   saveForBackward,
-  unpadGates,
   valuesOf,
   withCustomGrad,
 } from './_common.js';
+import { gatesTensor } from './_layout.js';
 import { fusedExports } from './_module.js';
 
 /** Peephole weights of a peephole LSTM (Keras `PeepholeLSTMCell`), each `[units]`. */
@@ -161,7 +161,7 @@ export function fusedLstm(
       });
       const grads = coreGrads(g, d, run);
       const { heap: h, at } = g;
-      if (bias != null) grads.push(tf.tensor1d(unpadGates(h, at.db, 1, 4, U, UP)));
+      if (bias != null) grads.push(gatesTensor(h, at.db, 1, 4, U, UP, [4 * U]));
       if (P !== null) {
         for (let q = 0; q < 3; q++) grads.push(tf.tensor1d(h.slice(at.dP + q * UP, at.dP + q * UP + U)));
       }

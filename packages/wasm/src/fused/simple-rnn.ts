@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { fusedKernels } from './_bindings.js';
 import {
   checkCore,
@@ -13,10 +13,10 @@ import {
   placeForward,
   runOptions,
   saveForBackward,
-  unpadGates,
   valuesOf,
   withCustomGrad,
 } from './_common.js';
+import { gatesTensor, tensorFromHeap } from './_layout.js';
 import { arenaOf, fusedExports } from './_module.js';
 
 /** Options of {@link fusedSimpleRnn}. */
@@ -157,12 +157,12 @@ export function fusedSimpleRnn(
         kernels.tableGrads({ E: p.E, S: p.dW, W: p.Wt, dE: p.dEt, dW: p.dWt, V: d.V, F, N: UP });
         const { heap, at } = g;
         grads = [
-          tf.tensor2d(heap.slice(at.dEt, at.dEt + d.V * F), [d.V, F]),
-          tf.tensor2d(unpadGates(heap, at.dWt, F, 1, U, UP), [F, U]),
-          tf.tensor2d(unpadGates(heap, at.dR, U, 1, U, UP), [U, U]),
+          tensorFromHeap(heap, at.dEt, d.V * F, [d.V, F]),
+          gatesTensor(heap, at.dWt, F, 1, U, UP, [F, U]),
+          gatesTensor(heap, at.dR, U, 1, U, UP, [U, U]),
         ];
       } else grads = coreGrads(g, d, run);
-      if (bias != null) grads.push(tf.tensor1d(g.heap.slice(g.at.db, g.at.db + U)));
+      if (bias != null) grads.push(tensorFromHeap(g.heap, g.at.db, U, [U]));
       return grads;
     };
     return { value, gradFunc };
