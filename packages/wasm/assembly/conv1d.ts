@@ -17,8 +17,9 @@ const SIGMOID = 3;
 
 /**
  * out[b, t] += Σ_k src[b, t - padLeft + k·d] · W[k] for t < Tout, taps inside [0, Tin); src [B,Tin,Cin],
- * W [K,Cin,Cout], out [B,Tout,Cout]. Per output row and block of up to 16 columns ({@link Mac.run}), the sums stay
- * in registers over every tap and input channel (no store between taps). Also wavenet's gated block's.
+ * W [K,Cin,Cout], out [B,Tout,Cout]. Per block of up to 16 columns the sums stay in registers over every tap and
+ * input channel (no store between taps), for two output rows at once ({@link Mac.run2}) where both have all their
+ * taps inside, else for one ({@link Mac.run}). Also wavenet's gated block's.
  */
 export function convRows(
   src: usize,
@@ -37,10 +38,20 @@ export function convRows(
   const outRow = (<usize>Cout) << 2;
   const tapBytes = <usize>Cin * outRow;
   const step = <usize>dil * inRow;
+  // Steps t whose taps all fall inside [0, Tin): base = t - padLeft >= 0 and base + (K-1)·d < Tin. Two such steps
+  // in a row take Mac.run2 (one load of W for both).
+  const tFull0 = padLeft;
+  const tFull1 = Tin - (K - 1) * dil + padLeft;
   for (let b = 0; b < B; b++) {
     const xb = src + <usize>(b * Tin) * inRow;
     for (let t = 0; t < Tout; t++) {
       const base = t - padLeft;
+      const o = out + <usize>(b * Tout + t) * outRow;
+      if (t >= tFull0 && t + 1 < tFull1 && t + 1 < Tout) {
+        Mac.run2(xb + <usize>base * inRow, 4, Cin, W, outRow, K, step, tapBytes, o, Cout, inRow, outRow);
+        t++;
+        continue;
+      }
       // Taps k with 0 <= base + k·d < Tin.
       let k0 = 0;
       if (base < 0) k0 = (-base + dil - 1) / dil;
@@ -48,7 +59,6 @@ export function convRows(
       if (last < 0) continue;
       const k1 = min(K, last / dil + 1);
       if (k0 >= k1) continue;
-      const o = out + <usize>(b * Tout + t) * outRow;
       const a0 = xb + <usize>(base + k0 * dil) * inRow;
       const m0 = W + <usize>k0 * tapBytes;
       Mac.run(a0, 4, Cin, m0, outRow, k1 - k0, step, tapBytes, o, Cout, false);

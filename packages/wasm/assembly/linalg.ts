@@ -40,6 +40,175 @@ export class Mac {
     }
   }
 
+  /**
+   * {@link Mac.run} for two output rows at once, out and out + oRow (bytes), whose a are at a and a + aRow: each load
+   * of m feeds both rows' sums (8 sums in registers for 16 columns, with the two broadcasts and one row of m). Each
+   * output column sums in the same order as {@link Mac.run}'s; no zero skipping.
+   */
+  @inline
+  static run2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    out: usize,
+    N: i32,
+    aRow: usize,
+    oRow: usize,
+  ): void {
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const off = (<usize>j) << 2;
+      Mac.cols16x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+    }
+    if (j + 8 <= N) {
+      const off = (<usize>j) << 2;
+      Mac.cols8x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+      j += 8;
+    }
+    if (j < N) {
+      const off = (<usize>j) << 2;
+      Mac.cols4x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+    }
+  }
+
+  /** {@link Mac.run2} on the 16 columns at m, o and o + oRow. */
+  @inline
+  static cols16x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let s1 = v128.load(o, 16);
+    let t1 = v128.load(o2, 16);
+    let s2 = v128.load(o, 32);
+    let t2 = v128.load(o2, 32);
+    let s3 = v128.load(o, 48);
+    let t3 = v128.load(o2, 48);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+        const m1 = v128.load(mp, 16);
+        s1 = f32x4.add(s1, f32x4.mul(u, m1));
+        t1 = f32x4.add(t1, f32x4.mul(v, m1));
+        const m2 = v128.load(mp, 32);
+        s2 = f32x4.add(s2, f32x4.mul(u, m2));
+        t2 = f32x4.add(t2, f32x4.mul(v, m2));
+        const m3 = v128.load(mp, 48);
+        s3 = f32x4.add(s3, f32x4.mul(u, m3));
+        t3 = f32x4.add(t3, f32x4.mul(v, m3));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+    v128.store(o, s1, 16);
+    v128.store(o2, t1, 16);
+    v128.store(o, s2, 32);
+    v128.store(o2, t2, 32);
+    v128.store(o, s3, 48);
+    v128.store(o2, t3, 48);
+  }
+
+  /** {@link Mac.run2} on the 8 columns at m, o and o + oRow. */
+  @inline
+  static cols8x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let s1 = v128.load(o, 16);
+    let t1 = v128.load(o2, 16);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+        const m1 = v128.load(mp, 16);
+        s1 = f32x4.add(s1, f32x4.mul(u, m1));
+        t1 = f32x4.add(t1, f32x4.mul(v, m1));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+    v128.store(o, s1, 16);
+    v128.store(o2, t1, 16);
+  }
+
+  /** {@link Mac.run2} on the 4 columns at m, o and o + oRow. */
+  @inline
+  static cols4x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+  }
+
   /** {@link Mac.run} on the 16 columns at m and o. */
   @inline
   static cols16(
