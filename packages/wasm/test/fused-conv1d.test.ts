@@ -130,7 +130,10 @@ describe('fusedConv1d', () => {
               const w = rand([K, C, F], F + 2 * K, 0.7);
               const bias = rand([F], F + 3, 0.5);
               const dy = rand([B, To, F], F + 4, 1);
-              const [xv, wv, bv, dyv] = [x, w, bias, dy].map((t) => t.dataSync());
+              const xv = x.dataSync();
+              const wv = w.dataSync();
+              const bv = bias.dataSync();
+              const dyv = dy.dataSync();
               const y = new Float32Array(B * To * F);
               const dW = new Float32Array(K * C * F);
               for (let b = 0; b < B; b++) {
