@@ -48,7 +48,21 @@ export function convRows(
       const base = t - padLeft;
       const o = out + <usize>(b * Tout + t) * outRow;
       if (t >= tFull0 && t + 1 < tFull1 && t + 1 < Tout) {
-        Mac.run2(xb + <usize>base * inRow, 4, Cin, W, outRow, K, step, tapBytes, o, Cout, inRow, outRow);
+        Mac.run2(
+          xb + <usize>base * inRow,
+          4,
+          Cin,
+          W,
+          outRow,
+          K,
+          step,
+          tapBytes,
+          o,
+          Cout,
+          inRow,
+          outRow,
+          false,
+        );
         t++;
         continue;
       }

@@ -6,7 +6,7 @@ export class Mac {
    * out[0..N) += Σ_t Σ_k a[t·aTap + k·aStep] · m[t·mTap + k·mStep + 0..N) for t < taps, k < K (steps in bytes),
    * each output column summed in that order (t, then k, ascending). The one register-blocked multiply-add of the
    * dense products and the convolutions: 16 columns (4 sums) per pass, then 8 and 4. Wider passes (8 sums, a
-   * broadcast and the loads) spill V8's 16 SIMD registers and run about 1.5× slower. With `skipZeros`, a = 0 is
+   * broadcast and the loads) spill V8's 16 SIMD registers and run about 1.5× slower. With `skipZeros`, a = ±0 is
    * skipped: a branch that pays off for one-hot or dropped-out inputs, and is pure overhead for dense ones. N is a
    * multiple of 4.
    */
@@ -43,7 +43,7 @@ export class Mac {
   /**
    * {@link Mac.run} for two output rows at once, out and out + oRow (bytes), whose a are at a and a + aRow: each load
    * of m feeds both rows' sums (8 sums in registers for 16 columns, with the two broadcasts and one row of m). Each
-   * output column sums in the same order as {@link Mac.run}'s; no zero skipping.
+   * output column sums in the same order as {@link Mac.run}'s, and `skipZeros` skips a = 0 row by row as it does.
    */
   @inline
   static run2(
@@ -59,20 +59,21 @@ export class Mac {
     N: i32,
     aRow: usize,
     oRow: usize,
+    skipZeros: bool,
   ): void {
     let j = 0;
     for (; j + 16 <= N; j += 16) {
       const off = (<usize>j) << 2;
-      Mac.cols16x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+      Mac.cols16x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
     }
     if (j + 8 <= N) {
       const off = (<usize>j) << 2;
-      Mac.cols8x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+      Mac.cols8x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
       j += 8;
     }
     if (j < N) {
       const off = (<usize>j) << 2;
-      Mac.cols4x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow);
+      Mac.cols4x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
     }
   }
 
@@ -90,6 +91,7 @@ export class Mac {
     o: usize,
     aRow: usize,
     oRow: usize,
+    skipZeros: bool,
   ): void {
     const o2 = o + oRow;
     let s0 = v128.load(o);
@@ -108,6 +110,26 @@ export class Mac {
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
         const u = v128.load32_splat(ap);
         const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+              s1 = f32x4.add(s1, f32x4.mul(u, v128.load(mp, 16)));
+              s2 = f32x4.add(s2, f32x4.mul(u, v128.load(mp, 32)));
+              s3 = f32x4.add(s3, f32x4.mul(u, v128.load(mp, 48)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+              t1 = f32x4.add(t1, f32x4.mul(v, v128.load(mp, 16)));
+              t2 = f32x4.add(t2, f32x4.mul(v, v128.load(mp, 32)));
+              t3 = f32x4.add(t3, f32x4.mul(v, v128.load(mp, 48)));
+            }
+            continue;
+          }
+        }
         const m0 = v128.load(mp);
         s0 = f32x4.add(s0, f32x4.mul(u, m0));
         t0 = f32x4.add(t0, f32x4.mul(v, m0));
@@ -146,6 +168,7 @@ export class Mac {
     o: usize,
     aRow: usize,
     oRow: usize,
+    skipZeros: bool,
   ): void {
     const o2 = o + oRow;
     let s0 = v128.load(o);
@@ -160,6 +183,22 @@ export class Mac {
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
         const u = v128.load32_splat(ap);
         const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+              s1 = f32x4.add(s1, f32x4.mul(u, v128.load(mp, 16)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+              t1 = f32x4.add(t1, f32x4.mul(v, v128.load(mp, 16)));
+            }
+            continue;
+          }
+        }
         const m0 = v128.load(mp);
         s0 = f32x4.add(s0, f32x4.mul(u, m0));
         t0 = f32x4.add(t0, f32x4.mul(v, m0));
@@ -188,6 +227,7 @@ export class Mac {
     o: usize,
     aRow: usize,
     oRow: usize,
+    skipZeros: bool,
   ): void {
     const o2 = o + oRow;
     let s0 = v128.load(o);
@@ -200,6 +240,20 @@ export class Mac {
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
         const u = v128.load32_splat(ap);
         const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+            }
+            continue;
+          }
+        }
         const m0 = v128.load(mp);
         s0 = f32x4.add(s0, f32x4.mul(u, m0));
         t0 = f32x4.add(t0, f32x4.mul(v, m0));
@@ -233,7 +287,7 @@ export class Mac {
       let ap = at;
       let mp = mt;
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
         const v = v128.load32_splat(ap);
         s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
         s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
@@ -269,7 +323,7 @@ export class Mac {
       let ap = at;
       let mp = mt;
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
         const v = v128.load32_splat(ap);
         s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
         s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
@@ -300,7 +354,7 @@ export class Mac {
       let ap = at;
       let mp = mt;
       for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
         const v = v128.load32_splat(ap);
         s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
       }
@@ -403,7 +457,7 @@ export function accumulateDense(a: usize, K: i32, m: usize, stride: i32, out: us
 /**
  * out[k·outStride + 0..N) += Σ_r a[r·aStride + k] · m[r·stride + 0..N) for k < K, r < rows (aᵀ·m: a weight
  * gradient from the layer inputs a and the gate gradients m), skipping a = 0. Rows go in blocks of about 16 KB of
- * m, which stay in cache while every k sums over them in registers.
+ * m, which stay in cache while every k sums over them in registers, two k at a time.
  */
 export function accumulateT(
   a: usize,
@@ -421,7 +475,27 @@ export function accumulateT(
     const n = min(block, rows - r0);
     const ab = a + ((<usize>r0 * <usize>aStride) << 2);
     const mb = m + ((<usize>r0 * <usize>stride) << 2);
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    // Two k at a time: each load of m feeds both rows of out.
+    for (; k + 2 <= K; k += 2) {
+      const o = out + ((<usize>k * <usize>outStride) << 2);
+      Mac.run2(
+        ab + ((<usize>k) << 2),
+        (<usize>aStride) << 2,
+        n,
+        mb,
+        (<usize>stride) << 2,
+        1,
+        0,
+        0,
+        o,
+        N,
+        4,
+        (<usize>outStride) << 2,
+        true,
+      );
+    }
+    if (k < K) {
       const o = out + ((<usize>k * <usize>outStride) << 2);
       Mac.run(
         ab + ((<usize>k) << 2),
