@@ -7,7 +7,7 @@
 // bias [FP], Y [B,To,FP] (the activated output, which the backward reads). SIMD over output channels: each output
 // row is one run of products over the taps that fall inside the input (one run for d = 1: those taps' input rows and
 // kernel rows are contiguous).
-import { accumulate, accumulateT, addRow, copyRow, matmul, transpose } from './linalg';
+import { accumulate, accumulateT, addRow, copyRow, Mac, matmul, transpose } from './linalg';
 import { V } from './math';
 
 /** Activation codes: 0 linear, 1 relu, 2 tanh, 3 sigmoid. */
@@ -17,10 +17,11 @@ const SIGMOID = 3;
 
 /**
  * out[b, t] += Σ_k src[b, t - padLeft + k·d] · W[k] for t < Tout, taps inside [0, Tin); src [B,Tin,Cin],
- * W [K,Cin,Cout], out [B,Tout,Cout]. Per output row and block of up to 32 columns, the sums stay in registers over
- * every tap and input channel (no store between taps).
+ * W [K,Cin,Cout], out [B,Tout,Cout]. Per block of up to 16 columns the sums stay in registers over every tap and
+ * input channel (no store between taps), for two output rows at once ({@link Mac.run2}) where both have all their
+ * taps inside, else for one ({@link Mac.run}). Also wavenet's gated block's.
  */
-function convRows(
+export function convRows(
   src: usize,
   B: i32,
   Tin: i32,
@@ -37,10 +38,34 @@ function convRows(
   const outRow = (<usize>Cout) << 2;
   const tapBytes = <usize>Cin * outRow;
   const step = <usize>dil * inRow;
+  // Steps t whose taps all fall inside [0, Tin): base = t - padLeft >= 0 and base + (K-1)·d < Tin. Two such steps
+  // in a row take Mac.run2 (one load of W for both).
+  const tFull0 = padLeft;
+  const tFull1 = Tin - (K - 1) * dil + padLeft;
   for (let b = 0; b < B; b++) {
     const xb = src + <usize>(b * Tin) * inRow;
     for (let t = 0; t < Tout; t++) {
       const base = t - padLeft;
+      const o = out + <usize>(b * Tout + t) * outRow;
+      if (t >= tFull0 && t + 1 < tFull1 && t + 1 < Tout) {
+        Mac.run2(
+          xb + <usize>base * inRow,
+          4,
+          Cin,
+          W,
+          outRow,
+          K,
+          step,
+          tapBytes,
+          o,
+          Cout,
+          inRow,
+          outRow,
+          false,
+        );
+        t++;
+        continue;
+      }
       // Taps k with 0 <= base + k·d < Tin.
       let k0 = 0;
       if (base < 0) k0 = (-base + dil - 1) / dil;
@@ -48,85 +73,9 @@ function convRows(
       if (last < 0) continue;
       const k1 = min(K, last / dil + 1);
       if (k0 >= k1) continue;
-      const o = out + <usize>(b * Tout + t) * outRow;
       const a0 = xb + <usize>(base + k0 * dil) * inRow;
       const m0 = W + <usize>k0 * tapBytes;
-      const taps = k1 - k0;
-      let j = 0;
-      for (; j + 32 <= Cout; j += 32) {
-        const oj = o + ((<usize>j) << 2);
-        let s0 = v128.load(oj);
-        let s1 = v128.load(oj, 16);
-        let s2 = v128.load(oj, 32);
-        let s3 = v128.load(oj, 48);
-        let s4 = v128.load(oj, 64);
-        let s5 = v128.load(oj, 80);
-        let s6 = v128.load(oj, 96);
-        let s7 = v128.load(oj, 112);
-        let ak = a0;
-        let mk = m0 + ((<usize>j) << 2);
-        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
-          let ap = ak;
-          let mp = mk;
-          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
-            const v = v128.load32_splat(ap);
-            s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-            s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-            s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-            s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-            s4 = f32x4.add(s4, f32x4.mul(v, v128.load(mp, 64)));
-            s5 = f32x4.add(s5, f32x4.mul(v, v128.load(mp, 80)));
-            s6 = f32x4.add(s6, f32x4.mul(v, v128.load(mp, 96)));
-            s7 = f32x4.add(s7, f32x4.mul(v, v128.load(mp, 112)));
-          }
-        }
-        v128.store(oj, s0);
-        v128.store(oj, s1, 16);
-        v128.store(oj, s2, 32);
-        v128.store(oj, s3, 48);
-        v128.store(oj, s4, 64);
-        v128.store(oj, s5, 80);
-        v128.store(oj, s6, 96);
-        v128.store(oj, s7, 112);
-      }
-      for (; j + 16 <= Cout; j += 16) {
-        const oj = o + ((<usize>j) << 2);
-        let s0 = v128.load(oj);
-        let s1 = v128.load(oj, 16);
-        let s2 = v128.load(oj, 32);
-        let s3 = v128.load(oj, 48);
-        let ak = a0;
-        let mk = m0 + ((<usize>j) << 2);
-        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
-          let ap = ak;
-          let mp = mk;
-          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
-            const v = v128.load32_splat(ap);
-            s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-            s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-            s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-            s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-          }
-        }
-        v128.store(oj, s0);
-        v128.store(oj, s1, 16);
-        v128.store(oj, s2, 32);
-        v128.store(oj, s3, 48);
-      }
-      for (; j < Cout; j += 4) {
-        const oj = o + ((<usize>j) << 2);
-        let s0 = v128.load(oj);
-        let ak = a0;
-        let mk = m0 + ((<usize>j) << 2);
-        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
-          let ap = ak;
-          let mp = mk;
-          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
-            s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(ap), v128.load(mp)));
-          }
-        }
-        v128.store(oj, s0);
-      }
+      Mac.run(a0, 4, Cin, m0, outRow, k1 - k0, step, tapBytes, o, Cout, false);
     }
   }
 }

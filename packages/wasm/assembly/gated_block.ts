@@ -7,87 +7,8 @@
 // input channel's row: the filter's FP columns, then the gate's), bfg [2·FP], Ws [FP,SP], bs [SP], Wr [FP,CP],
 // br [CP]; out Y [B,T,2·FP] (the activated filter and gate, which the backward reads), Z [B,T,FP], S [B,T,SP],
 // N [B,T,CP].
-import { gateBackward, gateForward } from './conv1d';
+import { convRows, gateBackward, gateForward } from './conv1d';
 import { accumulate, accumulateT, addRow, copyRow, rank1, transpose } from './linalg';
-
-/**
- * out[b, t] += Σ_k src[b, t - padLeft + k·d] · W[k] for t < Tout, taps inside [0, Tin); src [B,Tin,Cin],
- * W [K,Cin,Cout], out [B,Tout,Cout]. conv1d.ts' convRows with at most 16 columns (4 sums) in registers per pass:
- * its 32-column blocks spill V8's 16 SIMD registers, about 1.5× slower here.
- */
-function convRows(
-  src: usize,
-  B: i32,
-  Tin: i32,
-  Cin: i32,
-  W: usize,
-  Cout: i32,
-  K: i32,
-  dil: i32,
-  padLeft: i32,
-  out: usize,
-  Tout: i32,
-): void {
-  const inRow = (<usize>Cin) << 2;
-  const outRow = (<usize>Cout) << 2;
-  const tapBytes = <usize>Cin * outRow;
-  const step = <usize>dil * inRow;
-  for (let b = 0; b < B; b++) {
-    const xb = src + <usize>(b * Tin) * inRow;
-    for (let t = 0; t < Tout; t++) {
-      const base = t - padLeft;
-      let k0 = 0;
-      if (base < 0) k0 = (-base + dil - 1) / dil;
-      const last = Tin - 1 - base;
-      if (last < 0) continue;
-      const k1 = min(K, last / dil + 1);
-      if (k0 >= k1) continue;
-      const o = out + <usize>(b * Tout + t) * outRow;
-      const a0 = xb + <usize>(base + k0 * dil) * inRow;
-      const m0 = W + <usize>k0 * tapBytes;
-      const taps = k1 - k0;
-      let j = 0;
-      for (; j + 16 <= Cout; j += 16) {
-        const oj = o + ((<usize>j) << 2);
-        let s0 = v128.load(oj);
-        let s1 = v128.load(oj, 16);
-        let s2 = v128.load(oj, 32);
-        let s3 = v128.load(oj, 48);
-        let ak = a0;
-        let mk = m0 + ((<usize>j) << 2);
-        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
-          let ap = ak;
-          let mp = mk;
-          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
-            const v = v128.load32_splat(ap);
-            s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-            s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-            s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-            s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-          }
-        }
-        v128.store(oj, s0);
-        v128.store(oj, s1, 16);
-        v128.store(oj, s2, 32);
-        v128.store(oj, s3, 48);
-      }
-      for (; j < Cout; j += 4) {
-        const oj = o + ((<usize>j) << 2);
-        let s0 = v128.load(oj);
-        let ak = a0;
-        let mk = m0 + ((<usize>j) << 2);
-        for (let k = 0; k < taps; k++, ak += step, mk += tapBytes) {
-          let ap = ak;
-          let mp = mk;
-          for (let c = 0; c < Cin; c++, ap += 4, mp += outRow) {
-            s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(ap), v128.load(mp)));
-          }
-        }
-        v128.store(oj, s0);
-      }
-    }
-  }
-}
 
 /** Y = bias + the causal convolution of x [B,T,CP] with W [K,CP,N] (dilation dil); Y [B,T,N]. */
 function causalForward(

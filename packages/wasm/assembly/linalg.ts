@@ -1,11 +1,14 @@
 // Small dense helpers on f32 rows. Pointers are byte addresses; every row length N is a multiple of 4.
 
 // biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript's @inline applies to methods here; Biome cannot parse decorators on plain functions.
-class Mac {
+export class Mac {
   /**
-   * out[0..N) += Σ_k a[k·aStep bytes] · m[k·stride + 0..N), k < K, with up to 32 columns (8 independent sums)
-   * in registers. With `skipZeros`, a[k] = 0 is skipped: a branch that pays off for one-hot or dropped-out inputs,
-   * and is pure overhead for dense ones.
+   * out[0..N) += Σ_t Σ_k a[t·aTap + k·aStep] · m[t·mTap + k·mStep + 0..N) for t < taps, k < K (steps in bytes),
+   * each output column summed in that order (t, then k, ascending). The one register-blocked multiply-add of the
+   * dense products and the convolutions: 16 columns (4 sums) per pass, then 8 and 4. Wider passes (8 sums, a
+   * broadcast and the loads) spill V8's 16 SIMD registers and run about 1.5× slower. With `skipZeros`, a = ±0 is
+   * skipped: a branch that pays off for one-hot or dropped-out inputs, and is pure overhead for dense ones. N is a
+   * multiple of 4.
    */
   @inline
   static run(
@@ -13,95 +16,350 @@ class Mac {
     aStep: usize,
     K: i32,
     m: usize,
-    stride: i32,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
     out: usize,
     N: i32,
     skipZeros: bool,
   ): void {
-    const rowBytes = (<usize>stride) << 2;
     let j = 0;
-    for (; j + 32 <= N; j += 32) {
-      const o = out + ((<usize>j) << 2);
-      let s0 = v128.load(o);
-      let s1 = v128.load(o, 16);
-      let s2 = v128.load(o, 32);
-      let s3 = v128.load(o, 48);
-      let s4 = v128.load(o, 64);
-      let s5 = v128.load(o, 80);
-      let s6 = v128.load(o, 96);
-      let s7 = v128.load(o, 112);
-      let mp = m + ((<usize>j) << 2);
-      let ap = a;
-      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
-        const v = v128.load32_splat(ap);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-        s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-        s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-        s4 = f32x4.add(s4, f32x4.mul(v, v128.load(mp, 64)));
-        s5 = f32x4.add(s5, f32x4.mul(v, v128.load(mp, 80)));
-        s6 = f32x4.add(s6, f32x4.mul(v, v128.load(mp, 96)));
-        s7 = f32x4.add(s7, f32x4.mul(v, v128.load(mp, 112)));
-      }
-      v128.store(o, s0);
-      v128.store(o, s1, 16);
-      v128.store(o, s2, 32);
-      v128.store(o, s3, 48);
-      v128.store(o, s4, 64);
-      v128.store(o, s5, 80);
-      v128.store(o, s6, 96);
-      v128.store(o, s7, 112);
-    }
-    if (j + 16 <= N) {
-      const o = out + ((<usize>j) << 2);
-      let s0 = v128.load(o);
-      let s1 = v128.load(o, 16);
-      let s2 = v128.load(o, 32);
-      let s3 = v128.load(o, 48);
-      let mp = m + ((<usize>j) << 2);
-      let ap = a;
-      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
-        const v = v128.load32_splat(ap);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-        s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
-        s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
-      }
-      v128.store(o, s0);
-      v128.store(o, s1, 16);
-      v128.store(o, s2, 32);
-      v128.store(o, s3, 48);
-      j += 16;
+    for (; j + 16 <= N; j += 16) {
+      const off = (<usize>j) << 2;
+      Mac.cols16(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, skipZeros);
     }
     if (j + 8 <= N) {
-      const o = out + ((<usize>j) << 2);
-      let s0 = v128.load(o);
-      let s1 = v128.load(o, 16);
-      let mp = m + ((<usize>j) << 2);
-      let ap = a;
-      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
-        const v = v128.load32_splat(ap);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
-      }
-      v128.store(o, s0);
-      v128.store(o, s1, 16);
+      const off = (<usize>j) << 2;
+      Mac.cols8(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, skipZeros);
       j += 8;
     }
     if (j < N) {
-      const o = out + ((<usize>j) << 2);
-      let s = v128.load(o);
-      let mp = m + ((<usize>j) << 2);
-      let ap = a;
-      for (let k = 0; k < K; k++, mp += rowBytes, ap += aStep) {
-        if (skipZeros && load<f32>(ap) === 0) continue;
-        s = f32x4.add(s, f32x4.mul(v128.load32_splat(ap), v128.load(mp)));
-      }
-      v128.store(o, s);
+      const off = (<usize>j) << 2;
+      Mac.cols4(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, skipZeros);
     }
+  }
+
+  /**
+   * {@link Mac.run} for two output rows at once, out and out + oRow (bytes), whose a are at a and a + aRow: each load
+   * of m feeds both rows' sums (8 sums in registers for 16 columns, with the two broadcasts and one row of m). Each
+   * output column sums in the same order as {@link Mac.run}'s, and `skipZeros` skips a = 0 row by row as it does.
+   */
+  @inline
+  static run2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    out: usize,
+    N: i32,
+    aRow: usize,
+    oRow: usize,
+    skipZeros: bool,
+  ): void {
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const off = (<usize>j) << 2;
+      Mac.cols16x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
+    }
+    if (j + 8 <= N) {
+      const off = (<usize>j) << 2;
+      Mac.cols8x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
+      j += 8;
+    }
+    if (j < N) {
+      const off = (<usize>j) << 2;
+      Mac.cols4x2(a, aStep, K, m + off, mStep, taps, aTap, mTap, out + off, aRow, oRow, skipZeros);
+    }
+  }
+
+  /** {@link Mac.run2} on the 16 columns at m, o and o + oRow. */
+  @inline
+  static cols16x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+    skipZeros: bool,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let s1 = v128.load(o, 16);
+    let t1 = v128.load(o2, 16);
+    let s2 = v128.load(o, 32);
+    let t2 = v128.load(o2, 32);
+    let s3 = v128.load(o, 48);
+    let t3 = v128.load(o2, 48);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+              s1 = f32x4.add(s1, f32x4.mul(u, v128.load(mp, 16)));
+              s2 = f32x4.add(s2, f32x4.mul(u, v128.load(mp, 32)));
+              s3 = f32x4.add(s3, f32x4.mul(u, v128.load(mp, 48)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+              t1 = f32x4.add(t1, f32x4.mul(v, v128.load(mp, 16)));
+              t2 = f32x4.add(t2, f32x4.mul(v, v128.load(mp, 32)));
+              t3 = f32x4.add(t3, f32x4.mul(v, v128.load(mp, 48)));
+            }
+            continue;
+          }
+        }
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+        const m1 = v128.load(mp, 16);
+        s1 = f32x4.add(s1, f32x4.mul(u, m1));
+        t1 = f32x4.add(t1, f32x4.mul(v, m1));
+        const m2 = v128.load(mp, 32);
+        s2 = f32x4.add(s2, f32x4.mul(u, m2));
+        t2 = f32x4.add(t2, f32x4.mul(v, m2));
+        const m3 = v128.load(mp, 48);
+        s3 = f32x4.add(s3, f32x4.mul(u, m3));
+        t3 = f32x4.add(t3, f32x4.mul(v, m3));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+    v128.store(o, s1, 16);
+    v128.store(o2, t1, 16);
+    v128.store(o, s2, 32);
+    v128.store(o2, t2, 32);
+    v128.store(o, s3, 48);
+    v128.store(o2, t3, 48);
+  }
+
+  /** {@link Mac.run2} on the 8 columns at m, o and o + oRow. */
+  @inline
+  static cols8x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+    skipZeros: bool,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let s1 = v128.load(o, 16);
+    let t1 = v128.load(o2, 16);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+              s1 = f32x4.add(s1, f32x4.mul(u, v128.load(mp, 16)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+              t1 = f32x4.add(t1, f32x4.mul(v, v128.load(mp, 16)));
+            }
+            continue;
+          }
+        }
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+        const m1 = v128.load(mp, 16);
+        s1 = f32x4.add(s1, f32x4.mul(u, m1));
+        t1 = f32x4.add(t1, f32x4.mul(v, m1));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+    v128.store(o, s1, 16);
+    v128.store(o2, t1, 16);
+  }
+
+  /** {@link Mac.run2} on the 4 columns at m, o and o + oRow. */
+  @inline
+  static cols4x2(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    aRow: usize,
+    oRow: usize,
+    skipZeros: bool,
+  ): void {
+    const o2 = o + oRow;
+    let s0 = v128.load(o);
+    let t0 = v128.load(o2);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        const u = v128.load32_splat(ap);
+        const v = v128.load32_splat(ap + aRow);
+        if (skipZeros) {
+          // A row whose a is ±0 skips its products alone, as Mac.run does (tested on the bits: integer registers).
+          const x0 = load<u32>(ap) << 1;
+          const x1 = load<u32>(ap + aRow) << 1;
+          if (x0 === 0 || x1 === 0) {
+            if (x0 !== 0) {
+              s0 = f32x4.add(s0, f32x4.mul(u, v128.load(mp)));
+            }
+            if (x1 !== 0) {
+              t0 = f32x4.add(t0, f32x4.mul(v, v128.load(mp)));
+            }
+            continue;
+          }
+        }
+        const m0 = v128.load(mp);
+        s0 = f32x4.add(s0, f32x4.mul(u, m0));
+        t0 = f32x4.add(t0, f32x4.mul(v, m0));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o2, t0);
+  }
+
+  /** {@link Mac.run} on the 16 columns at m and o. */
+  @inline
+  static cols16(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    skipZeros: bool,
+  ): void {
+    let s0 = v128.load(o);
+    let s1 = v128.load(o, 16);
+    let s2 = v128.load(o, 32);
+    let s3 = v128.load(o, 48);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+        s2 = f32x4.add(s2, f32x4.mul(v, v128.load(mp, 32)));
+        s3 = f32x4.add(s3, f32x4.mul(v, v128.load(mp, 48)));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o, s1, 16);
+    v128.store(o, s2, 32);
+    v128.store(o, s3, 48);
+  }
+
+  /** {@link Mac.run} on the 8 columns at m and o. */
+  @inline
+  static cols8(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    skipZeros: bool,
+  ): void {
+    let s0 = v128.load(o);
+    let s1 = v128.load(o, 16);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(mp, 16)));
+      }
+    }
+    v128.store(o, s0);
+    v128.store(o, s1, 16);
+  }
+
+  /** {@link Mac.run} on the 4 columns at m and o. */
+  @inline
+  static cols4(
+    a: usize,
+    aStep: usize,
+    K: i32,
+    m: usize,
+    mStep: usize,
+    taps: i32,
+    aTap: usize,
+    mTap: usize,
+    o: usize,
+    skipZeros: bool,
+  ): void {
+    let s0 = v128.load(o);
+    let at = a;
+    let mt = m;
+    for (let t = 0; t < taps; t++, at += aTap, mt += mTap) {
+      let ap = at;
+      let mp = mt;
+      for (let k = 0; k < K; k++, ap += aStep, mp += mStep) {
+        if (skipZeros && load<u32>(ap) << 1 === 0) continue;
+        const v = v128.load32_splat(ap);
+        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(mp)));
+      }
+    }
+    v128.store(o, s0);
   }
 }
 
@@ -110,7 +368,7 @@ class Mac {
  * the zero initial state).
  */
 export function accumulate(a: usize, K: i32, m: usize, stride: i32, out: usize, N: i32): void {
-  Mac.run(a, 4, K, m, stride, out, N, true);
+  Mac.run(a, 4, K, m, (<usize>stride) << 2, 1, 0, 0, out, N, true);
 }
 
 /** out[k·stride + 0..N) += a[k] · v[0..N) for k < K, skipping a[k] = 0 (one-hot inputs). */
@@ -193,13 +451,13 @@ export function inputGrad(dz: usize, W: usize, dx: usize, rows: i32, F: i32, N: 
 
 /** accumulate without the zero test, for dense a (recurrent states, gate gradients). */
 export function accumulateDense(a: usize, K: i32, m: usize, stride: i32, out: usize, N: i32): void {
-  Mac.run(a, 4, K, m, stride, out, N, false);
+  Mac.run(a, 4, K, m, (<usize>stride) << 2, 1, 0, 0, out, N, false);
 }
 
 /**
  * out[k·outStride + 0..N) += Σ_r a[r·aStride + k] · m[r·stride + 0..N) for k < K, r < rows (aᵀ·m: a weight
  * gradient from the layer inputs a and the gate gradients m), skipping a = 0. Rows go in blocks of about 16 KB of
- * m, which stay in cache while every k sums over them in registers.
+ * m, which stay in cache while every k sums over them in registers, two k at a time.
  */
 export function accumulateT(
   a: usize,
@@ -217,9 +475,41 @@ export function accumulateT(
     const n = min(block, rows - r0);
     const ab = a + ((<usize>r0 * <usize>aStride) << 2);
     const mb = m + ((<usize>r0 * <usize>stride) << 2);
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    // Two k at a time: each load of m feeds both rows of out.
+    for (; k + 2 <= K; k += 2) {
       const o = out + ((<usize>k * <usize>outStride) << 2);
-      Mac.run(ab + ((<usize>k) << 2), (<usize>aStride) << 2, n, mb, stride, o, N, true);
+      Mac.run2(
+        ab + ((<usize>k) << 2),
+        (<usize>aStride) << 2,
+        n,
+        mb,
+        (<usize>stride) << 2,
+        1,
+        0,
+        0,
+        o,
+        N,
+        4,
+        (<usize>outStride) << 2,
+        true,
+      );
+    }
+    if (k < K) {
+      const o = out + ((<usize>k * <usize>outStride) << 2);
+      Mac.run(
+        ab + ((<usize>k) << 2),
+        (<usize>aStride) << 2,
+        n,
+        mb,
+        (<usize>stride) << 2,
+        1,
+        0,
+        0,
+        o,
+        N,
+        true,
+      );
     }
   }
 }
@@ -314,7 +604,7 @@ export function matmul(
   if (r < rows) {
     const o = out + <usize>r * oBytes;
     zeroRow(o, N);
-    Mac.run(a + <usize>r * aBytes, 4, K, m, stride, o, N, false);
+    Mac.run(a + <usize>r * aBytes, 4, K, m, rowBytes, 1, 0, 0, o, N, false);
   }
 }
 

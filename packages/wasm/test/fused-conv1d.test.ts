@@ -110,6 +110,75 @@ describe('fusedConv1d', () => {
     });
   });
 
+  it('sums every output and kernel gradient in a fixed order, bit for bit (16-, 8- and 4-column passes, 1 or 2 rows)', () => {
+    // The kernels' order, in f32: y[b,t,f] = bias[f], then + x·w over the taps inside the input (ascending) and
+    // their channels (ascending); dW[k,c,f] = 0, then + x·dy over b and t ascending. Filter counts that take every
+    // pass width, steps of one row and of two rows at a time (all taps inside) as the padding and dilation vary.
+    const f32 = Math.fround;
+    const B = 2;
+    const T = 9;
+    const C = 5;
+    for (const F of [4, 8, 12, 20, 28, 36, 48]) {
+      for (const K of [1, 3]) {
+        for (const dil of [1, 2]) {
+          for (const padding of paddings) {
+            const span = (K - 1) * dil;
+            const left = padding === 'causal' ? span : padding === 'same' ? Math.floor(span / 2) : 0;
+            const To = padding === 'valid' ? T - span : T;
+            tf.tidy(() => {
+              const x = rand([B, T, C], F + K, 1);
+              const w = rand([K, C, F], F + 2 * K, 0.7);
+              const bias = rand([F], F + 3, 0.5);
+              const dy = rand([B, To, F], F + 4, 1);
+              const xv = x.dataSync();
+              const wv = w.dataSync();
+              const bv = bias.dataSync();
+              const dyv = dy.dataSync();
+              const y = new Float32Array(B * To * F);
+              const dW = new Float32Array(K * C * F);
+              for (let b = 0; b < B; b++) {
+                for (let t = 0; t < To; t++) {
+                  for (let f = 0; f < F; f++) {
+                    let sum = bv[f]!;
+                    for (let k = 0; k < K; k++) {
+                      const st = t - left + k * dil;
+                      if (st < 0 || st >= T) continue;
+                      for (let c = 0; c < C; c++) {
+                        sum = f32(sum + f32(xv[(b * T + st) * C + c]! * wv[(k * C + c) * F + f]!));
+                      }
+                    }
+                    y[(b * To + t) * F + f] = sum;
+                  }
+                }
+              }
+              for (let k = 0; k < K; k++) {
+                for (let c = 0; c < C; c++) {
+                  for (let f = 0; f < F; f++) {
+                    let sum = 0;
+                    for (let b = 0; b < B; b++) {
+                      for (let t = 0; t < To; t++) {
+                        const st = t - left + k * dil;
+                        if (st < 0 || st >= T) continue;
+                        sum = f32(sum + f32(xv[(b * T + st) * C + c]! * dyv[(b * To + t) * F + f]!));
+                      }
+                    }
+                    dW[(k * C + c) * F + f] = sum;
+                  }
+                }
+              }
+              const op = (xt: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) =>
+                fusedConv1d(xt, wt, bt, { padding, dilationRate: dil });
+              const where = `F ${F}, K ${K}, dilation ${dil}, ${padding}`;
+              expect(op(x, w, bias).dataSync(), where).toEqual(y);
+              const grads = tf.grads(op)([x, w, bias], dy);
+              expect(grads[1]!.dataSync(), where).toEqual(dW);
+            });
+          }
+        }
+      }
+    }
+  });
+
   it('globalMaxPool: the maximum over the steps, its gradient to every tied step (tfjs max)', () => {
     for (const activation of ['relu', 'linear'] as const) {
       compareOps(
