@@ -28,8 +28,8 @@ export interface InitWasmOptions {
   /**
    * Threads. seqlab's fused recurrent kernels (LSTM, GRU, SimpleRNN) and WaveNet's gated block split each call's
    * batch over 1 or 2 threads (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores
-   * minus the 1-minute load average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not depend on the machine's
-   * load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
+   * minus the 1-minute load average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not
+   * depend on the machine's load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
    * unset: `navigator.hardwareConcurrency`); that binary runs only where it computes with more than one thread
    * ({@link threadedBinaryThreads}), the SIMD one otherwise. What was chosen is in the result.
    * @default 'auto' for the threaded binary, 1 for the fused kernels

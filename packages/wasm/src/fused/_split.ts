@@ -1,9 +1,10 @@
 // How a recurrent kernel call (or WaveNet's gated block) splits over two threads: rows [0, h) of the batch on the
 // calling thread with the call's own buffers, rows [h, B) on the helper (h = floor(B/2)) with the row buffers
 // offset by h rows and its own scratch and weight-gradient buffers; then the helper's weight gradients are added to
-// the caller's (half 0 + half 1, in float32), so a run repeats bit for bit for a given thread count. Rows are independent in every
-// recurrent kernel and in the gated block (its causal convolutions stay inside a sequence): the forward outputs are
-// the one-thread outputs bit for bit, and the weight gradients are sums over rows, split in two partial sums.
+// the caller's (half 0 + half 1, in float32), so a run repeats bit for bit for a given thread count. Rows are
+// independent in every recurrent kernel and in the gated block (its causal convolutions stay inside a sequence):
+// the forward outputs are the one-thread outputs bit for bit, and the weight gradients are sums over rows, split in
+// two partial sums.
 import type { FusedKernels } from './_bindings.js';
 import type { HelperPool } from './_threads.js';
 

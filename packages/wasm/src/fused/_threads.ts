@@ -201,8 +201,8 @@ function choose(requested: number | 'auto'): FusedThreadsInfo {
  * Sets how many threads the fused recurrent kernels (`fusedLstm`, `fusedGru`, `fusedSimpleRnn`) and WaveNet's gated
  * block (`fusedGatedBlock`), forward and backward, use: 1, or 2 — the batch split in halves, rows `[0, B/2)` on
  * the calling thread and `[B/2, B)` on a helper thread that shares the module's memory, the halves' weight gradients
- * summed in that order, so a run is reproducible for a given thread count. Forward outputs are the same bit for bit as on one thread; gradients agree
- * up to float rounding. `'auto'`: 2 where at least 1.5 cores are free (cores minus the 1-minute load average;
+ * summed in that order, so a run is reproducible for a given thread count. Forward outputs are the same bit for bit
+ * as on one thread; gradients agree up to float rounding. `'auto'`: 2 where at least 1.5 cores are free (cores minus the 1-minute load average;
  * `navigator.hardwareConcurrency` in a browser), else 1. Two need a shared memory (Node, or a cross-origin isolated
  * page) and a thread that may block (Node, or a Worker — not a page's main thread); else this says why it chose 1.
  * `initWasm({ threads })` calls it.
