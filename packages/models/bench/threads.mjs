@@ -4,12 +4,15 @@
 // after. Each run trains 2 epochs and keeps the second (warm) one; the threads' start-up (~1 s) is reported apart.
 // On a machine shared with other jobs, the 10th percentile of the step times says what the steps cost when the
 // cores were free.
+// With --compare, each round also runs 2 threads by the other mechanism (kernel split and data-parallel both, for
+// any model: a model without split kernels just runs its kernels whole on the kernel "split"), alternating 1, 2 by
+// kernels, 2 data-parallel, …
 // Usage (after `pnpm build`): node bench/threads.mjs [--models lstm,gru,embedding-simple-rnn,stacked-lstm]
-// [--rounds 3] [--rows 20000] [--json]
+// [--rounds 3] [--rows 20000] [--compare] [--json]   (wavenet and conv1d: --models wavenet,conv1d)
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initWasm } from '@seqlab/wasm';
-import { threadMechanism } from '../dist/_threads.js';
+import { forceThreadMechanism, threadMechanism } from '../dist/_threads.js';
 import { createModel, trainLesson } from '../dist/index.node.js';
 
 const { values } = parseArgs({
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     rows: { type: 'string', default: '20000' },
     json: { type: 'boolean', default: false },
+    compare: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
@@ -47,7 +51,8 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
  * One run: the second epoch's seconds, the start-up (call to first epoch) in seconds, and the second epoch's step
  * times in ms (from one batch's end to the next), for the quietest-steps figure.
  */
-async function epochSeconds(name, threads) {
+async function epochSeconds(name, threads, mechanism = null) {
+  forceThreadMechanism(mechanism);
   const model = createModel(name, { seed: 1 });
   const marks = [];
   const steps = [];
@@ -74,6 +79,7 @@ async function epochSeconds(name, threads) {
     },
   });
   model.dispose();
+  forceThreadMechanism(null);
   return [(marks[3] - marks[2]) / 1000, (marks[0] - called) / 1000, steps];
 }
 
@@ -91,25 +97,40 @@ function mechanismOf(name) {
 const loadBefore = load();
 const results = [];
 for (const name of values.models.split(',')) {
-  const times = { 1: [], 2: [] };
-  const startup = { 1: [], 2: [] };
-  const steps = { 1: [], 2: [] };
+  const mechanism = mechanismOf(name);
+  const other = mechanism === 'kernels' ? 'data' : 'kernels';
+  // 1 thread, 2 by the model's mechanism, and with --compare 2 by the other one ('other').
+  const variants = values.compare ? [1, 2, 'other'] : [1, 2];
+  const times = { 1: [], 2: [], other: [] };
+  const startup = { 1: [], 2: [], other: [] };
+  const steps = { 1: [], 2: [], other: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const threads of [1, 2]) {
-      const [epoch, start, stepMs] = await epochSeconds(name, threads);
-      times[threads].push(epoch);
-      startup[threads].push(start);
-      steps[threads].push(...stepMs);
+    for (const v of variants) {
+      const [epoch, start, stepMs] =
+        v === 'other' ? await epochSeconds(name, 2, other) : await epochSeconds(name, v);
+      times[v].push(epoch);
+      startup[v].push(start);
+      steps[v].push(...stepMs);
     }
   }
+  const compared = values.compare
+    ? {
+        [other === 'data' ? 'dataParallel' : 'kernelSplit']: {
+          twoThreads: median(times.other),
+          speedUp: median(times[1]) / median(times.other),
+          quietStepMs: p10(steps.other),
+        },
+      }
+    : {};
   results.push({
     model: name,
-    mechanism: mechanismOf(name),
+    mechanism,
     oneThread: median(times[1]),
     twoThreads: median(times[2]),
     speedUp: median(times[1]) / median(times[2]),
     startUp: median(startup[2]) - median(startup[1]),
     quietStepMs: { 1: p10(steps[1]), 2: p10(steps[2]) },
+    ...compared,
     runs: times,
   });
 }
@@ -139,5 +160,13 @@ if (values.json) {
         `           quietest steps (10th percentile): 1 thread ${r.quietStepMs[1].toFixed(2)} ms, ` +
         `2 threads ${r.quietStepMs[2].toFixed(2)} ms (${(r.quietStepMs[1] / r.quietStepMs[2]).toFixed(2)}×)`,
     );
+    for (const key of ['dataParallel', 'kernelSplit']) {
+      const c = r[key];
+      if (c === undefined) continue;
+      console.log(
+        `           2 threads ${key === 'dataParallel' ? 'data-parallel' : 'kernel split'} instead: ` +
+          `${c.twoThreads.toFixed(2)} s, speed-up ${c.speedUp.toFixed(2)}×, quietest steps ${c.quietStepMs.toFixed(2)} ms`,
+      );
+    }
   }
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from './errors.js';
 import { CellRNN } from './layers/_rnn.js';
+import { CausalConv1D } from './layers/causal_conv1d.js';
 
 /** A thread count, or `'auto'`: 2 where two cores are free, else 1 (see {@link TrainLessonOptions.threads}). */
 export type ThreadsOption = number | 'auto';
@@ -76,22 +77,39 @@ export function startThreads(
 
 /**
  * Zoo models whose epochs measured faster data-parallel on two free cores (wavenet 1.27×; conv1d 0.41×, and the
- * recurrent models split inside their kernels instead): `'auto'` trains only these data-parallel.
+ * recurrent models split inside their kernels instead): `'auto'` trains only these data-parallel. On the wasm
+ * backend wavenet splits inside its gated blocks' kernels instead (see {@link threadMechanism}); this list then
+ * applies to it on other backends.
  */
 export const AUTO_DATA_PARALLEL: readonly string[] = ['wavenet'];
 
+let forced: 'kernels' | 'data' | null = null;
+
 /**
- * How `threads >= 2` trains `model`: `'kernels'` when it has seqlab recurrent layers on the wasm backend (their fused
- * kernels split each batch over two threads on one shared memory; bench/RESULTS-threads.md), else `'data'`
- * (data-parallel worker threads, each with its own model: only heavy steps pay for their overhead, wavenet).
+ * @internal For bench/threads.mjs: every model trains with `mechanism` (`null`: each by {@link threadMechanism}'s
+ * rule), so one process can time the kernel split against data-parallel. Returns the previous setting.
+ */
+export function forceThreadMechanism(mechanism: 'kernels' | 'data' | null): 'kernels' | 'data' | null {
+  const previous = forced;
+  forced = mechanism;
+  return previous;
+}
+
+/**
+ * How `threads >= 2` trains `model`: `'kernels'` when it has seqlab recurrent layers or WaveNet gated blocks on the
+ * wasm backend (their fused kernels split each batch over two threads on one shared memory;
+ * bench/RESULTS-threads.md), else `'data'` (data-parallel worker threads, each with its own model).
  */
 export function threadMechanism(model: tfl.LayersModel): 'kernels' | 'data' {
+  if (forced !== null) return forced;
   if (tf.getBackend() !== 'wasm') return 'data';
   const seen = new Set<unknown>();
   const visit = (value: unknown): boolean => {
     if (value === null || typeof value !== 'object' || seen.has(value)) return false;
     seen.add(value);
     if (value instanceof CellRNN) return true;
+    // A gated block's convolutions run as one fused op (fusedGatedBlock), which splits its batch like an RNN's.
+    if (value instanceof CausalConv1D) return value.block !== null && value.fused;
     const record = value as Record<string, unknown>;
     // Bidirectional holds two layers, wrappers one layer, nested models their layers.
     for (const key of ['forwardLayer', 'backwardLayer', 'layer']) if (visit(record[key])) return true;

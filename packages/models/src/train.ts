@@ -90,16 +90,17 @@ export interface TrainLessonOptions {
   callbacks?: tfl.CustomCallbackArgs | tfl.CustomCallbackArgs[] | tfl.Callback | tfl.Callback[];
   /**
    * Threads that share each batch. A model with seqlab recurrent layers (LSTM, GRU, SimpleRNN, stacked or
-   * Bidirectional) on the wasm backend splits inside its fused kernels: rows `[0, B/2)` here, `[B/2, B)` on a helper
-   * thread on the same WebAssembly memory (`@seqlab/wasm`'s `setFusedThreads`, set for this run and restored after;
-   * at most 2). Other models train data-parallel (Node only: `worker_threads`): the batch is split into contiguous
+   * Bidirectional) or WaveNet gated blocks (`wavenet`) on the wasm backend splits inside its fused kernels: rows
+   * `[0, B/2)` here, `[B/2, B)` on a helper thread on the same WebAssembly memory (`@seqlab/wasm`'s
+   * `setFusedThreads`, set for this run and restored after; at most 2). Other models train data-parallel (Node only: `worker_threads`): the batch is split into contiguous
    * shards in row order, each thread computes its shard's gradients with the same weights, and the gradients are
    * combined in shard order weighted by shard size — the whole batch's mean gradient — before one optimizer step;
    * this needs a model compiled by name (trainLesson's own compile, or `compile: false` after one). Either way a
    * seeded run repeats exactly for a given thread count and follows the one-thread run's curve up to float rounding.
    * `'auto'`: 2 where `os.availableParallelism()` minus the 1-minute load average is at least 1.5, else 1 — and
-   * data-parallel only for the models measured to gain from it (`wavenet`; an epoch of at least 100 batches), others
-   * on 1. Unset: the fused kernels keep `initWasm`'s choice (one thread unless asked), no data-parallel threads.
+   * data-parallel only for the models measured to gain from it (`AUTO_DATA_PARALLEL`; an epoch of at least 100
+   * batches), others on 1. Unset: the fused kernels keep `initWasm`'s choice (one thread unless asked), no
+   * data-parallel threads.
    * Validation stays on this thread.
    * @default undefined
    */

@@ -26,10 +26,10 @@ export interface InitWasmOptions {
    */
   simd?: 'require' | 'auto';
   /**
-   * Threads. seqlab's fused recurrent kernels (LSTM, GRU, SimpleRNN) split each call's batch over 1 or 2 threads
-   * (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores minus the 1-minute load
-   * average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not depend on the machine's
-   * load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
+   * Threads. seqlab's fused recurrent kernels (LSTM, GRU, SimpleRNN) and WaveNet's gated block split each call's
+   * batch over 1 or 2 threads (see `setFusedThreads`): `'auto'` takes 2 where at least 1.5 cores are free (cores
+   * minus the 1-minute load average), else 1; a number ≥ 2 takes 2; unset, 1 (so a seeded run's numbers do not
+   * depend on the machine's load). In a cross-origin isolated page it is also the threaded-SIMD tfjs binary's worker count (`'auto'` or
    * unset: `navigator.hardwareConcurrency`); that binary runs only where it computes with more than one thread
    * ({@link threadedBinaryThreads}), the SIMD one otherwise. What was chosen is in the result.
    * @default 'auto' for the threaded binary, 1 for the fused kernels
@@ -58,7 +58,7 @@ export interface WasmInfo {
   simd: boolean;
   /** Threads the backend computes with (1 unless the threaded binary runs). */
   threads: number;
-  /** Threads of the fused recurrent kernels (1 or 2) and why (`setFusedThreads`). */
+  /** Threads of the fused recurrent kernels and gated block (1 or 2) and why (`setFusedThreads`). */
   fusedThreads: FusedThreadsInfo;
   /** `@tensorflow/tfjs-backend-wasm` version. */
   version: string;

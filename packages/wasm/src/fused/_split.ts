@@ -1,9 +1,10 @@
-// How a recurrent kernel call splits over two threads: rows [0, h) of the batch on the calling thread with the
-// call's own buffers, rows [h, B) on the helper (h = floor(B/2)) with the row buffers offset by h rows and its own
-// scratch and weight-gradient buffers; then the helper's weight gradients are added to the caller's (half 0 +
-// half 1, in float32), so a run repeats bit for bit for a given thread count. Rows are independent in every
-// recurrent kernel: the forward outputs are the one-thread outputs bit for bit, and the weight gradients are sums
-// over rows, split in two partial sums.
+// How a recurrent kernel call (or WaveNet's gated block) splits over two threads: rows [0, h) of the batch on the
+// calling thread with the call's own buffers, rows [h, B) on the helper (h = floor(B/2)) with the row buffers
+// offset by h rows and its own scratch and weight-gradient buffers; then the helper's weight gradients are added to
+// the caller's (half 0 + half 1, in float32), so a run repeats bit for bit for a given thread count. Rows are
+// independent in every recurrent kernel and in the gated block (its causal convolutions stay inside a sequence):
+// the forward outputs are the one-thread outputs bit for bit, and the weight gradients are sums over rows, split in
+// two partial sums.
 import type { FusedKernels } from './_bindings.js';
 import type { HelperPool } from './_threads.js';
 
@@ -59,6 +60,13 @@ const gruRows: SplitSpec['rows'] = {
 };
 const dYRow = (a: Fields) => (a.seq ? n(a, 'T') : 1) * n(a, 'UP') * 4;
 
+/** gatedBlock*: per-sequence buffers [T, width] of the block's channel counts CP, FP (Z) and 2·FP (Y). */
+const cpRow = (a: Fields) => seqRow(a, n(a, 'CP'));
+const fgRow = (a: Fields) => seqRow(a, 2 * n(a, 'FP'));
+const fpRow = (a: Fields) => seqRow(a, n(a, 'FP'));
+const spRow = (a: Fields) => seqRow(a, n(a, 'SP'));
+const residualOn = (a: Fields) => a.residual === true || a.residual === 1;
+
 export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
   rnnForward: {
     rows: {
@@ -110,6 +118,34 @@ export const SPLIT: Partial<Record<keyof FusedKernels, SplitSpec>> = {
       drb: { bytes: (a) => gruWidth(a) * 4, sum: (a) => a.resetAfter === true || a.resetAfter === 1 },
       dhn: { bytes: unitRow },
       di: { bytes: (a) => gruWidth(a) * 4 },
+    },
+  },
+  gatedBlockForward: {
+    rows: { x: cpRow, Y: fgRow, Z: fpRow, S: spRow, N: cpRow },
+    own: {},
+  },
+  gatedBlockBackward: {
+    // idx holds row numbers local to its half (the sparse skip-gradient path picks each half's nonzero rows).
+    rows: {
+      x: cpRow,
+      Y: fgRow,
+      Z: fpRow,
+      dS: spRow,
+      dN: cpRow,
+      dZ: fpRow,
+      dY: fgRow,
+      dx: cpRow,
+      idx: (a) => seqRow(a, 1),
+    },
+    own: {
+      dWfg: { bytes: (a) => n(a, 'K') * n(a, 'CP') * 2 * n(a, 'FP') * 4, sum: always },
+      dbfg: { bytes: (a) => 2 * n(a, 'FP') * 4, sum: always },
+      dWs: { bytes: (a) => n(a, 'FP') * n(a, 'SP') * 4, sum: always },
+      dbs: { bytes: (a) => n(a, 'SP') * 4, sum: always },
+      dWr: { bytes: (a) => (residualOn(a) ? n(a, 'FP') * n(a, 'CP') * 4 : 0), sum: residualOn },
+      dbr: { bytes: (a) => (residualOn(a) ? n(a, 'CP') * 4 : 0), sum: residualOn },
+      WR: { bytes: (a) => n(a, 'K') * 2 * n(a, 'FP') * n(a, 'CP') * 4 },
+      WT: { bytes: (a) => Math.max(n(a, 'SP'), n(a, 'CP')) * n(a, 'FP') * 4 },
     },
   },
 };

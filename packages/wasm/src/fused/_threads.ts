@@ -1,6 +1,7 @@
-// Two threads inside the fused recurrent kernels: a helper thread on the module's shared memory, and the fork-join
-// of one kernel call (the caller publishes the helper's half in the control block, runs its own half, then waits
-// for the helper's). `setFusedThreads` starts and ends the helper; `helperPool()` is what the split kernels use.
+// Two threads inside the fused recurrent kernels and WaveNet's gated block: a helper thread on the module's shared
+// memory, and the fork-join of one kernel call (the caller publishes the helper's half in the control block, runs
+// its own half, then waits for the helper's). `setFusedThreads` starts and ends the helper; `helperPool()` is what
+// the split kernels use.
 import { canBlockThread, coreLoad, startHelperThread } from '#platform';
 import type { HelperThread } from '../_helper_thread.js';
 import { CTL, CTL_BYTES, helperMain, MAX_ARGS, MAX_MESSAGE } from './_helper.js';
@@ -9,7 +10,7 @@ import { FusedRnnError } from './errors.js';
 
 /** What {@link setFusedThreads} chose, and why. */
 export interface FusedThreadsInfo {
-  /** Threads a fused recurrent kernel call runs on: 1, or 2 (the batch split in two halves). */
+  /** Threads a fused recurrent kernel or gated block call runs on: 1, or 2 (the batch split in two halves). */
   threads: 1 | 2;
   /** Why, in words (cores and load for `'auto'`, or what is missing for two). */
   reason: string;
@@ -141,6 +142,8 @@ export const HELPER_KERNELS = [
   'lstmBackward',
   'gruForward',
   'gruBackward',
+  'gatedBlockForward',
+  'gatedBlockBackward',
 ] as const;
 
 /** One thread unless asked: a seeded run's numbers then do not depend on the machine or its load. */
@@ -195,11 +198,11 @@ function choose(requested: number | 'auto'): FusedThreadsInfo {
 }
 
 /**
- * Sets how many threads the fused recurrent kernels (`fusedLstm`, `fusedGru`, `fusedSimpleRnn`, forward and
- * backward) use: 1, or 2 — the batch split in halves, rows `[0, B/2)` on the calling thread and `[B/2, B)` on a
- * helper thread that shares the module's memory, the halves' weight gradients summed in that order, so a run is
- * reproducible for a given thread count. Forward outputs are the same bit for bit as on one thread; gradients agree
- * up to float rounding. `'auto'`: 2 where at least 1.5 cores are free (cores minus the 1-minute load average;
+ * Sets how many threads the fused recurrent kernels (`fusedLstm`, `fusedGru`, `fusedSimpleRnn`) and WaveNet's gated
+ * block (`fusedGatedBlock`), forward and backward, use: 1, or 2 — the batch split in halves, rows `[0, B/2)` on
+ * the calling thread and `[B/2, B)` on a helper thread that shares the module's memory, the halves' weight gradients
+ * summed in that order, so a run is reproducible for a given thread count. Forward outputs are the same bit for bit
+ * as on one thread; gradients agree up to float rounding. `'auto'`: 2 where at least 1.5 cores are free (cores minus the 1-minute load average;
  * `navigator.hardwareConcurrency` in a browser), else 1. Two need a shared memory (Node, or a cross-origin isolated
  * page) and a thread that may block (Node, or a Worker — not a page's main thread); else this says why it chose 1.
  * `initWasm({ threads })` calls it.

@@ -119,7 +119,8 @@ function checkPointwise(
  * input `h + z · residualKernel + residualBias` — what Keras computes with two `Conv1D(padding='causal')` layers
  * (`tanh`, `sigmoid`), a `Multiply`, two 1×1 `Conv1D` layers and an `Add`. The activations stay in the module's
  * memory between forward and backward. Differentiable with respect to `h` and every weight (with the upstream
- * gradients of both outputs).
+ * gradients of both outputs). Under `setFusedThreads(2)` each call splits its batch in halves over two threads
+ * (outputs bit for bit as on one thread, weight gradients summed half 0 + half 1).
  *
  * @param h - `[batch, steps, channels]`, float32.
  * @returns the skip output and the next block's input (`null` when `residualKernel` is `null`).
