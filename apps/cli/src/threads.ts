@@ -8,7 +8,7 @@ export const THREADS_FLAG = {
     type: 'string',
     default: '1',
     description:
-      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5), else 1; recurrent models split each batch inside their fused kernels, others train data-parallel ('auto': wavenet only, with ≥ 100 batches per epoch)",
+      "training threads, or 'auto': 2 where two cores are free (cores minus the 1-minute load average ≥ 1.5), else 1; recurrent models and wavenet split each batch inside their fused kernels, others train data-parallel ('auto' keeps those on 1 thread)",
     valueName: 'n|auto',
   },
 } as const satisfies FlagSpecs;
@@ -31,7 +31,7 @@ export function threadsOption(value: string): ThreadsOption {
 export function describeThreads(option: ThreadsOption): string | null {
   if (option === 'auto') {
     return resolveThreads('auto') > 1
-      ? 'training threads: 2 (--threads auto: two cores free; recurrent models split inside their kernels, wavenet data-parallel, others 1)'
+      ? 'training threads: 2 (--threads auto: two cores free; recurrent models and wavenet split inside their kernels, others 1)'
       : null;
   }
   return option > 1 ? `training threads: ${option}` : null;
