@@ -89,7 +89,9 @@ describe("the two-thread section's table", () => {
 
   it('judges only a full lstm epoch against the 0.6 s target, and shows whether the cores were free', () => {
     const fail = threadEpochsSection(result(20000, 0.79), 'markdown');
-    expect(fail).toContain('both cores free (cores-free.mjs, 2.0× = free): 2.03× before, – after; load average 0.4 → 1.6');
+    expect(fail).toContain(
+      'both cores free (cores-free.mjs, 2.0× = free): 2.03× before, – after; load average 0.4 → 1.6',
+    );
     expect(fail).toMatch(/\| lstm +\| kernels \| +1\.06 \| +0\.79 \| +1\.34x \| +2\.78 → 2\.12 \| FAIL +\|/);
     expect(fail).toMatch(/\| wavenet +\| data +\| +3\.40 \| +2\.70 \| +1\.26x \| +10\.20 → 8\.10 \| – +\|/);
     expect(threadEpochsSection(result(20000, 0.6), 'markdown')).toMatch(/\| lstm .*\| pass +\|/);
