@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
+import { dropoutMultipliers } from './_dropout_mask.js';
 
 export type Initializer = ReturnType<typeof tfl.initializers.zeros>;
 
@@ -88,17 +89,18 @@ export class MaskSource {
   constructor(private readonly seed: number | undefined) {}
 
   mask(shape: number[], rate: number): tf.Tensor {
-    const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
+    if (this.seed === undefined) return tf.tidy(() => tf.dropout(tf.ones(shape), rate));
+    // tf.dropout's seeded values, drawn here in one loop instead of five kernels (see _dropout_mask.ts).
+    const seed = this.seed + this.calls++;
     const rows = shardRows;
-    if (seed !== undefined && rows !== null && shape.length > 0) {
-      // One shard of a data-parallel batch: its rows of the mask the whole batch draws (tfjs draws a seeded
-      // uniform tensor value after value), so threads split the batch without changing the masks.
-      const [, ...rest] = shape;
-      return tf.tidy(() =>
-        tf.slice(tf.dropout(tf.ones([rows.total, ...rest]), rate, undefined, seed), rows.offset, shape[0]),
-      );
+    if (rows !== null && shape.length > 0) {
+      // One shard of a data-parallel batch: its rows of the mask the whole batch draws (value after value, row
+      // major), so threads split the batch without changing the masks.
+      const row = shape.slice(1).reduce((a, b) => a * b, 1);
+      const all = dropoutMultipliers(rows.total * row, rate, seed);
+      return tf.tensor(all.slice(rows.offset * row, (rows.offset + shape[0]!) * row), shape, 'float32');
     }
-    return tf.tidy(() => tf.dropout(tf.ones(shape), rate, undefined, seed));
+    return tf.tensor(dropoutMultipliers(tf.util.sizeFromShape(shape), rate, seed), shape, 'float32');
   }
 
   /**
