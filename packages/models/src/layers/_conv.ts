@@ -1,14 +1,7 @@
 import { type Conv1dActivation, fusedConv1d } from '@seqlab/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  type IdsConsumer,
-  type IdsLookup,
-  type IdsOffer,
-  idsFor,
-  isStandIn,
-  valuesOf,
-} from './_ids_pairing.js';
+import { type IdsConsumer, type IdsLookup, type IdsOffer, idsFor, inputsFor } from './_ids_pairing.js';
 
 type ConfigDict = tf.serialization.ConfigDict;
 
@@ -161,11 +154,9 @@ export class KerasConv1D extends StockConv1D implements PoolingConv, IdsConsumer
     let x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const fusedPath = this.fused && fusedConvBackend() && x.rank === 3 && this.fusable();
     const ids = fusedPath ? idsFor(this.offered.values(), x) : null;
-    if (isStandIn(x) && !(ids !== null && readsTable(ids.table, ids.ids))) {
-      // The Embedding skipped its gather for this call, and this call does not read its table after all.
-      x = valuesOf(x);
-      inputs = Array.isArray(inputs) ? [x, ...inputs.slice(1)] : x;
-    }
+    // The Embedding may have skipped its gather for this call: this call takes its values if it does not read its table.
+    inputs = inputsFor(inputs, ids !== null && readsTable(ids.table, ids.ids));
+    x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (fusedPath) {
       const self = this as unknown as StockConvFields;
       return tf.tidy(() =>

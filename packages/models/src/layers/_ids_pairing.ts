@@ -194,6 +194,17 @@ export function valuesOf(x: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * A reader's inputs for one call: as given when this call reads its producer's ids (`readsIds`), else with a
+ * stand-in first input replaced by its values ({@link valuesOf}).
+ */
+export function inputsFor<T extends tf.Tensor | tf.Tensor[]>(inputs: T, readsIds: boolean): T {
+  const x = Array.isArray(inputs) ? inputs[0]! : (inputs as tf.Tensor);
+  if (readsIds || !isStandIn(x)) return inputs;
+  const values = valuesOf(x);
+  return (Array.isArray(inputs) ? [values, ...inputs.slice(1)] : values) as T;
+}
+
+/**
  * Hands the ids `[batch, steps]` behind `output` (and the embedding table, if any) to the fused recurrent layers
  * that read `producer`'s output in the model graph. Nothing is kept alive: the lookup only refers to `ids`, which
  * the caller owns.

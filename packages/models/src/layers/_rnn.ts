@@ -3,14 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { KerasCell, MaskedCell, RecurrentArgs } from './_cell.js';
-import {
-  type IdsConsumer,
-  type IdsLookup,
-  type IdsOffer,
-  idsFor,
-  isStandIn,
-  valuesOf,
-} from './_ids_pairing.js';
+import { type IdsConsumer, type IdsLookup, type IdsOffer, idsFor, inputsFor } from './_ids_pairing.js';
 import { type StockTwin, savedClassName, stockLayerFor } from './_stock_twin.js';
 
 export {
@@ -116,11 +109,9 @@ export abstract class CellRNN extends tfl.layers.RNN implements IdsConsumer {
     const fusedPath =
       this.fused && cell.fusedCall !== undefined && kwargs?.['initialState'] == null && !this.returnState;
     const ids = fusedPath ? idsFor(this.offered.values(), x) : null;
-    if (isStandIn(x) && !(ids !== null && cell.readsIds?.(ids.table !== null, training) === true)) {
-      // A producer skipped its values for this call, and this call does not read its ids after all.
-      x = valuesOf(x);
-      inputs = Array.isArray(inputs) ? [x, ...inputs.slice(1)] : x;
-    }
+    // A producer may have skipped its values for this call: this call takes them if it does not read its ids.
+    inputs = inputsFor(inputs, ids !== null && cell.readsIds?.(ids.table !== null, training) === true);
+    x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const loopArgs = {
       mask: kwargs?.['mask'],
       training: kwargs?.['training'],
